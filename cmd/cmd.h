@@ -1,0 +1,128 @@
+/* cmd.h - THE command table: one definition per command, shared by the CLI,
+ * the TUI's `:` prompt and its key bindings. Help, completion and the man
+ * page's command list are generated from it. */
+#ifndef VMDECK_CMD_H
+#define VMDECK_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+#define CMD_MAX_POS 16
+#define CMD_MAX_OPTS 24
+#define CMD_MAX_REPEAT 8
+
+enum cmd_opt_flags {
+	OPT_REPEAT = 1 << 0,      /* may be given several times (--network a --network b) */
+};
+
+struct cmd_opt {
+	const char *name;         /* long name without "--" */
+	const char *arg;          /* value placeholder ("N", "SIZE"); NULL for a flag */
+	const char *help;
+	unsigned flags;
+};
+
+enum cmd_flags {
+	CMD_CHANGES = 1 << 0,     /* changes state: refused with --readonly */
+	CMD_VM_ARG = 1 << 1,      /* first argument is a VM (completion, %v keys) */
+	CMD_NO_CONN = 1 << 2,     /* needs no libvirt connection (help, version) */
+};
+
+struct cmd_optval {
+	const char *vals[CMD_MAX_REPEAT];
+	int n;                    /* times given (a flag: > 0 when set) */
+};
+
+struct cmd_def;
+
+struct cmd_args {
+	const struct cmd_def *def;
+	const char *pos[CMD_MAX_POS];
+	int npos;
+	struct cmd_optval opt[CMD_MAX_OPTS];   /* parallel to def->opts */
+};
+
+/* Options every command accepts, wherever they appear on the line. */
+struct cmd_global {
+	const char *uri;
+	bool readonly;
+	bool json;
+	bool embedded;
+	bool help;
+	enum eng_accel accel;
+};
+
+struct cmd_ctx {
+	struct eng *eng;          /* NULL until a command needs it (CLI connects lazily) */
+	struct cmd_global g;
+	FILE *out;                /* stdout, or the TUI's output pane */
+	FILE *err;                /* stderr, or the TUI's status line */
+	bool interactive;         /* a person can answer y/n questions */
+	bool tty_out;             /* progress bars allowed */
+	/* connects on first use; set by the CLI, the TUI passes an open engine */
+	int (*connect)(struct cmd_ctx *ctx);
+	const char *config_uri;
+};
+
+struct cmd_def {
+	const char *name;         /* "list", "snapshot take" */
+	const char *usage;        /* arguments after the name: "VM [NAME]" */
+	const char *summary;      /* one line */
+	const struct cmd_opt *opts;
+	unsigned flags;
+	int min_args, max_args;
+	int (*exec)(struct cmd_ctx *ctx, const struct cmd_args *a);
+};
+
+/* The table (NULL-terminated), in the order help lists it. */
+extern const struct cmd_def *const cmd_table[];
+
+/* Finds the command named by the first words of argv (longest match).
+ * *words: how many words the name took. NULL when none matches. */
+const struct cmd_def *cmd_find(int argc, char **argv, int *words);
+/* Commands whose name starts with prefix + " " (for "snapshot" alone). */
+int cmd_group_usage(const char *group, FILE *f);
+
+/* Parses options and positionals for def; global options are accepted too and
+ * stored in g. Returns 0, or 2 after printing a usage error to err. */
+int cmd_parse(const struct cmd_def *def, int argc, char **argv, struct cmd_args *a,
+	      struct cmd_global *g, FILE *err);
+/* Parses leading global options of the CLI; *first: index of the command. */
+int cmd_parse_globals(int argc, char **argv, int *first, struct cmd_global *g, FILE *err);
+
+/* Lists the global options (help text, or roff for the man page). */
+void cmd_print_globals(FILE *f, bool roff);
+
+const char *cmd_opt(const struct cmd_args *a, const char *name);   /* last value */
+bool cmd_flag(const struct cmd_args *a, const char *name);
+int cmd_optv(const struct cmd_args *a, const char *name, const char *const **vals);
+
+/* Runs one command line through the table (CLI and TUI prompt). Returns the
+ * exit status: 0 ok, 1 failed, 2 usage. */
+int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv);
+/* Splits a prompt line into words (quotes and backslashes as a shell would,
+ * nothing expanded). Returns argc or -1; free with cmd_words_free. */
+int cmd_split_line(const char *line, char ***argv_out, char *errbuf, size_t errlen);
+void cmd_words_free(int argc, char **argv);
+
+/* ---- output helpers (output.c) ---- */
+int cmd_error(struct cmd_ctx *ctx, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prints err's message; returns 2 for ENG_E_INVALID raised while parsing, else 1. */
+int cmd_fail(struct cmd_ctx *ctx, const struct eng_error *err);
+int cmd_usage_error(FILE *f, const struct cmd_def *def, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void cmd_print_usage(FILE *f, const struct cmd_def *def);
+int cmd_need_conn(struct cmd_ctx *ctx);
+/* y/N question on the terminal; false when not interactive. */
+bool cmd_confirm(struct cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- entry points ---- */
+/* The CLI: runs argv (the command and its arguments) after the global options. */
+int cmd_cli_run(const struct cmd_global *g, int argc, char **argv);
+int cmd_help_man(FILE *f);                     /* the whole man/vmdeck.1 */
+
+#endif

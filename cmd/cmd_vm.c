@@ -1,0 +1,496 @@
+/* cmd_vm.c - guests as a whole: list, info, create, delete, set, ip, console. */
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "json.h"
+
+/* ---- list ---- */
+
+static const struct cmd_opt list_opts[] = {
+	{ .name = "all", .help = "include shut-off guests" },
+	{ 0 },
+};
+
+static void join_ips(const char (*ips)[16], int n, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		size_t used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s", i ? "," : "", ips[i]);
+	}
+	if (n == 0)
+		snprintf(buf, len, "-");
+}
+
+static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct eng_dom_summary *v;
+	struct eng_error err = { 0 };
+	size_t n;
+
+	if (eng_domain_list(ctx->eng, cmd_flag(a, "all"), true, &v, &n, &err) < 0)
+		return cmd_fail(ctx, &err);
+	if (ctx->g.json) {
+		json_object *arr = json_object_new_array();
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(arr, cmd_json_summary(&v[i]));
+		cmd_json_print(ctx->out, arr);
+	} else {
+		fprintf(ctx->out, "%-24s %-11s %5s %10s  %s\n", "NAME", "STATE", "CPUS", "MEMORY", "IPV4");
+		for (size_t i = 0; i < n; i++) {
+			char mem[32], ips[160];
+			eng_size_format(v[i].memory_mib << 20, mem, sizeof(mem));
+			join_ips(v[i].ipv4, v[i].n_ipv4, ips, sizeof(ips));
+			fprintf(ctx->out, "%-24s %-11s %5u %10s  %s\n", v[i].name,
+				eng_state_name(v[i].state), v[i].cpus, mem, ips);
+		}
+	}
+	free(v);
+	return 0;
+}
+
+const struct cmd_def cmd_list = {
+	.name = "list",
+	.usage = "",
+	.summary = "guests: name, state, vCPUs, memory, IPv4 (running ones; --all adds shut-off)",
+	.opts = list_opts,
+	.max_args = 0,
+	.exec = list_exec,
+};
+
+/* ---- info ---- */
+
+static void print_triple(FILE *f, const char *label, unsigned long long live,
+			 unsigned long long config, unsigned long long max, const char *unit)
+{
+	fprintf(f, "%-12s %llu%s", label, live, unit);
+	if (config != live)
+		fprintf(f, " now, %llu%s on next boot", config, unit);
+	fprintf(f, " (max %llu%s)\n", max, unit);
+}
+
+static int info_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct eng_dom_info i;
+	struct eng_error err = { 0 };
+	FILE *f = ctx->out;
+
+	if (eng_domain_info(ctx->eng, a->pos[0], &i, &err) < 0)
+		return cmd_fail(ctx, &err);
+	if (ctx->g.json) {
+		cmd_json_print(f, cmd_json_info(&i, eng_accel(ctx->eng)));
+		eng_dom_info_free(&i);
+		return 0;
+	}
+	fprintf(f, "%-12s %s\n", "name", i.s.name);
+	fprintf(f, "%-12s %s\n", "uuid", i.s.uuid);
+	fprintf(f, "%-12s %s%s\n", "state", eng_state_name(i.s.state),
+		i.managed_save ? " (saved: start restores it)" : "");
+	print_triple(f, "vCPUs", i.cpus_live, i.cpus_config, i.cpus_max, "");
+	print_triple(f, "memory", i.mem_live_mib, i.mem_config_mib, i.mem_max_mib, " MiB");
+	fprintf(f, "%-12s %s (%s)\n", "virt type", i.virt_type ? i.virt_type : "?",
+		eng_accel(ctx->eng)->accel);
+	fprintf(f, "%-12s %s\n", "autostart", i.s.autostart ? "on" : "off");
+	fprintf(f, "%-12s %s\n", "persistent", i.s.persistent ? "yes" : "no (transient)");
+	if (i.kernel)
+		fprintf(f, "%-12s %s\n", "kernel", i.kernel);
+	for (size_t k = 0; k < i.n_disks; k++) {
+		const struct eng_disk *d = &i.disks[k];
+		char cap[32] = "";
+		if (d->capacity)
+			eng_size_format(d->capacity, cap, sizeof(cap));
+		fprintf(f, "%-12s %s %s %s %s%s%s%s%s\n", k ? "" : "disks", d->target ? d->target : "?",
+			d->device ? d->device : "?", d->format ? d->format : "?",
+			d->source ? d->source : "(empty)", cap[0] ? " " : "", cap,
+			d->backing ? " backed by " : "", d->backing ? d->backing : "");
+	}
+	if (i.n_disks == 0)
+		fprintf(f, "%-12s none\n", "disks");
+	for (size_t k = 0; k < i.n_nics; k++) {
+		const struct eng_nic *n = &i.nics[k];
+		char ips[160];
+		join_ips(n->ipv4, n->n_ipv4, ips, sizeof(ips));
+		fprintf(f, "%-12s %s %s %s %s\n", k ? "" : "nics", n->mac ? n->mac : "?",
+			n->type ? n->type : "?", n->network ? n->network : "-", ips);
+	}
+	if (i.n_nics == 0)
+		fprintf(f, "%-12s none\n", "nics");
+	fprintf(f, "%-12s %d%s%s\n", "snapshots", i.n_snapshots,
+		i.current_snapshot ? ", current " : "", i.current_snapshot ? i.current_snapshot : "");
+	fprintf(f, "%-12s %s\n", "guest agent", i.has_agent_channel ? "channel present" : "no channel");
+	eng_dom_info_free(&i);
+	return 0;
+}
+
+const struct cmd_def cmd_info = {
+	.name = "info",
+	.usage = "VM",
+	.summary = "state, vCPUs and memory (live/config/max), disks, NICs, accel, snapshots",
+	.flags = CMD_VM_ARG,
+	.min_args = 1,
+	.max_args = 1,
+	.exec = info_exec,
+};
+
+/* ---- create ---- */
+
+static const struct cmd_opt create_opts[] = {
+	{ .name = "cpus", .arg = "N", .help = "virtual CPUs (default 1)" },
+	{ .name = "memory", .arg = "SIZE", .help = "memory, MiB when bare (default 512)" },
+	{ .name = "disk", .arg = "SIZE", .help = "new qcow2 disk in the vmdeck pool, GiB when bare" },
+	{ .name = "import", .arg = "DISK", .help = "existing qcow2/raw disk, copied into the pool" },
+	{ .name = "in-place", .help = "with --import: use the disk where it is, do not copy" },
+	{ .name = "iso", .arg = "PATH", .help = "install media, booted first (10 GiB disk unless --disk)" },
+	{ .name = "kernel", .arg = "FILE", .help = "direct kernel boot" },
+	{ .name = "initrd", .arg = "FILE", .help = "initrd for --kernel" },
+	{ .name = "cmdline", .arg = "TEXT", .help = "kernel command line for --kernel" },
+	{ .name = "network", .arg = "NET", .help = "attach a NIC to NET (repeatable; 'none' for no NIC)",
+	  .flags = OPT_REPEAT },
+	{ .name = "max-cpus", .arg = "N", .help = "vCPU maximum for later hot-plug" },
+	{ .name = "max-memory", .arg = "SIZE", .help = "memory maximum for later ballooning up" },
+	{ .name = "start", .help = "start it once created" },
+	{ .name = "wait-ip", .help = "with --start: wait for its IPv4 address and print it" },
+	{ .name = "force", .help = "allow more vCPUs/memory than the host has" },
+	{ .name = "profile", .arg = "P", .help = "start from an INI preset (not yet available)" },
+	{ .name = "os", .arg = "ID", .help = "libosinfo OS id for defaults (not yet available)" },
+	{ .name = "linked-to", .arg = "VM", .help = "qcow2 overlay on VM's disk (not yet available)" },
+	{ 0 },
+};
+
+#define CREATE_WAIT_IP_S 180.0
+
+static int parse_size_opt(struct cmd_ctx *ctx, const struct cmd_args *a, const char *opt,
+			  enum eng_unit unit, unsigned long long *bytes)
+{
+	const char *v = cmd_opt(a, opt);
+	struct eng_error err = { 0 };
+	char what[40];
+
+	if (!v)
+		return 0;
+	snprintf(what, sizeof(what), "--%s", opt);
+	if (eng_size_parse(what, v, unit, bytes, &err) < 0)
+		return cmd_error(ctx, 2, "%s", err.msg);
+	return 0;
+}
+
+static int parse_count_opt(struct cmd_ctx *ctx, const struct cmd_args *a, const char *opt,
+			   unsigned *out)
+{
+	const char *v = cmd_opt(a, opt);
+	struct eng_error err = { 0 };
+	char what[40];
+
+	if (!v)
+		return 0;
+	snprintf(what, sizeof(what), "--%s", opt);
+	if (eng_count_parse(what, v, 4096, out, &err) < 0)
+		return cmd_error(ctx, 2, "%s", err.msg);
+	return 0;
+}
+
+static int print_ips(struct cmd_ctx *ctx, const char *name, double wait_s,
+		     enum eng_ip_source src)
+{
+	char ips[ENG_MAX_IPV4][16];
+	int n;
+	enum eng_ip_source used = ENG_IP_AUTO;
+	struct eng_error err = { 0 };
+
+	if (eng_domain_ipv4(ctx->eng, name, src, wait_s, ips, ENG_MAX_IPV4, &n, &used, &err) < 0)
+		return cmd_fail(ctx, &err);
+	if (ctx->g.json) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "source", json_object_new_string(eng_ip_source_name(used)));
+		json_object_object_add(o, "ipv4", cmd_json_strings(ips, n));
+		cmd_json_print(ctx->out, o);
+	} else {
+		for (int i = 0; i < n; i++)
+			fprintf(ctx->out, "%s\n", ips[i]);
+	}
+	return 0;
+}
+
+static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct vm_spec s = { .name = a->pos[0], .cpus = 1, .memory_mib = 512 };
+	struct eng_error err = { 0 };
+	unsigned long long mem = 0, maxmem = 0, disk = 0;
+	const char *const *nets;
+	int nnets, rc;
+	bool start = cmd_flag(a, "start") || cmd_flag(a, "wait-ip");
+	static const char *const later[] = { "profile", "os", "linked-to" };
+
+	if (eng_name_check("VM", s.name, &err) < 0)
+		return cmd_error(ctx, 2, "%s", err.msg);
+	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++)
+		if (cmd_opt(a, later[i]))
+			return cmd_error(ctx, 1, "create %s: --%s is not yet available in this version",
+					 s.name, later[i]);
+	if ((rc = parse_count_opt(ctx, a, "cpus", &s.cpus)) ||
+	    (rc = parse_count_opt(ctx, a, "max-cpus", &s.max_cpus)) ||
+	    (rc = parse_size_opt(ctx, a, "memory", ENG_UNIT_MIB, &mem)) ||
+	    (rc = parse_size_opt(ctx, a, "max-memory", ENG_UNIT_MIB, &maxmem)) ||
+	    (rc = parse_size_opt(ctx, a, "disk", ENG_UNIT_GIB, &disk)))
+		return rc;
+	if (mem) {
+		if (mem < (1ULL << 20))
+			return cmd_error(ctx, 2, "invalid --memory '%s': at least 1 MiB", cmd_opt(a, "memory"));
+		s.memory_mib = mem >> 20;
+	}
+	s.max_memory_mib = maxmem >> 20;
+	s.disk_bytes = disk;
+	s.import_path = cmd_opt(a, "import");
+	s.import_in_place = cmd_flag(a, "in-place");
+	if (s.import_in_place && !s.import_path)
+		return cmd_error(ctx, 2, "create %s: --in-place needs --import DISK", s.name);
+	s.iso = cmd_opt(a, "iso");
+	if (s.iso && !s.disk_bytes && !s.import_path)
+		s.disk_bytes = 10ULL << 30;
+	s.kernel = cmd_opt(a, "kernel");
+	s.initrd = cmd_opt(a, "initrd");
+	s.cmdline = cmd_opt(a, "cmdline");
+	s.force = cmd_flag(a, "force");
+	nnets = cmd_optv(a, "network", &nets);
+	for (int i = 0; i < nnets; i++) {
+		if (strcmp(nets[i], "none") == 0) {
+			s.no_network = true;
+			continue;
+		}
+		if (eng_name_check("network", nets[i], &err) < 0)
+			return cmd_error(ctx, 2, "%s", err.msg);
+		s.networks[s.n_networks++] = nets[i];
+	}
+	if (eng_domain_create(ctx->eng, &s, start, &err) < 0)
+		return cmd_fail(ctx, &err);
+	if (!ctx->g.json) {
+		fprintf(ctx->out, "created %s: %u vCPU%s, %llu MiB", s.name, s.cpus, s.cpus > 1 ? "s" : "",
+			s.memory_mib);
+		for (size_t i = 0; i < s.n_disks; i++)
+			fprintf(ctx->out, ", %s %s", s.disks[i].cdrom ? "cdrom" : "disk", s.disks[i].path);
+		for (size_t i = 0; i < s.n_networks; i++)
+			fprintf(ctx->out, ", network %s", s.networks[i]);
+		fprintf(ctx->out, ", %s\n", eng_accel(ctx->eng)->accel);
+		if (start)
+			fprintf(ctx->out, "started %s\n", s.name);
+		fflush(ctx->out);
+	}
+	if (cmd_flag(a, "wait-ip"))
+		return print_ips(ctx, s.name, CREATE_WAIT_IP_S, ENG_IP_AUTO);
+	if (ctx->g.json) {
+		struct eng_dom_info i;
+		if (eng_domain_info(ctx->eng, s.name, &i, &err) < 0)
+			return cmd_fail(ctx, &err);
+		cmd_json_print(ctx->out, cmd_json_info(&i, eng_accel(ctx->eng)));
+		eng_dom_info_free(&i);
+	}
+	return 0;
+}
+
+const struct cmd_def cmd_create = {
+	.name = "create",
+	.usage = "NAME",
+	.summary = "create a guest: resources, disk or install media, networks; --start boots it",
+	.opts = create_opts,
+	.flags = CMD_CHANGES,
+	.min_args = 1,
+	.max_args = 1,
+	.exec = create_exec,
+};
+
+/* ---- delete ---- */
+
+static const struct cmd_opt delete_opts[] = {
+	{ .name = "disks", .help = "also delete its disks (storage volumes only)" },
+	{ .name = "yes", .help = "do not ask (needed when not on a terminal)" },
+	{ 0 },
+};
+
+static int delete_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *name = a->pos[0];
+	bool disks = cmd_flag(a, "disks");
+	struct eng_delete_report rep;
+	struct eng_error err = { 0 };
+
+	if (!eng_domain_exists(ctx->eng, name))
+		return cmd_error(ctx, 1, "no VM named '%s'", name);
+	if (!cmd_flag(a, "yes")) {
+		if (!ctx->interactive)
+			return cmd_error(ctx, 1, "delete %s: not confirmed (add --yes to delete without asking)",
+					 name);
+		if (!cmd_confirm(ctx, "delete VM %s%s?", name,
+				 disks ? " AND its disks" : " (its disks are kept)"))
+			return cmd_error(ctx, 1, "delete %s: cancelled", name);
+	}
+	if (eng_domain_delete(ctx->eng, name, disks, &rep, &err) < 0)
+		return cmd_fail(ctx, &err);
+	fprintf(ctx->out, "deleted %s\n", name);
+	for (size_t i = 0; i < rep.n_removed; i++)
+		fprintf(ctx->out, "removed disk %s\n", rep.removed[i]);
+	for (size_t i = 0; i < rep.n_kept; i++)
+		fprintf(ctx->out, "kept disk: %s\n", rep.kept[i]);
+	return 0;
+}
+
+const struct cmd_def cmd_delete = {
+	.name = "delete",
+	.usage = "VM",
+	.summary = "undefine a guest (and its snapshot metadata); disks only with --disks",
+	.opts = delete_opts,
+	.flags = CMD_CHANGES | CMD_VM_ARG,
+	.min_args = 1,
+	.max_args = 1,
+	.exec = delete_exec,
+};
+
+/* ---- set ---- */
+
+static const struct cmd_opt set_opts[] = {
+	{ .name = "cpus", .arg = "N", .help = "virtual CPUs" },
+	{ .name = "memory", .arg = "SIZE", .help = "memory, MiB when bare" },
+	{ .name = "max-cpus", .arg = "N", .help = "vCPU maximum (next boot)" },
+	{ .name = "max-memory", .arg = "SIZE", .help = "memory maximum (next boot)" },
+	{ .name = "autostart", .arg = "on|off", .help = "start with the host's libvirt" },
+	{ .name = "live", .help = "change the running guest only" },
+	{ .name = "config", .help = "change the configuration (next boot) only" },
+	{ .name = "force", .help = "allow more vCPUs/memory than the host has" },
+	{ 0 },
+};
+
+static int set_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct eng_set_req r = { .autostart = -1 };
+	struct eng_set_result res;
+	struct eng_error err = { 0 };
+	unsigned long long mem = 0, maxmem = 0;
+	const char *as = cmd_opt(a, "autostart");
+	int rc;
+
+	if ((rc = parse_count_opt(ctx, a, "cpus", &r.cpus)) ||
+	    (rc = parse_count_opt(ctx, a, "max-cpus", &r.max_cpus)) ||
+	    (rc = parse_size_opt(ctx, a, "memory", ENG_UNIT_MIB, &mem)) ||
+	    (rc = parse_size_opt(ctx, a, "max-memory", ENG_UNIT_MIB, &maxmem)))
+		return rc;
+	if ((mem && mem < (1ULL << 20)) || (maxmem && maxmem < (1ULL << 20)))
+		return cmd_error(ctx, 2, "set %s: memory must be at least 1 MiB", a->pos[0]);
+	r.memory_mib = mem >> 20;
+	r.max_memory_mib = maxmem >> 20;
+	if (as) {
+		if (strcmp(as, "on") == 0)
+			r.autostart = 1;
+		else if (strcmp(as, "off") == 0)
+			r.autostart = 0;
+		else
+			return cmd_error(ctx, 2, "invalid --autostart '%s': use on or off", as);
+	}
+	r.live = cmd_flag(a, "live");
+	r.config = cmd_flag(a, "config");
+	r.force = cmd_flag(a, "force");
+	if (eng_domain_set(ctx->eng, a->pos[0], &r, &res, &err) < 0)
+		return cmd_fail(ctx, &err);
+	if (ctx->g.json) {
+		json_object *o = json_object_new_object(), *lines = json_object_new_array();
+		for (size_t i = 0; i < res.n_lines; i++)
+			json_object_array_add(lines, json_object_new_string(res.lines[i]));
+		json_object_object_add(o, "name", json_object_new_string(a->pos[0]));
+		json_object_object_add(o, "changes", lines);
+		json_object_object_add(o, "pending_reboot", json_object_new_boolean(res.pending_reboot));
+		cmd_json_print(ctx->out, o);
+	} else {
+		for (size_t i = 0; i < res.n_lines; i++)
+			fprintf(ctx->out, "%s: %s\n", a->pos[0], res.lines[i]);
+	}
+	return 0;
+}
+
+const struct cmd_def cmd_set = {
+	.name = "set",
+	.usage = "VM",
+	.summary = "change vCPUs, memory, maximums, autostart; says what applies now and on next boot",
+	.opts = set_opts,
+	.flags = CMD_CHANGES | CMD_VM_ARG,
+	.min_args = 1,
+	.max_args = 1,
+	.exec = set_exec,
+};
+
+/* ---- ip ---- */
+
+static const struct cmd_opt ip_opts[] = {
+	{ .name = "source", .arg = "auto|lease|agent|arp", .help = "where to look (default auto: in that order)" },
+	{ .name = "wait", .arg = "S", .help = "wait up to S seconds for an address" },
+	{ 0 },
+};
+
+static int ip_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	enum eng_ip_source src = ENG_IP_AUTO;
+	const char *s = cmd_opt(a, "source"), *w = cmd_opt(a, "wait");
+	double wait_s = 0;
+
+	if (s && eng_ip_source_from_string(s, &src) < 0)
+		return cmd_error(ctx, 2, "invalid --source '%s': use auto, lease, agent or arp", s);
+	if (w) {
+		char *end;
+		wait_s = strtod(w, &end);
+		if (*end || wait_s < 0 || wait_s > 86400)
+			return cmd_error(ctx, 2, "invalid --wait '%s': seconds between 0 and 86400", w);
+	}
+	return print_ips(ctx, a->pos[0], wait_s, src);
+}
+
+const struct cmd_def cmd_ip = {
+	.name = "ip",
+	.usage = "VM",
+	.summary = "IPv4 addresses, one per line (lease, then guest agent, then ARP)",
+	.opts = ip_opts,
+	.flags = CMD_VM_ARG,
+	.min_args = 1,
+	.max_args = 1,
+	.exec = ip_exec,
+};
+
+/* ---- console ---- */
+
+static int console_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct termios saved, raw;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	struct eng_error err = { 0 };
+	enum eng_state st;
+	int rc;
+
+	if (eng_domain_state(ctx->eng, a->pos[0], &st, &err) < 0)
+		return cmd_fail(ctx, &err);
+	if (st != ENG_ST_RUNNING && st != ENG_ST_PAUSED)
+		return cmd_error(ctx, 1, "console %s: the VM is %s, not running", a->pos[0],
+				 eng_state_name(st));
+	fprintf(stderr, "Connected to %s (Ctrl-] leaves)\r\n", a->pos[0]);
+	if (tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+	}
+	rc = eng_console_bridge(ctx->eng, a->pos[0], STDIN_FILENO, STDOUT_FILENO, 0x1d, &err);
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+	fprintf(stderr, "\n");
+	if (rc < 0)
+		return cmd_fail(ctx, &err);
+	return 0;
+}
+
+const struct cmd_def cmd_console = {
+	.name = "console",
+	.usage = "VM",
+	.summary = "the guest's serial console; Ctrl-] leaves",
+	.flags = CMD_CHANGES | CMD_VM_ARG,   /* typing into a guest changes it */
+	.min_args = 1,
+	.max_args = 1,
+	.exec = console_exec,
+};

@@ -1,0 +1,261 @@
+/* create.c - the guest's birth and death: check, make disks, define, start;
+ * undefine and (only when asked) remove disks. A failed create removes exactly
+ * what it made. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "storage.h"
+#include "xmlutil.h"
+
+static int check_host_fit(struct eng *e, const struct vm_spec *s, struct eng_error *err)
+{
+	virNodeInfo ni;
+
+	if (virNodeGetInfo(e->conn, &ni) < 0) {
+		eng_err_libvirt(err, "cannot read the host's CPUs and memory");
+		return -1;
+	}
+	if (!s->force && s->cpus > ni.cpus) {
+		eng_err_set(err, ENG_E_FAILED,
+			    "VM %s: %u vCPUs exceed the host's %u logical CPUs (--force to overcommit)",
+			    s->name, s->cpus, ni.cpus);
+		return -1;
+	}
+	if (!s->force && s->memory_mib > ni.memory / 1024) {
+		eng_err_set(err, ENG_E_FAILED,
+			    "VM %s: %llu MiB of memory exceeds the host's %lu MiB (--force to overcommit)",
+			    s->name, s->memory_mib, ni.memory / 1024);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_file(struct eng *e, const char *what, const char *path, struct eng_error *err)
+{
+	/* paths name files on the libvirt host: only checkable when it is this machine */
+	if (!path || !e->local || strcmp(e->accel.virt_type, "test") == 0)
+		return 0;
+	if (access(path, R_OK) < 0) {
+		eng_err_set(err, ENG_E_INVALID, "%s %s: no such readable file", what, path);
+		return -1;
+	}
+	return 0;
+}
+
+int eng_spec_check(struct eng *e, const struct vm_spec *s, struct eng_error *err)
+{
+	if (eng_name_check("VM", s->name, err) < 0)
+		return -1;
+	if (eng_domain_exists(e, s->name)) {
+		eng_err_set(err, ENG_E_FAILED, "a VM named '%s' already exists", s->name);
+		return -1;
+	}
+	if (!s->cpus || !s->memory_mib) {
+		eng_err_set(err, ENG_E_INVALID, "VM %s: vCPUs and memory must be set", s->name);
+		return -1;
+	}
+	if (s->import_path && s->disk_bytes) {
+		eng_err_set(err, ENG_E_INVALID, "VM %s: --import and --disk exclude each other", s->name);
+		return -1;
+	}
+	if ((s->initrd || s->cmdline) && !s->kernel) {
+		eng_err_set(err, ENG_E_INVALID, "VM %s: --initrd and --cmdline need --kernel", s->name);
+		return -1;
+	}
+	if (check_host_fit(e, s, err) < 0 ||
+	    check_file(e, "kernel", s->kernel, err) < 0 ||
+	    check_file(e, "initrd", s->initrd, err) < 0 ||
+	    check_file(e, "ISO", s->iso, err) < 0 ||
+	    check_file(e, "disk", s->import_path, err) < 0)
+		return -1;
+	for (size_t i = 0; i < s->n_networks; i++) {
+		virNetworkPtr n;
+		if (eng_name_check("network", s->networks[i], err) < 0)
+			return -1;
+		if (!(n = virNetworkLookupByName(e->conn, s->networks[i]))) {
+			eng_err_set(err, ENG_E_NOT_FOUND, "VM %s: no network named '%s'", s->name,
+				    s->networks[i]);
+			return -1;
+		}
+		virNetworkFree(n);
+	}
+	return 0;
+}
+
+/* What a create made, so that a failure removes exactly that. */
+struct made {
+	char *vols[VM_SPEC_MAX_DISKS];
+	size_t n_vols;
+	virDomainPtr dom;
+};
+
+static void made_undo(struct eng *e, struct made *m)
+{
+	if (m->dom) {
+		if (virDomainIsActive(m->dom) == 1)
+			virDomainDestroy(m->dom);
+		virDomainUndefineFlags(m->dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+					       VIR_DOMAIN_UNDEFINE_NVRAM);
+	}
+	for (size_t i = 0; i < m->n_vols; i++)
+		eng_vol_delete_path(e, m->vols[i], NULL);
+}
+
+static void made_free(struct made *m)
+{
+	for (size_t i = 0; i < m->n_vols; i++)
+		free(m->vols[i]);
+	if (m->dom)
+		virDomainFree(m->dom);
+}
+
+static int add_disk(struct vm_spec *s, const char *path, const char *format, bool cdrom,
+		    struct eng_error *err)
+{
+	if (s->n_disks >= VM_SPEC_MAX_DISKS) {
+		eng_err_set(err, ENG_E_INVALID, "VM %s: too many disks", s->name);
+		return -1;
+	}
+	s->disks[s->n_disks++] = (struct vm_disk_spec){ .path = path, .format = format, .cdrom = cdrom };
+	return 0;
+}
+
+static int make_disks(struct eng *e, struct vm_spec *s, struct made *m, struct eng_error *err)
+{
+	char vol[ENG_NAME_MAX + 16];
+
+	if (s->import_path) {
+		const char *fmt;
+		unsigned long long size;
+
+		if (s->import_in_place) {
+			if (eng_disk_probe_format(s->import_path, &fmt, &size, err) < 0 ||
+			    add_disk(s, s->import_path, fmt, false, err) < 0)
+				return -1;
+		} else {
+			char *path;
+			snprintf(vol, sizeof(vol), "%s.disk0", s->name);
+			if (!(path = eng_vol_import(e, vol, s->import_path, &fmt, err)))
+				return -1;
+			m->vols[m->n_vols++] = path;
+			if (add_disk(s, path, fmt, false, err) < 0)
+				return -1;
+		}
+	}
+	if (s->disk_bytes) {
+		char *path;
+		snprintf(vol, sizeof(vol), "%s.qcow2", s->name);
+		if (!(path = eng_vol_create(e, vol, "qcow2", s->disk_bytes, err)))
+			return -1;
+		m->vols[m->n_vols++] = path;
+		if (add_disk(s, path, "qcow2", false, err) < 0)
+			return -1;
+	}
+	if (s->iso && add_disk(s, s->iso, "raw", true, err) < 0)
+		return -1;
+	return 0;
+}
+
+int eng_domain_create(struct eng *e, struct vm_spec *s, bool start, struct eng_error *err)
+{
+	struct made m = { 0 };
+	char *xml = NULL, log[512];
+	int ret = -1;
+
+	if (eng_refuse_readonly(e, "create", s->name, err) < 0)
+		return -1;
+	if (!s->virt_type)
+		s->virt_type = e->accel.virt_type;
+	if (s->n_networks == 0 && !s->no_network && strcmp(s->virt_type, "test") != 0) {
+		virNetworkPtr n = virNetworkLookupByName(e->conn, "default");
+		if (n) {
+			s->networks[s->n_networks++] = "default";
+			virNetworkFree(n);
+		}
+	}
+	if (eng_spec_check(e, s, err) < 0)
+		return -1;
+	/* the system daemon's virtlogd can write the serial console to a file
+	 * that survives the guest: what it printed at boot stays readable */
+	if (!s->serial_log && e->local && strstr(e->uri, "/system")) {
+		snprintf(log, sizeof(log), "/var/log/libvirt/qemu/%s-serial.log", s->name);
+		s->serial_log = log;
+	}
+	s->n_disks = 0;
+	if (make_disks(e, s, &m, err) < 0)
+		goto out;
+	if (!(xml = eng_domxml_build(s, err)))
+		goto out;
+	if (!(m.dom = virDomainDefineXML(e->conn, xml))) {
+		eng_err_libvirt(err, "cannot define VM %s", s->name);
+		goto out;
+	}
+	if (start && virDomainCreate(m.dom) < 0) {
+		eng_err_libvirt(err, "VM %s was defined but cannot start (removed again)", s->name);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ret < 0)
+		made_undo(e, &m);
+	if (s->serial_log == log)
+		s->serial_log = NULL;
+	made_free(&m);
+	free(xml);
+	return ret;
+}
+
+/* ---- delete ---- */
+
+int eng_domain_delete(struct eng *e, const char *name, bool with_disks,
+		      struct eng_delete_report *rep, struct eng_error *err)
+{
+	virDomainPtr d;
+	struct eng_dom_info info;
+	int ret = -1;
+
+	memset(rep, 0, sizeof(*rep));
+	if (eng_refuse_readonly(e, "delete", name, err) < 0)
+		return -1;
+	if (eng_domain_info(e, name, &info, err) < 0)
+		return -1;
+	if (!(d = eng_dom_lookup(e, name, err)))
+		goto out_info;
+	if (virDomainIsActive(d) == 1 && virDomainDestroy(d) < 0) {
+		eng_err_libvirt(err, "delete %s: cannot power it off", name);
+		goto out;
+	}
+	if (virDomainIsPersistent(d) == 1 &&
+	    virDomainUndefineFlags(d, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+				      VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+				      VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
+				      VIR_DOMAIN_UNDEFINE_NVRAM) < 0 &&
+	    virDomainUndefineFlags(d, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+				      VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0) {
+		eng_err_libvirt(err, "cannot delete %s", name);
+		goto out;
+	}
+	for (size_t i = 0; with_disks && i < info.n_disks; i++) {
+		struct eng_disk *dk = &info.disks[i];
+		struct eng_error verr = { 0 };
+
+		/* install media and files outside storage pools are never removed */
+		if (!dk->source || (dk->device && strcmp(dk->device, "disk") != 0))
+			continue;
+		if (eng_vol_delete_path(e, dk->source, &verr) == 0) {
+			if (rep->n_removed < VM_SPEC_MAX_DISKS)
+				snprintf(rep->removed[rep->n_removed++], 512, "%s", dk->source);
+		} else if (rep->n_kept < VM_SPEC_MAX_DISKS) {
+			snprintf(rep->kept[rep->n_kept++], 600, "%s", verr.msg);
+		}
+	}
+	ret = 0;
+out:
+	virDomainFree(d);
+out_info:
+	eng_dom_info_free(&info);
+	return ret;
+}

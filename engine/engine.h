@@ -1,0 +1,280 @@
+/* engine.h - vmdeck's libvirt-backed core.
+ *
+ * Plain C structs and opaque handles only: no libvirt types leak out of engine/.
+ * Nothing here prints; every call returns 0 / -1 (or NULL) and fills a
+ * struct eng_error with a one-line message that names the object and the cause.
+ */
+#ifndef VMDECK_ENGINE_H
+#define VMDECK_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define ENG_NAME_MAX 64
+#define ENG_MAX_IPV4 8
+
+struct eng_error {
+	int code;          /* ENG_E_* */
+	char msg[512];
+};
+
+enum {
+	ENG_E_NONE = 0,
+	ENG_E_FAILED,      /* the operation failed (exit 1) */
+	ENG_E_INVALID,     /* bad input from the user (exit 2 when parsing, 1 otherwise) */
+	ENG_E_NOT_FOUND,
+	ENG_E_READONLY,
+	ENG_E_TIMEOUT,
+	ENG_E_CANCELLED,
+};
+
+void eng_err_set(struct eng_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void eng_err_clear(struct eng_error *err);
+
+/* ---- names and units (pure) ---- */
+bool eng_name_valid(const char *name);
+/* Validates and fills err with "invalid KIND name 'x': why". */
+int eng_name_check(const char *kind, const char *name, struct eng_error *err);
+
+enum eng_unit { ENG_UNIT_B = 1, ENG_UNIT_KIB, ENG_UNIT_MIB, ENG_UNIT_GIB, ENG_UNIT_TIB };
+/* "512", "512M", "2G", "1T", "64KiB", "3GB": binary suffixes; a bare number is
+ * in default_unit. Result in bytes; overflow, garbage, negatives are refused. */
+int eng_size_parse(const char *what, const char *text, enum eng_unit default_unit,
+		   unsigned long long *bytes, struct eng_error *err);
+/* "4", "16": a positive count within [1, max]. */
+int eng_count_parse(const char *what, const char *text, unsigned max,
+		    unsigned *out, struct eng_error *err);
+/* Human size: "512 MiB", "2.0 GiB". */
+void eng_size_format(unsigned long long bytes, char *buf, size_t len);
+
+/* ---- acceleration (pure, given a filesystem root for tests) ---- */
+enum eng_accel { ENG_ACCEL_AUTO = 0, ENG_ACCEL_KVM, ENG_ACCEL_TCG };
+int eng_accel_from_string(const char *s, enum eng_accel *out);
+
+struct eng_accel_choice {
+	const char *virt_type;  /* libvirt <domain type=...>: "kvm", "qemu" or "test" */
+	const char *accel;      /* "kvm" or "tcg" */
+	char why[200];
+};
+/* root: "" or "/" for the real machine; a directory tree in tests. */
+void eng_accel_pick(enum eng_accel mode, const char *root, struct eng_accel_choice *out);
+
+/* ---- URI choice (pure) ---- */
+struct eng_uri_inputs {
+	const char *cli;          /* -c URI */
+	const char *env_vmdeck;   /* $VMDECK_URI */
+	const char *env_libvirt;  /* $LIBVIRT_DEFAULT_URI */
+	const char *config;       /* [connection] uri */
+	uid_t uid;
+	bool system_answers;      /* the system daemon's socket accepts a connection */
+	bool systemd;             /* systemd is PID 1 (for the how-to-start hint) */
+};
+/* Returns the URI to open (a pointer into the inputs or a constant), or NULL
+ * with err saying how to start the daemon. *why tells which rule chose it. */
+const char *eng_uri_choose(const struct eng_uri_inputs *in, const char **why,
+			   struct eng_error *err);
+bool eng_system_socket_answers(void);
+bool eng_systemd_running(void);
+
+/* ---- connection ---- */
+struct eng;
+
+struct eng_open_opts {
+	const char *uri;          /* already chosen; NULL = choose with eng_uri_choose */
+	const char *config_uri;
+	bool readonly;
+	bool embedded;
+	enum eng_accel accel;
+};
+
+struct eng *eng_open(const struct eng_open_opts *o, struct eng_error *err);
+void eng_close(struct eng *e);
+const char *eng_uri(const struct eng *e);
+const char *eng_uri_why(const struct eng *e);
+bool eng_is_readonly(const struct eng *e);
+bool eng_is_local(const struct eng *e);
+const struct eng_accel_choice *eng_accel(const struct eng *e);
+
+/* ---- host ---- */
+struct eng_host {
+	char hypervisor[32];        /* "QEMU" */
+	char hv_version[32];        /* "7.2.0" */
+	char lv_version[32];        /* "9.0.0" */
+	char hostname[256];
+	char uri[256];
+	char cpu_model[64];
+	unsigned cpus;
+	unsigned long long mem_total_kib, mem_free_kib;
+	struct eng_accel_choice accel;
+};
+int eng_host_info(struct eng *e, struct eng_host *h, struct eng_error *err);
+
+/* ---- domains ---- */
+enum eng_state {
+	ENG_ST_RUNNING, ENG_ST_PAUSED, ENG_ST_SHUTOFF, ENG_ST_CRASHED,
+	ENG_ST_PMSUSPENDED, ENG_ST_OTHER,
+};
+const char *eng_state_name(enum eng_state s);
+
+struct eng_dom_summary {
+	char name[ENG_NAME_MAX + 1];
+	char uuid[37];
+	enum eng_state state;
+	unsigned cpus;
+	unsigned long long memory_mib;
+	char ipv4[ENG_MAX_IPV4][16];
+	int n_ipv4;
+	bool autostart;
+	bool persistent;
+};
+
+/* all: include shut-off guests. with_ip: look up DHCP leases of running guests. */
+int eng_domain_list(struct eng *e, bool all, bool with_ip,
+		    struct eng_dom_summary **out, size_t *n, struct eng_error *err);
+bool eng_domain_exists(struct eng *e, const char *name);
+
+struct eng_disk {
+	char *target;     /* vda */
+	char *device;     /* disk, cdrom */
+	char *bus;
+	char *format;     /* qcow2, raw */
+	char *source;     /* path or NULL (empty cdrom) */
+	char *backing;    /* first backing file or NULL */
+	unsigned long long capacity, allocation;   /* bytes, 0 when unknown */
+};
+
+struct eng_nic {
+	char *mac;
+	char *type;       /* network, bridge, user, ... */
+	char *network;    /* network or bridge name */
+	char *model;
+	char ipv4[ENG_MAX_IPV4][16];
+	int n_ipv4;
+};
+
+struct eng_dom_info {
+	struct eng_dom_summary s;
+	unsigned cpus_live, cpus_config, cpus_max;
+	unsigned long long mem_live_mib, mem_config_mib, mem_max_mib;
+	char *virt_type;
+	char *os_type;    /* hvm */
+	char *kernel;     /* direct kernel boot, or NULL */
+	struct eng_disk *disks;
+	size_t n_disks;
+	struct eng_nic *nics;
+	size_t n_nics;
+	int n_snapshots;
+	char *current_snapshot;
+	bool managed_save;
+	bool has_agent_channel;
+};
+int eng_domain_info(struct eng *e, const char *name, struct eng_dom_info *out,
+		    struct eng_error *err);
+void eng_dom_info_free(struct eng_dom_info *i);
+
+/* ---- lifecycle ---- */
+enum eng_action {
+	ENG_ACT_START, ENG_ACT_PAUSE, ENG_ACT_RESUME, ENG_ACT_POWEROFF,
+	ENG_ACT_REBOOT, ENG_ACT_RESET, ENG_ACT_SAVE,
+};
+int eng_domain_act(struct eng *e, const char *name, enum eng_action act,
+		   struct eng_error *err);
+/* Graceful: the guest agent when it answers, else ACPI; waits up to timeout_s
+ * (0 = do not wait) for shut off. */
+int eng_domain_shutdown(struct eng *e, const char *name, int timeout_s,
+			struct eng_error *err);
+int eng_domain_state(struct eng *e, const char *name, enum eng_state *st,
+		     struct eng_error *err);
+
+/* ---- create / delete ---- */
+#define VM_SPEC_MAX_NETS 8
+#define VM_SPEC_MAX_DISKS 8
+
+struct vm_disk_spec {
+	const char *path;       /* file the domain uses */
+	const char *format;     /* qcow2, raw */
+	bool cdrom;
+};
+
+struct vm_spec {
+	const char *name;
+	const char *virt_type;          /* kvm, qemu, test; NULL = from the connection */
+	unsigned cpus, max_cpus;        /* max 0 = cpus */
+	unsigned long long memory_mib, max_memory_mib;
+	unsigned long long disk_bytes;  /* new qcow2 disk of this size; 0 = none */
+	const char *import_path;        /* existing disk */
+	bool import_in_place;           /* use it where it is instead of copying */
+	const char *iso;
+	const char *kernel, *initrd, *cmdline;
+	const char *networks[VM_SPEC_MAX_NETS];
+	size_t n_networks;
+	bool no_network;                /* --network none */
+	bool force;                     /* allow overcommit beyond host CPUs/memory */
+	/* filled by the engine while creating (or by tests for the XML): */
+	struct vm_disk_spec disks[VM_SPEC_MAX_DISKS];
+	size_t n_disks;
+	const char *serial_log;         /* file the serial console is logged to */
+};
+
+/* Pure: the domain XML for a resolved spec (disks filled). Caller frees. */
+char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err);
+
+/* Checks, creates volumes, defines; on failure removes exactly what it made.
+ * start: also start it (a failed start removes the new guest too). */
+int eng_domain_create(struct eng *e, struct vm_spec *s, bool start,
+		      struct eng_error *err);
+/* Checks a spec against the host (CPUs, memory) and the connection (name free). */
+int eng_spec_check(struct eng *e, const struct vm_spec *s, struct eng_error *err);
+
+struct eng_delete_report {
+	char removed[VM_SPEC_MAX_DISKS][512];
+	size_t n_removed;
+	char kept[VM_SPEC_MAX_DISKS][600];   /* path: reason */
+	size_t n_kept;
+};
+/* Undefines (with snapshot metadata, managed save, NVRAM); a running guest is
+ * powered off first. Disks only when with_disks, and only storage volumes. */
+int eng_domain_delete(struct eng *e, const char *name, bool with_disks,
+		      struct eng_delete_report *rep, struct eng_error *err);
+
+/* ---- storage ---- */
+#define ENG_POOL_NAME "vmdeck"
+/* Finds or creates (defines, builds, starts, autostarts) vmdeck's directory pool. */
+int eng_pool_ensure(struct eng *e, char *path_out, size_t len, struct eng_error *err);
+
+/* ---- configuration changes ---- */
+struct eng_set_req {
+	unsigned cpus, max_cpus;                    /* 0 = unchanged */
+	unsigned long long memory_mib, max_memory_mib;
+	int autostart;                              /* -1 unchanged, 0 off, 1 on */
+	bool live, config;                          /* both false = default */
+	bool force;
+};
+#define ENG_SET_MAX_LINES 8
+struct eng_set_result {
+	char lines[ENG_SET_MAX_LINES][200];         /* "vCPUs 2: now and on next boot" */
+	size_t n_lines;
+	bool pending_reboot;                        /* some part waits for the next boot */
+};
+int eng_domain_set(struct eng *e, const char *name, const struct eng_set_req *r,
+		   struct eng_set_result *res, struct eng_error *err);
+
+/* ---- IP discovery ---- */
+enum eng_ip_source { ENG_IP_AUTO, ENG_IP_LEASE, ENG_IP_AGENT, ENG_IP_ARP };
+int eng_ip_source_from_string(const char *s, enum eng_ip_source *out);
+const char *eng_ip_source_name(enum eng_ip_source s);
+/* Tries lease, agent, arp in that order (or only src), polling until an
+ * address appears or wait_s passes. *used tells which source answered. */
+int eng_domain_ipv4(struct eng *e, const char *name, enum eng_ip_source src,
+		    double wait_s, char out[][16], int max, int *n,
+		    enum eng_ip_source *used, struct eng_error *err);
+
+/* ---- serial console ---- */
+/* Bridges the guest's serial console to in_fd/out_fd until the escape byte
+ * (Ctrl-] = 0x1d) is read from in_fd or the console closes. */
+int eng_console_bridge(struct eng *e, const char *name, int in_fd, int out_fd,
+		       unsigned char escape, struct eng_error *err);
+
+#endif

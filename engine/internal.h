@@ -1,0 +1,44 @@
+/* internal.h - what engine/ files share; never included outside engine/. */
+#ifndef VMDECK_ENGINE_INTERNAL_H
+#define VMDECK_ENGINE_INTERNAL_H
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <pthread.h>
+
+#include "engine.h"
+
+struct eng {
+	virConnectPtr conn;
+	char *uri;
+	const char *uri_why;
+	bool readonly;
+	bool embedded;
+	bool local;
+	struct eng_accel_choice accel;
+	pthread_t loop_thread;
+	bool loop_running;
+	volatile int loop_quit;
+};
+
+/* err = "<prefix>: <libvirt's last error>" with the code mapped. */
+void eng_err_libvirt(struct eng_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Installs the silent error handler and the default event loop (once). */
+void eng_libvirt_init(void);
+
+/* Looks a guest up by name; err says "no VM named 'x'" when missing. */
+virDomainPtr eng_dom_lookup(struct eng *e, const char *name, struct eng_error *err);
+enum eng_state eng_state_from_libvirt(int st);
+int eng_refuse_readonly(struct eng *e, const char *verb, const char *name,
+			struct eng_error *err);
+
+/* IPv4 addresses of a guest from one source (VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_*),
+ * loopback skipped; returns the count or -1 (libvirt error left set). */
+struct eng_ifaddr {
+	char mac[18];
+	char ipv4[16];
+};
+int eng_dom_addrs(virDomainPtr d, unsigned source, struct eng_ifaddr *out, int max);
+
+#endif

@@ -1,0 +1,41 @@
+/* names.c - VM, network, snapshot and lab names: [A-Za-z0-9][A-Za-z0-9._-]{0,63} */
+#include <string.h>
+
+#include "engine.h"
+
+static bool name_char(char c, bool first)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	return !first && (c == '.' || c == '_' || c == '-');
+}
+
+bool eng_name_valid(const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (len == 0 || len > ENG_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!name_char(name[i], i == 0))
+			return false;
+	return true;
+}
+
+int eng_name_check(const char *kind, const char *name, struct eng_error *err)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (eng_name_valid(name))
+		return 0;
+	if (len == 0)
+		eng_err_set(err, ENG_E_INVALID, "invalid %s name '': it is empty", kind);
+	else if (len > ENG_NAME_MAX)
+		eng_err_set(err, ENG_E_INVALID, "invalid %s name '%.20s...': longer than %d characters",
+			    kind, name, ENG_NAME_MAX);
+	else
+		eng_err_set(err, ENG_E_INVALID,
+			    "invalid %s name '%s': use letters, digits, '.', '_' and '-', starting with a letter or digit",
+			    kind, name);
+	return -1;
+}

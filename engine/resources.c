@@ -1,0 +1,263 @@
+/* resources.c - `set`: vCPUs, memory, their maximums and autostart, live and/or
+ * in the configuration, saying which part applies now and which on next boot. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "xmlutil.h"
+
+static void say(struct eng_set_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(struct eng_set_result *res, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (res->n_lines >= ENG_SET_MAX_LINES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(res->lines[res->n_lines++], sizeof(res->lines[0]), fmt, ap);
+	va_end(ap);
+}
+
+struct set_ctx {
+	virDomainPtr d;
+	const char *name;
+	bool running, live, config, live_explicit;
+	unsigned cfg_max_cpus, live_max_cpus;
+	unsigned long long cfg_max_kib, live_max_kib;
+	struct eng_set_result *res;
+	struct eng_error *err;
+};
+
+static const char *when(bool now, bool next)
+{
+	return now && next ? "now and on next boot" : now ? "now (until the guest stops)"
+						    : "on next boot";
+}
+
+/* A live change that cannot happen is an error only when --live was asked for;
+ * by default it becomes a next-boot change, and the line says why. */
+static int live_refused(struct set_ctx *c, const char *what, const char *why)
+{
+	if (c->live_explicit) {
+		eng_err_set(c->err, ENG_E_FAILED, "set %s on %s: %s", what, c->name, why);
+		return -1;
+	}
+	say(c->res, "%s: on next boot (not now: %s)", what, why);
+	c->res->pending_reboot = true;
+	return 0;
+}
+
+static int set_cpus(struct set_ctx *c, unsigned cpus)
+{
+	char what[64];
+	bool now = false;
+
+	snprintf(what, sizeof(what), "vCPUs %u", cpus);
+	if (c->config) {
+		if (cpus > c->cfg_max_cpus) {
+			if (virDomainSetVcpusFlags(c->d, cpus, VIR_DOMAIN_AFFECT_CONFIG |
+							       VIR_DOMAIN_VCPU_MAXIMUM) < 0)
+				goto lv_err;
+			c->cfg_max_cpus = cpus;
+		}
+		if (virDomainSetVcpusFlags(c->d, cpus, VIR_DOMAIN_AFFECT_CONFIG) < 0)
+			goto lv_err;
+	}
+	if (c->live) {
+		char why[300];
+		if (cpus > c->live_max_cpus) {
+			snprintf(why, sizeof(why), "the running guest's maximum is %u", c->live_max_cpus);
+			return live_refused(c, what, why);
+		}
+		if (virDomainSetVcpusFlags(c->d, cpus, VIR_DOMAIN_AFFECT_LIVE) < 0) {
+			virErrorPtr le = virGetLastError();
+			snprintf(why, sizeof(why), "%s", le && le->message ? le->message : "refused");
+			return live_refused(c, what, why);
+		}
+		now = true;
+	}
+	say(c->res, "%s: %s", what, c->running ? when(now, c->config) : "saved, used at next start");
+	if (c->running && c->config && !now)
+		c->res->pending_reboot = true;
+	return 0;
+lv_err:
+	eng_err_libvirt(c->err, "set %s on %s", what, c->name);
+	return -1;
+}
+
+static int set_memory(struct set_ctx *c, unsigned long long mib)
+{
+	unsigned long long kib = mib * 1024;
+	char what[64];
+	bool now = false;
+
+	snprintf(what, sizeof(what), "memory %llu MiB", mib);
+	if (c->config) {
+		if (kib > c->cfg_max_kib) {
+			if (virDomainSetMemoryFlags(c->d, kib, VIR_DOMAIN_AFFECT_CONFIG |
+							       VIR_DOMAIN_MEM_MAXIMUM) < 0)
+				goto lv_err;
+			c->cfg_max_kib = kib;
+		}
+		if (virDomainSetMemoryFlags(c->d, kib, VIR_DOMAIN_AFFECT_CONFIG) < 0)
+			goto lv_err;
+	}
+	if (c->live) {
+		char why[300];
+		if (kib > c->live_max_kib) {
+			snprintf(why, sizeof(why), "the running guest's maximum is %llu MiB",
+				 c->live_max_kib / 1024);
+			return live_refused(c, what, why);
+		}
+		if (virDomainSetMemoryFlags(c->d, kib, VIR_DOMAIN_AFFECT_LIVE) < 0) {
+			virErrorPtr le = virGetLastError();
+			snprintf(why, sizeof(why), "%s", le && le->message ? le->message : "refused");
+			return live_refused(c, what, why);
+		}
+		now = true;
+	}
+	say(c->res, "%s: %s", what, c->running ? when(now, c->config) : "saved, used at next start");
+	if (c->running && c->config && !now)
+		c->res->pending_reboot = true;
+	return 0;
+lv_err:
+	eng_err_libvirt(c->err, "set %s on %s", what, c->name);
+	return -1;
+}
+
+static int host_fit(struct eng *e, const char *name, const struct eng_set_req *r,
+		    struct eng_error *err)
+{
+	virNodeInfo ni;
+	unsigned cpus = r->max_cpus > r->cpus ? r->max_cpus : r->cpus;
+	unsigned long long mib = r->max_memory_mib > r->memory_mib ? r->max_memory_mib : r->memory_mib;
+
+	if (r->force || virNodeGetInfo(e->conn, &ni) < 0)
+		return 0;
+	if (cpus > ni.cpus) {
+		eng_err_set(err, ENG_E_FAILED, "set %s: %u vCPUs exceed the host's %u logical CPUs "
+			    "(--force to overcommit)", name, cpus, ni.cpus);
+		return -1;
+	}
+	if (mib > ni.memory / 1024) {
+		eng_err_set(err, ENG_E_FAILED, "set %s: %llu MiB exceeds the host's %lu MiB of memory "
+			    "(--force to overcommit)", name, mib, ni.memory / 1024);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_config_max(struct set_ctx *c)
+{
+	char *xml = virDomainGetXMLDesc(c->d, VIR_DOMAIN_XML_INACTIVE);
+	struct xdoc x;
+	int v;
+
+	if (!xml || xdoc_parse(&x, xml) < 0) {
+		free(xml);
+		eng_err_libvirt(c->err, "set %s: cannot read its configuration", c->name);
+		return -1;
+	}
+	c->cfg_max_kib = xdoc_mem_mib(&x, "/domain/memory") * 1024;
+	c->cfg_max_cpus = (unsigned)xdoc_ull(&x, NULL, "/domain/vcpu", 1);
+	xdoc_free(&x);
+	free(xml);
+	if (c->running) {
+		v = virDomainGetVcpusFlags(c->d, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_VCPU_MAXIMUM);
+		c->live_max_cpus = v > 0 ? (unsigned)v : c->cfg_max_cpus;
+		c->live_max_kib = virDomainGetMaxMemory(c->d);
+	}
+	return 0;
+}
+
+int eng_domain_set(struct eng *e, const char *name, const struct eng_set_req *r,
+		   struct eng_set_result *res, struct eng_error *err)
+{
+	struct set_ctx c = { .name = name, .res = res, .err = err };
+	int st, reason, ret = -1;
+	bool persistent;
+
+	memset(res, 0, sizeof(*res));
+	if (eng_refuse_readonly(e, "change", name, err) < 0)
+		return -1;
+	if (!r->cpus && !r->max_cpus && !r->memory_mib && !r->max_memory_mib && r->autostart < 0) {
+		eng_err_set(err, ENG_E_INVALID, "set %s: nothing to change (give --cpus, --memory, "
+			    "--max-cpus, --max-memory or --autostart)", name);
+		return -1;
+	}
+	if (r->max_cpus && r->cpus && r->cpus > r->max_cpus) {
+		eng_err_set(err, ENG_E_INVALID, "set %s: --cpus %u is above --max-cpus %u", name,
+			    r->cpus, r->max_cpus);
+		return -1;
+	}
+	if (r->max_memory_mib && r->memory_mib && r->memory_mib > r->max_memory_mib) {
+		eng_err_set(err, ENG_E_INVALID, "set %s: --memory %llu MiB is above --max-memory %llu MiB",
+			    name, r->memory_mib, r->max_memory_mib);
+		return -1;
+	}
+	if (host_fit(e, name, r, err) < 0)
+		return -1;
+	if (!(c.d = eng_dom_lookup(e, name, err)))
+		return -1;
+	if (virDomainGetState(c.d, &st, &reason, 0) < 0) {
+		eng_err_libvirt(err, "set %s", name);
+		goto out;
+	}
+	c.running = st != VIR_DOMAIN_SHUTOFF && st != VIR_DOMAIN_CRASHED;
+	persistent = virDomainIsPersistent(c.d) == 1;
+	c.live_explicit = r->live;
+	c.live = r->live || (!r->config && c.running);
+	c.config = persistent && (r->config || !r->live);
+	if (r->live && !c.running) {
+		eng_err_set(err, ENG_E_FAILED, "set %s: --live needs a running guest (it is shut off)", name);
+		goto out;
+	}
+	if (r->config && !persistent) {
+		eng_err_set(err, ENG_E_FAILED, "set %s: --config needs a persistent guest (this one is transient)",
+			    name);
+		goto out;
+	}
+	if (read_config_max(&c) < 0)
+		goto out;
+
+	if (r->max_cpus) {
+		if (virDomainSetVcpusFlags(c.d, r->max_cpus, VIR_DOMAIN_AFFECT_CONFIG |
+							    VIR_DOMAIN_VCPU_MAXIMUM) < 0) {
+			eng_err_libvirt(err, "set maximum vCPUs %u on %s", r->max_cpus, name);
+			goto out;
+		}
+		c.cfg_max_cpus = r->max_cpus;
+		say(res, "maximum vCPUs %u: %s", r->max_cpus,
+		    c.running ? "on next boot" : "saved, used at next start");
+		res->pending_reboot |= c.running;
+	}
+	if (r->cpus && set_cpus(&c, r->cpus) < 0)
+		goto out;
+	if (r->max_memory_mib) {
+		if (virDomainSetMemoryFlags(c.d, r->max_memory_mib * 1024,
+					    VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_MEM_MAXIMUM) < 0) {
+			eng_err_libvirt(err, "set maximum memory %llu MiB on %s", r->max_memory_mib, name);
+			goto out;
+		}
+		c.cfg_max_kib = r->max_memory_mib * 1024;
+		say(res, "maximum memory %llu MiB: %s", r->max_memory_mib,
+		    c.running ? "on next boot" : "saved, used at next start");
+		res->pending_reboot |= c.running;
+	}
+	if (r->memory_mib && set_memory(&c, r->memory_mib) < 0)
+		goto out;
+	if (r->autostart >= 0) {
+		if (virDomainSetAutostart(c.d, r->autostart) < 0) {
+			eng_err_libvirt(err, "set autostart on %s", name);
+			goto out;
+		}
+		say(res, "autostart %s: when the host's libvirt starts", r->autostart ? "on" : "off");
+	}
+	ret = 0;
+out:
+	virDomainFree(c.d);
+	return ret;
+}

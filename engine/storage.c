@@ -1,0 +1,277 @@
+/* storage.c - vmdeck's directory pool, new qcow2 volumes, imported disks. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "storage.h"
+#include "xmlutil.h"
+
+/* The pool lives beside libvirt's own images for the system daemon, under the
+ * user's data dir for a session daemon. */
+static void pool_default_path(struct eng *e, char *buf, size_t len)
+{
+	const char *home = getenv("HOME");
+
+	if (strstr(e->uri, "/session") && home)
+		snprintf(buf, len, "%s/.local/share/libvirt/images/vmdeck", home);
+	else
+		snprintf(buf, len, "/var/lib/libvirt/images/vmdeck");
+}
+
+static int pool_path(virStoragePoolPtr p, char *out, size_t len)
+{
+	char *xml = virStoragePoolGetXMLDesc(p, 0), *path = NULL;
+	struct xdoc x;
+
+	if (xml && xdoc_parse(&x, xml) == 0) {
+		path = xdoc_str(&x, NULL, "/pool/target/path");
+		xdoc_free(&x);
+	}
+	free(xml);
+	if (!path)
+		return -1;
+	snprintf(out, len, "%s", path);
+	free(path);
+	return 0;
+}
+
+static char *pool_xml(const char *path)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr pool = xmlNewNode(NULL, (const xmlChar *)"pool"), t;
+	char *xml;
+
+	xmlDocSetRootElement(doc, pool);
+	xattr(pool, "type", "dir");
+	xnew(pool, "name", ENG_POOL_NAME);
+	t = xnew(pool, "target", NULL);
+	xnew(t, "path", path);
+	xml = xdoc_dump(doc);
+	xmlFreeDoc(doc);
+	return xml;
+}
+
+virStoragePoolPtr eng_pool_get(struct eng *e, struct eng_error *err)
+{
+	virStoragePoolPtr p = virStoragePoolLookupByName(e->conn, ENG_POOL_NAME);
+	char path[1024], *xml;
+	bool created = false;
+
+	if (!p) {
+		pool_default_path(e, path, sizeof(path));
+		if (!(xml = pool_xml(path))) {
+			eng_err_set(err, ENG_E_FAILED, "pool %s: cannot build its XML", ENG_POOL_NAME);
+			return NULL;
+		}
+		p = virStoragePoolDefineXML(e->conn, xml, 0);
+		free(xml);
+		if (!p) {
+			eng_err_libvirt(err, "cannot define storage pool %s at %s", ENG_POOL_NAME, path);
+			return NULL;
+		}
+		created = true;
+		if (virStoragePoolBuild(p, VIR_STORAGE_POOL_BUILD_NEW) < 0 && errno != EEXIST) {
+			/* an existing directory is fine; anything else is reported by Create below */
+		}
+		virStoragePoolSetAutostart(p, 1);
+	}
+	if (virStoragePoolIsActive(p) != 1 && virStoragePoolCreate(p, 0) < 0) {
+		eng_err_libvirt(err, "cannot start storage pool %s", ENG_POOL_NAME);
+		if (created)
+			virStoragePoolUndefine(p);
+		virStoragePoolFree(p);
+		return NULL;
+	}
+	return p;
+}
+
+int eng_pool_ensure(struct eng *e, char *path_out, size_t len, struct eng_error *err)
+{
+	virStoragePoolPtr p = eng_pool_get(e, err);
+	int ret;
+
+	if (!p)
+		return -1;
+	ret = pool_path(p, path_out, len);
+	if (ret < 0)
+		eng_err_set(err, ENG_E_FAILED, "pool %s: cannot read its path", ENG_POOL_NAME);
+	virStoragePoolFree(p);
+	return ret;
+}
+
+static char *vol_xml(const char *name, const char *format, unsigned long long capacity,
+		     unsigned long long allocation)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr v = xmlNewNode(NULL, (const xmlChar *)"volume"), t, n;
+	char *xml;
+
+	xmlDocSetRootElement(doc, v);
+	xnew(v, "name", name);
+	n = xnewf(v, "capacity", "%llu", capacity);
+	xattr(n, "unit", "bytes");
+	n = xnewf(v, "allocation", "%llu", allocation);
+	xattr(n, "unit", "bytes");
+	t = xnew(v, "target", NULL);
+	n = xnew(t, "format", NULL);
+	xattr(n, "type", format);
+	xml = xdoc_dump(doc);
+	xmlFreeDoc(doc);
+	return xml;
+}
+
+char *eng_vol_create(struct eng *e, const char *vol_name, const char *format,
+		     unsigned long long capacity, struct eng_error *err)
+{
+	virStoragePoolPtr p = eng_pool_get(e, err);
+	virStorageVolPtr v = NULL;
+	char *xml = NULL, *path = NULL;
+
+	if (!p)
+		return NULL;
+	if ((v = virStorageVolLookupByName(p, vol_name))) {
+		eng_err_set(err, ENG_E_FAILED, "disk %s already exists in pool %s: "
+			    "delete it or choose another VM name", vol_name, ENG_POOL_NAME);
+		goto out;
+	}
+	if (!(xml = vol_xml(vol_name, format, capacity, 0)) ||
+	    !(v = virStorageVolCreateXML(p, xml, 0))) {
+		eng_err_libvirt(err, "cannot create disk %s (%llu bytes)", vol_name, capacity);
+		goto out;
+	}
+	path = virStorageVolGetPath(v);
+out:
+	free(xml);
+	if (v)
+		virStorageVolFree(v);
+	virStoragePoolFree(p);
+	return path;
+}
+
+int eng_vol_delete_path(struct eng *e, const char *path, struct eng_error *err)
+{
+	virStorageVolPtr v = virStorageVolLookupByPath(e->conn, path);
+	int ret;
+
+	if (!v) {
+		eng_err_set(err, ENG_E_NOT_FOUND, "%s is not a libvirt storage volume", path);
+		return -1;
+	}
+	ret = virStorageVolDelete(v, 0);
+	if (ret < 0)
+		eng_err_libvirt(err, "cannot delete disk %s", path);
+	virStorageVolFree(v);
+	return ret;
+}
+
+/* qcow2 starts with "QFI\xfb"; everything else vmdeck treats as raw. */
+int eng_disk_probe_format(const char *path, const char **format, unsigned long long *size,
+			  struct eng_error *err)
+{
+	unsigned char magic[4] = { 0 };
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		eng_err_set(err, ENG_E_INVALID, "cannot read disk %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		eng_err_set(err, ENG_E_INVALID, "disk %s is not a file", path);
+		close(fd);
+		return -1;
+	}
+	if (read(fd, magic, 4) != 4) {
+		eng_err_set(err, ENG_E_INVALID, "disk %s is empty", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	*format = memcmp(magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
+	*size = (unsigned long long)st.st_size;
+	return 0;
+}
+
+/* Copies a local file into a new pool volume through libvirt's upload stream,
+ * so it also works when the daemon runs elsewhere. */
+char *eng_vol_import(struct eng *e, const char *vol_name, const char *src,
+		     const char **format, struct eng_error *err)
+{
+	virStoragePoolPtr p = NULL;
+	virStorageVolPtr v = NULL;
+	virStreamPtr st = NULL;
+	unsigned long long size;
+	char *xml = NULL, *path = NULL, buf[256 * 1024];
+	int fd = -1;
+	bool ok = false;
+
+	if (eng_disk_probe_format(src, format, &size, err) < 0)
+		return NULL;
+	if (!(p = eng_pool_get(e, err)))
+		return NULL;
+	if ((v = virStorageVolLookupByName(p, vol_name))) {
+		eng_err_set(err, ENG_E_FAILED, "disk %s already exists in pool %s", vol_name,
+			    ENG_POOL_NAME);
+		virStorageVolFree(v);
+		v = NULL;
+		goto out;
+	}
+	/* a raw placeholder of the exact size; the upload overwrites all of it */
+	if (!(xml = vol_xml(vol_name, "raw", size, 0)) || !(v = virStorageVolCreateXML(p, xml, 0))) {
+		eng_err_libvirt(err, "cannot create disk %s for %s", vol_name, src);
+		goto out;
+	}
+	if ((fd = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		eng_err_set(err, ENG_E_FAILED, "cannot read %s: %s", src, strerror(errno));
+		goto out;
+	}
+	if (!(st = virStreamNew(e->conn, 0)) || virStorageVolUpload(v, st, 0, size, 0) < 0) {
+		eng_err_libvirt(err, "cannot upload %s", src);
+		goto out;
+	}
+	for (;;) {
+		ssize_t got = read(fd, buf, sizeof(buf)), off = 0;
+		if (got < 0) {
+			eng_err_set(err, ENG_E_FAILED, "cannot read %s: %s", src, strerror(errno));
+			virStreamAbort(st);
+			goto out;
+		}
+		if (got == 0)
+			break;
+		while (off < got) {
+			int sent = virStreamSend(st, buf + off, (size_t)(got - off));
+			if (sent < 0) {
+				eng_err_libvirt(err, "cannot upload %s", src);
+				virStreamAbort(st);
+				goto out;
+			}
+			off += sent;
+		}
+	}
+	if (virStreamFinish(st) < 0) {
+		eng_err_libvirt(err, "cannot finish uploading %s", src);
+		goto out;
+	}
+	path = virStorageVolGetPath(v);
+	ok = path != NULL;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (st)
+		virStreamFree(st);
+	if (v) {
+		if (!ok)
+			virStorageVolDelete(v, 0);   /* only the volume this call made */
+		virStorageVolFree(v);
+	}
+	free(xml);
+	virStoragePoolFree(p);
+	return path;
+}

@@ -1,0 +1,17 @@
+/* storage.h - engine-internal storage helpers (see storage.c). */
+#ifndef VMDECK_STORAGE_H
+#define VMDECK_STORAGE_H
+
+#include "internal.h"
+
+virStoragePoolPtr eng_pool_get(struct eng *e, struct eng_error *err);
+/* New volume in vmdeck's pool; returns its path (malloc'd) or NULL. */
+char *eng_vol_create(struct eng *e, const char *vol_name, const char *format,
+		     unsigned long long capacity, struct eng_error *err);
+char *eng_vol_import(struct eng *e, const char *vol_name, const char *src,
+		     const char **format, struct eng_error *err);
+int eng_vol_delete_path(struct eng *e, const char *path, struct eng_error *err);
+int eng_disk_probe_format(const char *path, const char **format, unsigned long long *size,
+			  struct eng_error *err);
+
+#endif

@@ -1,0 +1,25 @@
+/* main.c - vmdeck: with a command, run it (the CLI); without one, the TUI. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+int main(int argc, char **argv)
+{
+	struct cmd_global g = { 0 };
+	int first;
+	int rc = cmd_parse_globals(argc, argv, &first, &g, stderr);
+
+	if (rc)
+		return rc;
+	if (first >= argc) {
+		if (g.help) {
+			char *help[] = { "help", NULL };
+			return cmd_cli_run(&g, 1, help);
+		}
+		/* TODO(issue 4): the TUI opens here; until then the list of all guests */
+		char *list[] = { "list", "--all", NULL };
+		return cmd_cli_run(&g, 2, list);
+	}
+	return cmd_cli_run(&g, argc - first, argv + first);
+}

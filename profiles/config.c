@@ -1,0 +1,83 @@
+/* config.c - vmdeck.ini: [connection] uri, [ui] refresh_ms, [keys]. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <iniparser.h>
+
+#include "profiles.h"
+#include "iniutil.h"
+
+void prof_config_default_path(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg)
+		snprintf(buf, len, "%s/vmdeck/vmdeck.ini", xdg);
+	else
+		snprintf(buf, len, "%s/.config/vmdeck/vmdeck.ini", home ? home : ".");
+}
+
+/* The keys each section accepts; anything else is an error naming file:line. */
+static const char *const connection_keys[] = { "uri", NULL };
+static const char *const ui_keys[] = { "refresh_ms", NULL };
+static const struct ini_section config_sections[] = {
+	{ "connection", connection_keys },
+	{ "ui", ui_keys },
+	{ "keys", NULL },   /* any key name: a binding */
+	{ NULL, NULL },
+};
+
+int prof_config_load(const char *path, struct vmdeck_config *c, struct eng_error *err)
+{
+	dictionary *d;
+	const char *s;
+	char def[1024];
+	int ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	c->refresh_ms = 1000;
+	if (!path) {
+		prof_config_default_path(def, sizeof(def));
+		if (access(def, F_OK) != 0)
+			return 0;
+		path = def;
+	}
+	if (!(d = ini_load_checked(path, err)))
+		return -1;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	if (ini_check_sections(d, path, config_sections, err) < 0)
+		goto out;
+	if ((s = iniparser_getstring(d, "connection:uri", NULL)))
+		snprintf(c->uri, sizeof(c->uri), "%s", s);
+	if ((s = iniparser_getstring(d, "ui:refresh_ms", NULL))) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (*end || v < 100 || v > 60000) {
+			eng_err_set(err, ENG_E_INVALID, "%s:%d: [ui] refresh_ms '%s': expected 100..60000",
+				    path, ini_line_of(path, "ui", "refresh_ms"), s);
+			goto out;
+		}
+		c->refresh_ms = (int)v;
+	}
+	{
+		int n = iniparser_getsecnkeys(d, "keys");
+		const char **keys = n > 0 ? calloc((size_t)n, sizeof(*keys)) : NULL;
+		if (keys && iniparser_getseckeys(d, "keys", keys)) {
+			for (int i = 0; i < n && c->n_keys < PROF_MAX_KEYS; i++) {
+				struct prof_key_binding *b = &c->keys[c->n_keys++];
+				snprintf(b->key, sizeof(b->key), "%s", keys[i] + strlen("keys:"));
+				snprintf(b->command, sizeof(b->command), "%s",
+					 iniparser_getstring(d, keys[i], ""));
+			}
+		}
+		free(keys);
+	}
+	ret = 0;
+out:
+	iniparser_freedict(d);
+	return ret;
+}

@@ -1,0 +1,163 @@
+/* iniutil.c - iniparser with errors that say file:line. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "iniutil.h"
+
+/* iniparser reports syntax errors through a printf-like callback; keep the
+ * first one of a load so the caller gets it as one line. */
+static __thread char ini_last_error[512];
+
+static int capture_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ini_last_error[0])
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(ini_last_error, sizeof(ini_last_error), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+dictionary *ini_load_checked(const char *path, struct eng_error *err)
+{
+	dictionary *d;
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int lineno = 0;
+
+	if (!f) {
+		eng_err_set(err, ENG_E_INVALID, "%s: cannot read it", path);
+		return NULL;
+	}
+	/* iniparser silently accepts binary garbage and NUL bytes: refuse them */
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
+		lineno++;
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)line[i] < 0x20 && line[i] != '\t' && line[i] != '\n' &&
+			    line[i] != '\r') {
+				eng_err_set(err, ENG_E_INVALID, "%s:%d: not a text INI file (control byte 0x%02x)",
+					    path, lineno, (unsigned char)line[i]);
+				fclose(f);
+				return NULL;
+			}
+	}
+	fclose(f);
+	ini_last_error[0] = '\0';
+	iniparser_set_error_callback(capture_error);
+	d = iniparser_load(path);
+	if (!d || ini_last_error[0]) {
+		/* "iniparser: syntax error in FILE (LINE):\n-> text" -> one line */
+		char *p, *q;
+		int l = 0;
+		if ((p = strrchr(ini_last_error, '(')) && (q = strchr(p, ')')))
+			l = atoi(p + 1);
+		for (p = ini_last_error; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+		p = strstr(ini_last_error, "->");
+		eng_err_set(err, ENG_E_INVALID, "%s:%d: syntax error%s%s", path, l, p ? ": " : "",
+			    p ? p + 3 : "");
+		if (d)
+			iniparser_freedict(d);
+		return NULL;
+	}
+	return d;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int ini_line_of(const char *path, const char *section, const char *key)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096], cur[256] = "";
+	int lineno = 0, found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *s = trim(line), *eq;
+		lineno++;
+		if (*s == '[') {
+			char *end = strchr(s, ']');
+			if (end)
+				*end = '\0';
+			snprintf(cur, sizeof(cur), "%s", trim(s + 1));
+			if (!key && strcasecmp(cur, section) == 0)
+				found = lineno;
+		} else if (key && strcasecmp(cur, section) == 0 && (eq = strchr(s, '='))) {
+			*eq = '\0';
+			if (strcasecmp(trim(s), key) == 0)
+				found = lineno;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static const struct ini_section *find_section(const struct ini_section *known, const char *name)
+{
+	for (; known->name; known++)
+		if (strcasecmp(known->name, name) == 0)
+			return known;
+	return NULL;
+}
+
+int ini_check_sections(dictionary *d, const char *path, const struct ini_section *known,
+		       struct eng_error *err)
+{
+	int nsec = iniparser_getnsec(d);
+
+	for (int i = 0; i < nsec; i++) {
+		const char *sec = iniparser_getsecname(d, i);
+		const struct ini_section *ks = find_section(known, sec);
+		int nkeys;
+		const char **keys;
+
+		if (!ks) {
+			eng_err_set(err, ENG_E_INVALID, "%s:%d: unknown section [%s]", path,
+				    ini_line_of(path, sec, NULL), sec);
+			return -1;
+		}
+		if (!ks->keys)
+			continue;
+		nkeys = iniparser_getsecnkeys(d, sec);
+		if (nkeys <= 0)
+			continue;
+		keys = calloc((size_t)nkeys, sizeof(*keys));
+		if (!keys || !iniparser_getseckeys(d, sec, keys)) {
+			free(keys);
+			continue;
+		}
+		for (int k = 0; k < nkeys; k++) {
+			const char *kname = strchr(keys[k], ':') ? strchr(keys[k], ':') + 1 : keys[k];
+			bool ok = false;
+			for (const char *const *kk = ks->keys; *kk; kk++)
+				ok |= strcasecmp(*kk, kname) == 0;
+			if (!ok) {
+				eng_err_set(err, ENG_E_INVALID, "%s:%d: unknown key '%s' in [%s]", path,
+					    ini_line_of(path, sec, kname), kname, sec);
+				free(keys);
+				return -1;
+			}
+		}
+		free(keys);
+	}
+	return 0;
+}

@@ -1,0 +1,22 @@
+/* iniutil.h - shared iniparser helpers for profiles/: loading with errors that
+ * carry file:line, and the check that every section and key is known. */
+#ifndef VMDECK_INIUTIL_H
+#define VMDECK_INIUTIL_H
+
+#include <iniparser.h>
+
+#include "engine.h"
+
+struct ini_section {
+	const char *name;
+	const char *const *keys;   /* NULL: any key is allowed */
+};
+
+dictionary *ini_load_checked(const char *path, struct eng_error *err);
+/* Line number (1-based) where KEY is set inside [SECTION], or of the section
+ * header when key is NULL; 0 when not found. iniparser keeps no line numbers. */
+int ini_line_of(const char *path, const char *section, const char *key);
+int ini_check_sections(dictionary *d, const char *path, const struct ini_section *known,
+		       struct eng_error *err);
+
+#endif
