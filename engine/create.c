@@ -112,12 +112,17 @@ static void made_free(struct made *m)
 		virDomainFree(m->dom);
 }
 
+/* path is copied when owned (a volume's path the caller frees), else referenced. */
 static int add_disk(struct vm_spec *s, const char *path, const char *format, bool cdrom,
-		    struct eng_error *err)
+		    bool owned, struct eng_error *err)
 {
 	if (s->n_disks >= VM_SPEC_MAX_DISKS) {
 		eng_err_set(err, ENG_E_INVALID, "VM %s: too many disks", s->name);
 		return -1;
+	}
+	if (owned) {
+		snprintf(s->disk_path_buf[s->n_disks], sizeof(s->disk_path_buf[0]), "%s", path);
+		path = s->disk_path_buf[s->n_disks];
 	}
 	s->disks[s->n_disks++] = (struct vm_disk_spec){ .path = path, .format = format, .cdrom = cdrom };
 	return 0;
@@ -133,7 +138,7 @@ static int make_disks(struct eng *e, struct vm_spec *s, struct made *m, struct e
 
 		if (s->import_in_place) {
 			if (eng_disk_probe_format(s->import_path, &fmt, &size, err) < 0 ||
-			    add_disk(s, s->import_path, fmt, false, err) < 0)
+			    add_disk(s, s->import_path, fmt, false, false, err) < 0)
 				return -1;
 		} else {
 			char *path;
@@ -141,7 +146,7 @@ static int make_disks(struct eng *e, struct vm_spec *s, struct made *m, struct e
 			if (!(path = eng_vol_import(e, vol, s->import_path, &fmt, err)))
 				return -1;
 			m->vols[m->n_vols++] = path;
-			if (add_disk(s, path, fmt, false, err) < 0)
+			if (add_disk(s, path, fmt, false, true, err) < 0)
 				return -1;
 		}
 	}
@@ -151,10 +156,10 @@ static int make_disks(struct eng *e, struct vm_spec *s, struct made *m, struct e
 		if (!(path = eng_vol_create(e, vol, "qcow2", s->disk_bytes, err)))
 			return -1;
 		m->vols[m->n_vols++] = path;
-		if (add_disk(s, path, "qcow2", false, err) < 0)
+		if (add_disk(s, path, "qcow2", false, true, err) < 0)
 			return -1;
 	}
-	if (s->iso && add_disk(s, s->iso, "raw", true, err) < 0)
+	if (s->iso && add_disk(s, s->iso, "raw", true, false, err) < 0)
 		return -1;
 	return 0;
 }

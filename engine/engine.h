@@ -215,6 +215,7 @@ struct vm_spec {
 	/* filled by the engine while creating (or by tests for the XML): */
 	struct vm_disk_spec disks[VM_SPEC_MAX_DISKS];
 	size_t n_disks;
+	char disk_path_buf[VM_SPEC_MAX_DISKS][1024];   /* paths of volumes it made */
 	const char *serial_log;         /* file the serial console is logged to */
 };
 

@@ -101,14 +101,12 @@ void eng_size_format(unsigned long long bytes, char *buf, size_t len)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	unsigned i = 0;
-	unsigned long long whole = bytes;
 
-	while (whole >= 1024 && i < 4 && (whole % 1024 == 0 || whole >= 10240)) {
-		whole /= 1024;
+	/* the largest unit the value reaches; one decimal unless it is exact */
+	while (i < 4 && bytes >= (1ULL << (10 * (i + 1))))
 		i++;
-	}
-	if (i > 0 && bytes % (1ULL << (10 * i)) != 0)
-		snprintf(buf, len, "%.1f %s", (double)bytes / (double)(1ULL << (10 * i)), units[i]);
+	if (bytes % (1ULL << (10 * i)) == 0)
+		snprintf(buf, len, "%llu %s", bytes >> (10 * i), units[i]);
 	else
-		snprintf(buf, len, "%llu %s", whole, units[i]);
+		snprintf(buf, len, "%.1f %s", (double)bytes / (double)(1ULL << (10 * i)), units[i]);
 }

@@ -1,0 +1,109 @@
+#!/bin/bash
+# Build vmdeck's test guests from Debian packages (never downloads of images),
+# cached so a second run takes seconds.
+#   scripts/guests.sh tiny   [CACHE]  -> CACHE/tiny/{vmlinuz,initrd.gz}         (~0.2 s)
+#   scripts/guests.sh debian [CACHE]  -> CACHE/debian/{vmlinuz,initrd.img,disk.qcow2}
+#                                        Debian 12 with systemd, DHCP and qemu-guest-agent
+#   scripts/guests.sh all    [CACHE]
+# CACHE defaults to $VMDECK_CACHE or .cache/guests in the source tree.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+WHAT=${1:?usage: guests.sh tiny|debian|all [CACHE]}
+CACHE=$(realpath -m "${2:-${VMDECK_CACHE:-$HERE/../.cache/guests}}")
+KVER=$(ls /boot/vmlinuz-* | sort -V | tail -1 | sed 's|.*/vmlinuz-||')
+MIRROR=$(awk '/^URIs:/ {print $2; exit} /^deb / {print $2; exit}' \
+	/etc/apt/sources.list.d/debian.sources /etc/apt/sources.list 2>/dev/null | head -1)
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
+
+build_tiny() {
+	local out=$CACHE/tiny stamp
+	stamp="$KVER $(sha1sum "$HERE"/guest/tiny-init "$HERE"/guest/udhcpc.script | sha1sum | cut -c1-12)"
+	if [ -s "$out/initrd.gz" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	local root mods m f
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' RETURN
+	mkdir -p "$root"/{bin,proc,sys,dev,tmp,var/log,var/run,etc/acpi/PWRF,lib/modules}
+	cp /bin/busybox "$root"/bin/busybox
+	# load order from modprobe --show-depends (virtio NIC, balloon, block, ACPI button)
+	mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_balloon virtio_blk button evdev"
+	for m in $mods; do
+		f=$(modprobe -S "$KVER" --show-depends "$m" | awk 'END{print $2}')
+		cp "$f" "$root"/lib/modules/
+	done
+	echo "$mods" > "$root"/etc/modules
+	install -m 755 "$HERE"/guest/tiny-init "$root"/init
+	install -m 755 "$HERE"/guest/udhcpc.script "$root"/etc/udhcpc.script
+	install -m 755 "$HERE"/guest/acpi-poweroff "$root"/etc/acpi/PWRF/00000080
+	mkdir -p "$out"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"/initrd.gz.tmp
+	mv "$out"/initrd.gz.tmp "$out"/initrd.gz
+	cp /boot/vmlinuz-"$KVER" "$out"/vmlinuz
+	chmod 644 "$out"/initrd.gz "$out"/vmlinuz
+	echo "$stamp" > "$out"/stamp
+	echo "guests: tiny guest in $out"
+}
+
+build_debian() {
+	local out=$CACHE/debian stamp="$KVER bookworm v2"
+	if [ -s "$out/disk.qcow2" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	local root d
+	root=$(mktemp -d /var/tmp/vmdeck-debian.XXXXXX)
+	trap 'rm -rf "$root"' RETURN
+	echo "guests: debootstrap bookworm from $MIRROR (a few minutes, once)"
+	debootstrap --variant=minbase \
+		--include=systemd-sysv,udev,dbus,qemu-guest-agent,iproute2,kmod,procps \
+		bookworm "$root" "$MIRROR" > "$root.log" 2>&1 || { tail -20 "$root.log"; exit 1; }
+	rm -f "$root.log"
+	# modules the rootfs needs after the initramfs: NIC, agent channel, balloon, rng
+	d=$root/lib/modules/$KVER
+	mkdir -p "$d"/kernel/drivers/net "$d"/kernel/net/core
+	cp -a /lib/modules/"$KVER"/kernel/drivers/{virtio,char,block} "$d"/kernel/drivers/
+	cp -a /lib/modules/"$KVER"/kernel/drivers/net/{virtio_net.ko,net_failover.ko} "$d"/kernel/drivers/net/
+	cp -a /lib/modules/"$KVER"/kernel/net/core/failover.ko "$d"/kernel/net/core/
+	cp -a /lib/modules/"$KVER"/modules.builtin* /lib/modules/"$KVER"/modules.order "$d"/
+	depmod -b "$root" "$KVER"
+	echo vmdeck-debian > "$root"/etc/hostname
+	printf '/dev/vda / ext4 rw,relatime 0 1\n' > "$root"/etc/fstab
+	sed -i 's/^root:[^:]*:/root::/' "$root"/etc/shadow      # console login without a password
+	mkdir -p "$root"/etc/systemd/network
+	printf '[Match]\nName=en* eth*\n[Network]\nDHCP=ipv4\n' > "$root"/etc/systemd/network/50-dhcp.network
+	ln -sf /lib/systemd/system/systemd-networkd.service \
+		"$root"/etc/systemd/system/multi-user.target.wants/systemd-networkd.service
+	# a boot marker on the serial console, as the tiny guest prints
+	cat > "$root"/etc/systemd/system/vmdeck-marker.service <<'UNIT'
+[Unit]
+Description=vmdeck test marker
+After=network-online.target qemu-guest-agent.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'echo "DEBVM-BOOTED $(uname -r)" > /dev/ttyS0'
+[Install]
+WantedBy=multi-user.target
+UNIT
+	ln -sf /etc/systemd/system/vmdeck-marker.service \
+		"$root"/etc/systemd/system/multi-user.target.wants/vmdeck-marker.service
+	rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+	mkdir -p "$out"
+	rm -f "$out"/disk.raw
+	truncate -s 1G "$out"/disk.raw
+	mkfs.ext4 -q -F -L vmdeck-root -d "$root" "$out"/disk.raw
+	qemu-img convert -c -f raw -O qcow2 "$out"/disk.raw "$out"/disk.qcow2.tmp
+	rm -f "$out"/disk.raw
+	mv "$out"/disk.qcow2.tmp "$out"/disk.qcow2
+	cp /boot/vmlinuz-"$KVER" "$out"/vmlinuz
+	cp /boot/initrd.img-"$KVER" "$out"/initrd.img
+	chmod 644 "$out"/*
+	echo "$stamp" > "$out"/stamp
+	echo "guests: Debian guest in $out ($(du -h "$out"/disk.qcow2 | cut -f1))"
+}
+
+case $WHAT in
+tiny) build_tiny ;;
+debian) build_debian ;;
+all) build_tiny; build_debian ;;
+*) echo "usage: guests.sh tiny|debian|all [CACHE]" >&2; exit 2 ;;
+esac
