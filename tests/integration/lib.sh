@@ -1,0 +1,41 @@
+# lib.sh - helpers for integration tests: run inside scripts/testenv.sh, drive
+# the real vmdeck binary against the private libvirtd, count passes/failures.
+PASS=0
+FAIL=0
+V=${VMDECK:-$(pwd)/build/vmdeck}
+T=${VMDECK_TESTENV:?run me through scripts/testenv.sh run}
+GUESTS=${VMDECK_CACHE:-$(pwd)/.cache/guests}
+
+ok()   { PASS=$((PASS + 1)); echo "ok   - $*"; }
+bad()  { FAIL=$((FAIL + 1)); echo "FAIL - $*"; }
+# expect DESC CMD...: the command succeeds
+expect() { local d=$1; shift; if "$@" >/tmp/vd.out.$$ 2>&1; then ok "$d"; else bad "$d (rc=$?: $(tail -3 /tmp/vd.out.$$ | tr '\n' ' '))"; fi; }
+# jq-like checks with python: js FILE 'python expression on j'
+js() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
+# refused DESC RC_SET CMD...: exits with a code in RC_SET ("1" or "1 2"),
+# prints exactly one line on stderr starting with "vmdeck: error:"
+refused() {
+	local d=$1 codes=$2 rc; shift 2
+	"$@" >/tmp/vd.rout.$$ 2>/tmp/vd.rerr.$$; rc=$?
+	if [[ " $codes " == *" $rc "* ]] && [ "$(wc -l </tmp/vd.rerr.$$)" -eq 1 ] &&
+	   grep -q '^vmdeck: error: ' /tmp/vd.rerr.$$; then
+		ok "$d -> $(cat /tmp/vd.rerr.$$)"
+	else
+		bad "$d (rc=$rc, stderr: $(head -3 /tmp/vd.rerr.$$ | tr '\n' '|'))"
+	fi
+}
+# wait_for SECONDS CMD...: poll until CMD succeeds (bounded)
+wait_for() { local s=$1 i; shift; for ((i = 0; i < s * 5; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
+state_is() { "$V" list --all --json >/tmp/vd.st.$$ && js /tmp/vd.st.$$ "any(d['name']=='$1' and d['state']=='$2' for d in j)"; }
+# the guest files, copied per run: libvirt chowns what a guest uses
+# after stage_tiny, "${TINY[@]}" are the create options that boot the tiny guest
+stage_tiny() {
+	cp "$GUESTS"/tiny/vmlinuz "$GUESTS"/tiny/initrd.gz "$T"/
+	TINY=(--kernel "$T"/vmlinuz --initrd "$T"/initrd.gz --cmdline "console=ttyS0 quiet")
+}
+serial_log() { cat "$T/log/qemu/$1-serial.log" 2>/dev/null; }
+finish() {
+	rm -f /tmp/vd.*.$$
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+}
