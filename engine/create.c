@@ -142,7 +142,10 @@ static int make_disks(struct eng *e, struct vm_spec *s, struct made *m, struct e
 				return -1;
 		} else {
 			char *path;
-			snprintf(vol, sizeof(vol), "%s.disk0", s->name);
+			if (eng_disk_probe_format(s->import_path, &fmt, &size, err) < 0)
+				return -1;
+			snprintf(vol, sizeof(vol), "%s-disk0.%s", s->name,
+				 strcmp(fmt, "qcow2") == 0 ? "qcow2" : "img");
 			if (!(path = eng_vol_import(e, vol, s->import_path, &fmt, err)))
 				return -1;
 			m->vols[m->n_vols++] = path;
