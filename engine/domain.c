@@ -94,6 +94,7 @@ static void fill_summary(virDomainPtr d, bool with_ip, struct eng_dom_summary *s
 		s->state = eng_state_from_libvirt(info.state);
 		s->cpus = info.nrVirtCpu;
 		s->memory_mib = (s->state == ENG_ST_SHUTOFF ? info.maxMem : info.memory) / 1024;
+		s->cpu_time_ns = info.cpuTime;
 	} else {
 		s->state = ENG_ST_OTHER;
 	}
@@ -119,6 +120,17 @@ static void fill_summary(virDomainPtr d, bool with_ip, struct eng_dom_summary *s
 		for (int i = 0; i < n; i++)
 			snprintf(s->ipv4[s->n_ipv4++], 16, "%s", a[i].ipv4);
 	}
+}
+
+double eng_cpu_pct(unsigned long long prev_ns, unsigned long long cur_ns,
+		   unsigned long long wall_ns, unsigned vcpus)
+{
+	double pct;
+
+	if (cur_ns < prev_ns || wall_ns == 0 || vcpus == 0)
+		return 0;
+	pct = 100.0 * (double)(cur_ns - prev_ns) / ((double)wall_ns * vcpus);
+	return pct > 100.0 ? 100.0 : pct;
 }
 
 static int cmp_summary(const void *a, const void *b)

@@ -128,7 +128,13 @@ struct eng_dom_summary {
 	int n_ipv4;
 	bool autostart;
 	bool persistent;
+	unsigned long long cpu_time_ns;   /* guest CPU time so far (for CPU %) */
 };
+
+/* CPU % of a guest's vCPUs between two samples (100 = all vCPUs busy);
+ * 0 when the counter went backwards (the guest restarted) or no time passed. */
+double eng_cpu_pct(unsigned long long prev_ns, unsigned long long cur_ns,
+		   unsigned long long wall_ns, unsigned vcpus);
 
 /* all: include shut-off guests. with_ip: look up DHCP leases of running guests. */
 int eng_domain_list(struct eng *e, bool all, bool with_ip,
@@ -271,6 +277,23 @@ const char *eng_ip_source_name(enum eng_ip_source s);
 int eng_domain_ipv4(struct eng *e, const char *name, enum eng_ip_source src,
 		    double wait_s, char out[][16], int max, int *n,
 		    enum eng_ip_source *used, struct eng_error *err);
+
+/* ---- events ---- */
+/* Lifecycle events (started, stopped, defined, ...) from libvirt's event loop
+ * thread: each one writes a byte to notify_fd, so a poll loop wakes at once. */
+int eng_events_subscribe(struct eng *e, int notify_fd, struct eng_error *err);
+
+/* ---- jobs: long operations on a worker thread ---- */
+/* The engine's waiting loops (shutdown, IP wait) check this flag of the job
+ * running on the calling thread and stop with ENG_E_CANCELLED. */
+struct eng_job {
+	volatile int cancel;      /* set by the UI thread */
+	volatile int progress;    /* 0..100, -1 when unknown */
+	char what[128];
+};
+void eng_job_attach(struct eng_job *j);      /* for the calling thread; NULL detaches */
+bool eng_job_cancelled(void);
+void eng_job_progress(int pct);
 
 /* ---- serial console ---- */
 /* Bridges the guest's serial console to in_fd/out_fd until the escape byte

@@ -116,6 +116,10 @@ int eng_domain_ipv4(struct eng *e, const char *name, enum eng_ip_source src,
 		}
 		if (now_s() >= deadline)
 			break;
+		if (eng_job_cancelled()) {
+			eng_err_set(err, ENG_E_CANCELLED, "VM %s: waiting for an IP address cancelled", name);
+			goto out;
+		}
 		usleep(200 * 1000);
 	}
 	if (src == ENG_IP_AUTO)

@@ -118,6 +118,12 @@ int eng_domain_shutdown(struct eng *e, const char *name, int timeout_s,
 				    "'vmdeck poweroff %s' stops it at once)", name, timeout_s, name);
 			goto out;
 		}
+		if (eng_job_cancelled()) {
+			eng_err_set(err, ENG_E_CANCELLED, "shutdown %s: stopped waiting (the guest may still "
+				    "shut down)", name);
+			goto out;
+		}
+		eng_job_progress((int)(100.0 * (1.0 - (deadline - now_s()) / timeout_s)));
 		usleep(100 * 1000);
 	}
 	ret = 0;
