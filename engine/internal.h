@@ -33,6 +33,9 @@ enum eng_state eng_state_from_libvirt(int st);
 int eng_refuse_readonly(struct eng *e, const char *verb, const char *name,
 			struct eng_error *err);
 
+/* Monotonic seconds, for the engine's bounded waits. */
+double eng_now_s(void);
+
 /* IPv4 addresses of a guest from one source (VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_*),
  * loopback skipped; returns the count or -1 (libvirt error left set). */
 struct eng_ifaddr {

@@ -64,20 +64,12 @@ int eng_dom_addrs(virDomainPtr d, unsigned source, struct eng_ifaddr *out, int m
 	return count;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int eng_domain_ipv4(struct eng *e, const char *name, enum eng_ip_source src,
 		    double wait_s, char out[][16], int max, int *n,
 		    enum eng_ip_source *used, struct eng_error *err)
 {
 	virDomainPtr d = eng_dom_lookup(e, name, err);
-	double deadline = now_s() + wait_s;
+	double deadline = eng_now_s() + wait_s;
 	char last_err[256] = "";
 	int ret = -1;
 
@@ -114,7 +106,7 @@ int eng_domain_ipv4(struct eng *e, const char *name, enum eng_ip_source src,
 				goto out;
 			}
 		}
-		if (now_s() >= deadline)
+		if (eng_now_s() >= deadline)
 			break;
 		if (eng_job_cancelled()) {
 			eng_err_set(err, ENG_E_CANCELLED, "VM %s: waiting for an IP address cancelled", name);

@@ -1,5 +1,8 @@
-/* jobs.c - the job attached to the calling thread: cancel flag and progress. */
-#include "engine.h"
+/* jobs.c - the job attached to the calling thread (cancel flag, progress) and
+ * the clock the engine's bounded waits use. */
+#include <time.h>
+
+#include "internal.h"
 
 static __thread struct eng_job *current_job;
 
@@ -17,4 +20,12 @@ void eng_job_progress(int pct)
 {
 	if (current_job)
 		current_job->progress = pct;
+}
+
+double eng_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

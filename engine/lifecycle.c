@@ -75,14 +75,6 @@ out:
 	return ret;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int eng_domain_shutdown(struct eng *e, const char *name, int timeout_s,
 			struct eng_error *err)
 {
@@ -106,13 +98,13 @@ int eng_domain_shutdown(struct eng *e, const char *name, int timeout_s,
 		eng_err_libvirt(err, "cannot shutdown %s", name);
 		goto out;
 	}
-	deadline = now_s() + timeout_s;
+	deadline = eng_now_s() + timeout_s;
 	while (timeout_s > 0) {
 		if (virDomainGetState(d, &st, &reason, 0) == 0 && st == VIR_DOMAIN_SHUTOFF) {
 			ret = 0;
 			goto out;
 		}
-		if (now_s() >= deadline) {
+		if (eng_now_s() >= deadline) {
 			eng_err_set(err, ENG_E_TIMEOUT,
 				    "shutdown %s: still running after %d s (the guest ignored the request; "
 				    "'vmdeck poweroff %s' stops it at once)", name, timeout_s, name);
@@ -123,7 +115,7 @@ int eng_domain_shutdown(struct eng *e, const char *name, int timeout_s,
 				    "shut down)", name);
 			goto out;
 		}
-		eng_job_progress((int)(100.0 * (1.0 - (deadline - now_s()) / timeout_s)));
+		eng_job_progress((int)(100.0 * (1.0 - (deadline - eng_now_s()) / timeout_s)));
 		usleep(100 * 1000);
 	}
 	ret = 0;

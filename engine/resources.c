@@ -25,11 +25,34 @@ struct set_ctx {
 	virDomainPtr d;
 	const char *name;
 	bool running, live, config, live_explicit;
-	unsigned cfg_max_cpus, live_max_cpus;
-	unsigned long long cfg_max_kib, live_max_kib;
+	/* maximums in libvirt's units: vCPUs, KiB */
+	unsigned long long cfg_max_cpus, live_max_cpus, cfg_max_kib, live_max_kib;
 	struct eng_set_result *res;
 	struct eng_error *err;
 };
+
+/* vCPUs and memory take the same steps with different libvirt calls. */
+struct resource {
+	const char *what_fmt;        /* "vCPUs %llu" */
+	const char *unit;            /* shown after a maximum */
+	unsigned long long scale;    /* user unit -> libvirt unit */
+	int (*apply)(virDomainPtr d, unsigned long long v, unsigned flags);
+	unsigned max_flag;           /* sets the maximum instead */
+};
+
+static int apply_vcpus(virDomainPtr d, unsigned long long v, unsigned flags)
+{
+	return virDomainSetVcpusFlags(d, (unsigned)v, flags);
+}
+
+static int apply_memory(virDomainPtr d, unsigned long long kib, unsigned flags)
+{
+	return virDomainSetMemoryFlags(d, (unsigned long)kib, flags);
+}
+
+static const struct resource res_cpus = { "vCPUs %llu", "", 1, apply_vcpus, VIR_DOMAIN_VCPU_MAXIMUM };
+static const struct resource res_memory = { "memory %llu MiB", " MiB", 1024, apply_memory,
+					    VIR_DOMAIN_MEM_MAXIMUM };
 
 static const char *when(bool now, bool next)
 {
@@ -50,69 +73,49 @@ static int live_refused(struct set_ctx *c, const char *what, const char *why)
 	return 0;
 }
 
-static int set_cpus(struct set_ctx *c, unsigned cpus)
+/* The maximum lives in the configuration only: it applies at the next boot. */
+static int set_maximum(struct set_ctx *c, const struct resource *r, unsigned long long value,
+		       unsigned long long *cfg_max)
 {
 	char what[64];
-	bool now = false;
 
-	snprintf(what, sizeof(what), "vCPUs %u", cpus);
-	if (c->config) {
-		if (cpus > c->cfg_max_cpus) {
-			if (virDomainSetVcpusFlags(c->d, cpus, VIR_DOMAIN_AFFECT_CONFIG |
-							       VIR_DOMAIN_VCPU_MAXIMUM) < 0)
-				goto lv_err;
-			c->cfg_max_cpus = cpus;
-		}
-		if (virDomainSetVcpusFlags(c->d, cpus, VIR_DOMAIN_AFFECT_CONFIG) < 0)
-			goto lv_err;
+	snprintf(what, sizeof(what), r->what_fmt, value);
+	if (r->apply(c->d, value * r->scale, VIR_DOMAIN_AFFECT_CONFIG | r->max_flag) < 0) {
+		eng_err_libvirt(c->err, "set maximum %s on %s", what, c->name);
+		return -1;
 	}
-	if (c->live) {
-		char why[300];
-		if (cpus > c->live_max_cpus) {
-			snprintf(why, sizeof(why), "the running guest's maximum is %u", c->live_max_cpus);
-			return live_refused(c, what, why);
-		}
-		if (virDomainSetVcpusFlags(c->d, cpus, VIR_DOMAIN_AFFECT_LIVE) < 0) {
-			virErrorPtr le = virGetLastError();
-			snprintf(why, sizeof(why), "%s", le && le->message ? le->message : "refused");
-			return live_refused(c, what, why);
-		}
-		now = true;
-	}
-	say(c->res, "%s: %s", what, c->running ? when(now, c->config) : "saved, used at next start");
-	if (c->running && c->config && !now)
-		c->res->pending_reboot = true;
+	*cfg_max = value * r->scale;
+	say(c->res, "maximum %s: %s", what, c->running ? "on next boot" : "saved, used at next start");
+	c->res->pending_reboot |= c->running;
 	return 0;
-lv_err:
-	eng_err_libvirt(c->err, "set %s on %s", what, c->name);
-	return -1;
 }
 
-static int set_memory(struct set_ctx *c, unsigned long long mib)
+static int set_resource(struct set_ctx *c, const struct resource *r, unsigned long long value,
+			unsigned long long *cfg_max, unsigned long long live_max)
 {
-	unsigned long long kib = mib * 1024;
+	unsigned long long v = value * r->scale;
 	char what[64];
 	bool now = false;
 
-	snprintf(what, sizeof(what), "memory %llu MiB", mib);
+	snprintf(what, sizeof(what), r->what_fmt, value);
 	if (c->config) {
-		if (kib > c->cfg_max_kib) {
-			if (virDomainSetMemoryFlags(c->d, kib, VIR_DOMAIN_AFFECT_CONFIG |
-							       VIR_DOMAIN_MEM_MAXIMUM) < 0)
+		/* raising above the configured maximum raises the maximum too */
+		if (v > *cfg_max) {
+			if (r->apply(c->d, v, VIR_DOMAIN_AFFECT_CONFIG | r->max_flag) < 0)
 				goto lv_err;
-			c->cfg_max_kib = kib;
+			*cfg_max = v;
 		}
-		if (virDomainSetMemoryFlags(c->d, kib, VIR_DOMAIN_AFFECT_CONFIG) < 0)
+		if (r->apply(c->d, v, VIR_DOMAIN_AFFECT_CONFIG) < 0)
 			goto lv_err;
 	}
 	if (c->live) {
 		char why[300];
-		if (kib > c->live_max_kib) {
-			snprintf(why, sizeof(why), "the running guest's maximum is %llu MiB",
-				 c->live_max_kib / 1024);
+		if (v > live_max) {
+			snprintf(why, sizeof(why), "the running guest's maximum is %llu%s",
+				 live_max / r->scale, r->unit);
 			return live_refused(c, what, why);
 		}
-		if (virDomainSetMemoryFlags(c->d, kib, VIR_DOMAIN_AFFECT_LIVE) < 0) {
+		if (r->apply(c->d, v, VIR_DOMAIN_AFFECT_LIVE) < 0) {
 			virErrorPtr le = virGetLastError();
 			snprintf(why, sizeof(why), "%s", le && le->message ? le->message : "refused");
 			return live_refused(c, what, why);
@@ -162,12 +165,12 @@ static int read_config_max(struct set_ctx *c)
 		return -1;
 	}
 	c->cfg_max_kib = xdoc_mem_mib(&x, "/domain/memory") * 1024;
-	c->cfg_max_cpus = (unsigned)xdoc_ull(&x, NULL, "/domain/vcpu", 1);
+	c->cfg_max_cpus = xdoc_ull(&x, NULL, "/domain/vcpu", 1);
 	xdoc_free(&x);
 	free(xml);
 	if (c->running) {
 		v = virDomainGetVcpusFlags(c->d, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_VCPU_MAXIMUM);
-		c->live_max_cpus = v > 0 ? (unsigned)v : c->cfg_max_cpus;
+		c->live_max_cpus = v > 0 ? (unsigned long long)v : c->cfg_max_cpus;
 		c->live_max_kib = virDomainGetMaxMemory(c->d);
 	}
 	return 0;
@@ -223,31 +226,15 @@ int eng_domain_set(struct eng *e, const char *name, const struct eng_set_req *r,
 	if (read_config_max(&c) < 0)
 		goto out;
 
-	if (r->max_cpus) {
-		if (virDomainSetVcpusFlags(c.d, r->max_cpus, VIR_DOMAIN_AFFECT_CONFIG |
-							    VIR_DOMAIN_VCPU_MAXIMUM) < 0) {
-			eng_err_libvirt(err, "set maximum vCPUs %u on %s", r->max_cpus, name);
-			goto out;
-		}
-		c.cfg_max_cpus = r->max_cpus;
-		say(res, "maximum vCPUs %u: %s", r->max_cpus,
-		    c.running ? "on next boot" : "saved, used at next start");
-		res->pending_reboot |= c.running;
-	}
-	if (r->cpus && set_cpus(&c, r->cpus) < 0)
+	if (r->max_cpus && set_maximum(&c, &res_cpus, r->max_cpus, &c.cfg_max_cpus) < 0)
 		goto out;
-	if (r->max_memory_mib) {
-		if (virDomainSetMemoryFlags(c.d, r->max_memory_mib * 1024,
-					    VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_MEM_MAXIMUM) < 0) {
-			eng_err_libvirt(err, "set maximum memory %llu MiB on %s", r->max_memory_mib, name);
-			goto out;
-		}
-		c.cfg_max_kib = r->max_memory_mib * 1024;
-		say(res, "maximum memory %llu MiB: %s", r->max_memory_mib,
-		    c.running ? "on next boot" : "saved, used at next start");
-		res->pending_reboot |= c.running;
-	}
-	if (r->memory_mib && set_memory(&c, r->memory_mib) < 0)
+	if (r->cpus && set_resource(&c, &res_cpus, r->cpus, &c.cfg_max_cpus, c.live_max_cpus) < 0)
+		goto out;
+	if (r->max_memory_mib &&
+	    set_maximum(&c, &res_memory, r->max_memory_mib, &c.cfg_max_kib) < 0)
+		goto out;
+	if (r->memory_mib &&
+	    set_resource(&c, &res_memory, r->memory_mib, &c.cfg_max_kib, c.live_max_kib) < 0)
 		goto out;
 	if (r->autostart >= 0) {
 		if (virDomainSetAutostart(c.d, r->autostart) < 0) {
