@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "tui.h"
 
 int main(int argc, char **argv)
 {
@@ -17,9 +18,7 @@ int main(int argc, char **argv)
 			char *help[] = { "help", NULL };
 			return cmd_cli_run(&g, 1, help);
 		}
-		/* TODO(issue 4): the TUI opens here; until then the list of all guests */
-		char *list[] = { "list", "--all", NULL };
-		return cmd_cli_run(&g, 2, list);
+		return tui_main(&g);
 	}
 	return cmd_cli_run(&g, argc - first, argv + first);
 }

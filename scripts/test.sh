@@ -5,7 +5,7 @@
 # libvirtd in fresh namespaces. Ends with "N passed, N failed".
 #   scripts/test.sh            everything
 #   scripts/test.sh unit       unit tests only
-#   scripts/test.sh NAME...    the named tests/integration/test_NAME.sh only
+#   scripts/test.sh NAME...    the named tests/{integration,tui}/test_NAME.sh only
 set -uo pipefail
 cd "$(dirname "$0")/.."
 START=$(date +%s)
@@ -31,9 +31,9 @@ scripts/guests.sh all || { echo "guest build failed"; exit 1; }
 
 if [ $# -gt 0 ]; then
 	tests=()
-	for n in "$@"; do tests+=("tests/integration/test_$n.sh"); done
+	for n in "$@"; do tests+=($(ls tests/integration/test_"$n".sh tests/tui/test_"$n".sh 2>/dev/null)); done
 else
-	tests=(tests/integration/test_*.sh)
+	tests=(tests/integration/test_*.sh tests/tui/test_*.sh)
 fi
 for t in "${tests[@]}"; do
 	echo "== $t =="

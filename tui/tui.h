@@ -71,7 +71,7 @@ struct tui {
 	struct eng_dom_summary *fresh;  /* new sample waiting for the UI, or NULL */
 	size_t n_fresh;
 	uint64_t fresh_ns;
-	char fresh_err[256];
+	char fresh_err[512];
 	char details_name[ENG_NAME_MAX + 1];
 	struct eng_dom_info details;    /* of details_name, owned under lock */
 	bool details_ok;

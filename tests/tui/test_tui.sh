@@ -1,0 +1,114 @@
+#!/bin/bash
+# The TUI driven in tmux (80x24) against the private libvirtd with real tiny
+# guests; asserts on the screen and on libvirt's real state.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/integration/lib.sh
+stage_tiny
+S=vdtui$$
+# a refresh period far beyond the test's waits: only libvirt's events can
+# update the screen in time
+export XDG_CONFIG_HOME=$T/config
+mkdir -p "$XDG_CONFIG_HOME"/vmdeck
+printf '[ui]\nrefresh_ms = 60000\n' > "$XDG_CONFIG_HOME"/vmdeck/vmdeck.ini
+
+screen() { tmux capture-pane -p -t "$S"; }
+screen_has() { screen | grep -q -- "$1"; }
+# wait_screen SECONDS PATTERN
+wait_screen() { local i; for ((i = 0; i < $1 * 10; i++)); do screen_has "$2" && return 0; sleep 0.1; done; return 1; }
+row_of() { screen | grep -E "^[ *] $1 "; }
+keys() { tmux send-keys -t "$S" "$@"; sleep 0.3; }
+open_tui() {
+	tmux kill-session -t "$S" 2>/dev/null
+	tmux new-session -d -s "$S" -x 80 -y 24 "bash --norc --noprofile"
+	tmux send-keys -t "$S" "export TERM=${TUI_TERM:-xterm-256color} XDG_CONFIG_HOME=$XDG_CONFIG_HOME; $V $*; echo VMDECK-EXIT=\$?" Enter
+	wait_screen 10 "guests" || bad "TUI did not open: $(screen | head -3)"
+}
+
+expect "create alpha (running)" "$V" create alpha --memory 128 "${TINY[@]}" --start
+expect "create beta (stopped)" "$V" create beta --memory 128 "${TINY[@]}"
+
+open_tui
+wait_screen 5 "alpha" && ok "list shows alpha" || bad "no alpha on screen"
+row_of beta | grep -q shutoff && ok "beta shown shut off" || bad "beta row: $(row_of beta)"
+
+# start by key: select beta with the filter, press s; the row changes by itself
+keys / C-u b e t a Enter
+keys s
+wait_screen 2 "beta .*running" && ok "s: beta running on screen within 2 s" || bad "beta row after s: $(row_of beta)"
+state_is beta running && ok "libvirt: beta really running" || bad "libvirt: beta not running"
+# a change made outside the TUI shows up without a key (lifecycle events)
+keys / C-u Enter
+"$V" poweroff alpha >/dev/null
+wait_screen 2 "alpha .*shutoff" && ok "external poweroff of alpha shown within 2 s, no key pressed" \
+	|| bad "alpha row after external poweroff: $(row_of alpha)"
+# shutdown by key (ACPI in the guest), then the row goes shut off by itself
+keys / C-u b e t a Enter
+sleep 4   # let the guest's acpid start
+keys d
+wait_screen 15 "beta .*shutoff" && ok "d: beta shut off on screen without a key" || bad "beta row after d: $(row_of beta)"
+state_is beta shutoff && ok "libvirt: beta really shut off" || bad "libvirt: beta not shut off"
+keys / C-u Enter
+
+# the prompt: completion, a command, an unknown command
+keys : "info al" Tab
+screen | tail -1 | grep -q ":info alpha" && ok "Tab completes a VM name (info alpha)" || bad "completion: $(screen | tail -1)"
+keys C-u
+keys "set alpha --cpus 2 --config" Enter
+wait_screen 5 "vCPUs 2" && ok "prompt: set alpha --cpus 2 --config answered" || bad "prompt set: $(screen | tail -1)"
+"$V" info alpha --json >/tmp/vd.i.$$ && js /tmp/vd.i.$$ "j['cpus']['config']==2" && ok "libvirt: alpha has 2 vCPUs configured" || bad "alpha cpus not set"
+keys : "frobnicate" Enter
+wait_screen 3 "unknown command" && ok "unknown command: error line" || bad "unknown command: $(screen | tail -1)"
+screen_has "vmdeck | " && ok "TUI still up after the error" || bad "TUI gone"
+
+# help lists every key of the key table (read from tui/keys.c, not a copy)
+tmux resize-window -t "$S" -x 120 -y 70; sleep 0.3
+keys "?"
+missing=""
+while IFS= read -r label; do
+	screen | grep -qF -- "$label" || missing="$missing [$label]"
+done < <(sed -n '/default_keys\[\] = {/,/^};/p' tui/keys.c | grep -o '"[^"]*", [A-Z_|0 ]*}' | sed 's/", .*//; s/^"//')
+n_labels=$(sed -n '/default_keys\[\] = {/,/^};/p' tui/keys.c | grep -c '^	{ ')
+[ -z "$missing" ] && [ "$n_labels" -gt 20 ] && ok "? shows all $n_labels keys of the key table" || bad "help misses:$missing"
+keys q
+tmux resize-window -t "$S" -x 80 -y 24; sleep 0.3
+
+# resize: 100x40 and back to 80x24, the selection stays on the same guest
+keys / C-u b e t a Enter / C-u Enter
+sel_before=$(tmux capture-pane -p -e -t "$S" | grep -E $'\e\[(0;)?7m' | grep -o 'alpha\|beta' | head -1)
+tmux resize-window -t "$S" -x 100 -y 40; sleep 0.5
+screen | head -1 | grep -q "^ vmdeck | " && ok "100x40: title intact" || bad "100x40 title: $(screen | head -1)"
+[ "$(screen | wc -l)" -eq 40 ] && ok "100x40: 40 lines" || bad "100x40: $(screen | wc -l) lines"
+tmux resize-window -t "$S" -x 80 -y 24; sleep 0.5
+sel_after=$(tmux capture-pane -p -e -t "$S" | grep -E $'\e\[(0;)?7m' | grep -o 'alpha\|beta' | head -1)
+[ -n "$sel_before" ] && [ "$sel_before" = "$sel_after" ] && ok "selection kept across resizes ($sel_after)" \
+	|| bad "selection before '$sel_before' after '$sel_after'"
+[ "$(screen | grep -c ' vmdeck | ')" -eq 1 ] && screen | sed -n 2p | grep -q "^  NAME" && ok "80x24: one title, header in place (no garbage)" \
+	|| bad "80x24 screen: $(screen | head -3 | tr '\n' '|')"
+
+# quitting with q leaves a working shell
+keys q
+wait_screen 5 "VMDECK-EXIT=0" && ok "q quits with status 0" || bad "q: $(screen | tail -2)"
+
+# --readonly: s on a stopped guest is refused, the guest stays off
+open_tui --readonly
+keys / C-u b e t a Enter
+keys s
+wait_screen 3 "read-only connection: cannot start beta" && ok "--readonly: s refused with a message" || bad "readonly: $(screen | tail -1)"
+sleep 1
+state_is beta shutoff && ok "--readonly: beta still shut off" || bad "--readonly: beta changed"
+screen_has "READ-ONLY" && ok "--readonly shown in the title" || bad "no READ-ONLY in title"
+
+# SIGTERM leaves the terminal sane: canonical mode, echo, cursor visible
+for term in xterm-256color screen-256color tmux-256color vt100 linux; do
+	TUI_TERM=$term open_tui
+	pid=$(pgrep -n -f "^$V\$" || pgrep -n -x vmdeck)
+	[ -n "$pid" ] && kill -TERM "$pid"
+	wait_screen 5 "VMDECK-EXIT=0" && ok "TERM=$term: SIGTERM exits cleanly" || bad "TERM=$term: no clean exit: $(screen | tail -2 | tr '\n' '|')"
+	keys "stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo" Enter
+	sleep 0.3
+	screen | grep -q "^icanon echo" && ok "TERM=$term: stty sane (icanon echo)" || bad "TERM=$term: stty: $(screen | tail -3 | tr '\n' '|')"
+	[ "$(tmux display -p -t "$S" '#{cursor_flag}')" = 1 ] && ok "TERM=$term: cursor visible" || bad "TERM=$term: cursor hidden"
+done
+tmux kill-session -t "$S" 2>/dev/null
+"$V" poweroff beta >/dev/null 2>&1
+finish

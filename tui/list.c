@@ -1,0 +1,279 @@
+/* list.c - the guest list: samples from the refresh thread, CPU %, sort,
+ * filter, marks, and drawing. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+/* ---- sorting: a table of columns ---- */
+
+static int by_name(const struct tui_row *a, const struct tui_row *b)
+{
+	return strcmp(a->s.name, b->s.name);
+}
+
+static int by_state(const struct tui_row *a, const struct tui_row *b)
+{
+	return a->s.state != b->s.state ? (int)a->s.state - (int)b->s.state : by_name(a, b);
+}
+
+static int by_cpu(const struct tui_row *a, const struct tui_row *b)
+{
+	return a->cpu_pct != b->cpu_pct ? (a->cpu_pct < b->cpu_pct ? 1 : -1) : by_name(a, b);
+}
+
+static int by_memory(const struct tui_row *a, const struct tui_row *b)
+{
+	return a->s.memory_mib != b->s.memory_mib ? (a->s.memory_mib < b->s.memory_mib ? 1 : -1)
+						  : by_name(a, b);
+}
+
+static const struct {
+	const char *name;
+	int (*cmp)(const struct tui_row *, const struct tui_row *);
+} sorts[] = {
+	{ "name", by_name },
+	{ "state", by_state },
+	{ "cpu%", by_cpu },
+	{ "memory", by_memory },
+};
+#define N_SORTS (sizeof(sorts) / sizeof(sorts[0]))
+
+static int current_sort;
+
+static int row_cmp(const void *a, const void *b)
+{
+	return sorts[current_sort].cmp(a, b);
+}
+
+static const struct tui_row *find_row(const struct tui_row *rows, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].s.name, name) == 0)
+			return &rows[i];
+	return NULL;
+}
+
+void tui_list_apply_sample(struct tui *t, struct eng_dom_summary *v, size_t n, uint64_t now_ns)
+{
+	struct tui_row *rows = calloc(n + 1, sizeof(*rows));
+
+	if (!rows) {
+		free(v);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct tui_row *old = t->rows ? find_row(t->rows, t->n_rows, v[i].name) : NULL;
+		rows[i].s = v[i];
+		if (old) {
+			rows[i].marked = old->marked;
+			if (v[i].state == ENG_ST_RUNNING)
+				rows[i].cpu_pct = eng_cpu_pct(old->s.cpu_time_ns, v[i].cpu_time_ns,
+							      now_ns - t->sample_ns, v[i].cpus);
+		}
+	}
+	free(v);
+	current_sort = t->sort;
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	free(t->rows);
+	t->rows = rows;
+	t->n_rows = n;
+	t->sample_ns = now_ns;
+	t->have_sample = true;
+	tui_list_refilter(t);
+}
+
+void tui_list_cycle_sort(struct tui *t)
+{
+	t->sort = (t->sort + 1) % (int)N_SORTS;
+	current_sort = t->sort;
+	qsort(t->rows, t->n_rows, sizeof(*t->rows), row_cmp);
+	tui_list_refilter(t);
+	tui_set_status(t, false, "sorted by %s", sorts[t->sort].name);
+}
+
+/* Rebuilds the visible rows and keeps the selection on the same guest. */
+void tui_list_refilter(struct tui *t)
+{
+	free(t->visible);
+	t->visible = calloc(t->n_rows + 1, sizeof(*t->visible));
+	t->n_visible = 0;
+	t->sel = 0;
+	for (size_t i = 0; t->visible && i < t->n_rows; i++) {
+		if (t->filter[0] && !strstr(t->rows[i].s.name, t->filter))
+			continue;
+		if (t->sel_name[0] && strcmp(t->rows[i].s.name, t->sel_name) == 0)
+			t->sel = (int)t->n_visible;
+		t->visible[t->n_visible++] = i;
+	}
+	tui_list_move(t, 0);
+}
+
+const struct tui_row *tui_selected(const struct tui *t)
+{
+	if (t->n_visible == 0 || t->sel < 0 || (size_t)t->sel >= t->n_visible)
+		return NULL;
+	return &t->rows[t->visible[t->sel]];
+}
+
+static int list_height(void)
+{
+	return LINES - 4;   /* title, column header, footer, status */
+}
+
+void tui_list_move(struct tui *t, int delta)
+{
+	int h = list_height();
+
+	t->sel += delta;
+	if (t->sel >= (int)t->n_visible)
+		t->sel = (int)t->n_visible - 1;
+	if (t->sel < 0)
+		t->sel = 0;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (h > 0 && t->sel >= t->top + h)
+		t->top = t->sel - h + 1;
+	if (t->top < 0)
+		t->top = 0;
+	if (tui_selected(t))
+		snprintf(t->sel_name, sizeof(t->sel_name), "%s", tui_selected(t)->s.name);
+}
+
+/* ---- drawing ---- */
+
+struct state_look {
+	const char *utf8, *ascii;
+	int pair;
+	int attr;
+};
+
+static const struct state_look state_looks[] = {
+	[ENG_ST_RUNNING] = { "\u25b6", ">", 1, A_BOLD },
+	[ENG_ST_PAUSED] = { "\u2016", "=", 2, 0 },
+	[ENG_ST_SHUTOFF] = { "\u25cb", ".", 0, A_DIM },
+	[ENG_ST_CRASHED] = { "\u2716", "!", 3, A_BOLD },
+	[ENG_ST_PMSUSPENDED] = { "z", "z", 2, 0 },
+	[ENG_ST_OTHER] = { "?", "?", 0, 0 },
+};
+
+void tui_draw_status(struct tui *t)
+{
+	int y = LINES - 1;
+
+	move(y, 0);
+	clrtoeol();
+	if (t->job && !t->job->done) {
+		char prog[16] = "";
+		if (t->job->job.progress > 0)
+			snprintf(prog, sizeof(prog), " %d%%", t->job->job.progress);
+		attron(A_BOLD);
+		mvprintw(y, 0, "running: %.*s%s  (Esc cancels the wait)", COLS - 36, t->job->line, prog);
+		attroff(A_BOLD);
+		return;
+	}
+	if (t->status_error && t->color)
+		attron(COLOR_PAIR(3) | A_BOLD);
+	mvaddnstr(y, 0, t->status, COLS - 1);
+	if (t->status_error && t->color)
+		attroff(COLOR_PAIR(3) | A_BOLD);
+}
+
+void tui_draw_frame(struct tui *t, const char *title)
+{
+	char left[256];
+	size_t running = 0;
+
+	for (size_t i = 0; i < t->n_rows; i++)
+		running += t->rows[i].s.state == ENG_ST_RUNNING;
+	snprintf(left, sizeof(left), " vmdeck | %s | %zu guests, %zu running%s%s | %s", eng_uri(t->eng),
+		 t->n_rows, running, t->g.readonly ? " | READ-ONLY" : "",
+		 t->g.embedded ? " | EMBEDDED: guests stop when vmdeck exits; no libvirt networks" : "",
+		 title);
+	attron(A_REVERSE);
+	mvhline(0, 0, ' ', COLS);
+	mvaddnstr(0, 0, left, COLS);
+	attroff(A_REVERSE);
+	tui_draw_status(t);
+}
+
+/* Footer hints from the key table: the first keys that fit. */
+static void draw_footer(struct tui *t)
+{
+	static const char *const hint_cmds[] = { "start %v", "shutdown %v", "@prompt", "@help", "@quit",
+						 "@edit", "console %v", "@filter" };
+	int x = 0, y = LINES - 2;
+
+	move(y, 0);
+	clrtoeol();
+	for (size_t h = 0; h < sizeof(hint_cmds) / sizeof(hint_cmds[0]); h++)
+		for (size_t i = 0; i < t->n_keys; i++) {
+			char name[16], word[64];
+			if (strcmp(t->keys[i].command, hint_cmds[h]) != 0)
+				continue;
+			tui_key_name(t->keys[i].key, name, sizeof(name));
+			snprintf(word, sizeof(word), "%s:%.*s ", name, (int)strcspn(t->keys[i].label, " ("),
+				 t->keys[i].label);
+			if (x + (int)strlen(word) >= COLS)
+				return;
+			attron(A_BOLD);
+			mvaddstr(y, x, name);
+			attroff(A_BOLD);
+			mvaddstr(y, x + (int)strlen(name), word + strlen(name));
+			x += (int)strlen(word);
+			break;
+		}
+}
+
+void tui_list_draw(struct tui *t)
+{
+	int h = list_height(), namew = COLS - 62;
+
+	if (namew < 10)
+		namew = 10;
+	if (namew > 40)
+		namew = 40;
+	erase();
+	tui_draw_frame(t, "guests");
+	attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	mvprintw(1, 0, "  %-*s %-12s %4s %9s %6s  %s", namew, "NAME", "STATE", "CPUS", "MEMORY",
+		 "CPU%", "IPV4");
+	attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	if (!t->have_sample)
+		mvaddstr(3, 2, "reading guests...");
+	else if (t->n_visible == 0)
+		mvprintw(3, 2, t->filter[0] ? "no guest matches '%s' (/ to change the filter)"
+					    : "no guests yet: ':create NAME ...' makes one", t->filter);
+	for (int i = 0; i < h && t->top + i < (int)t->n_visible; i++) {
+		const struct tui_row *r = &t->rows[t->visible[t->top + i]];
+		const struct state_look *look = &state_looks[r->s.state];
+		bool sel = t->top + i == t->sel;
+		char mem[24], ips[64] = "-", state[32];
+		int y = 2 + i, attr = sel ? A_REVERSE : 0;
+
+		eng_size_format(r->s.memory_mib << 20, mem, sizeof(mem));
+		if (r->s.n_ipv4) {
+			snprintf(ips, sizeof(ips), "%s%s", r->s.ipv4[0], r->s.n_ipv4 > 1 ? ",+" : "");
+		}
+		snprintf(state, sizeof(state), "%s %s", t->utf8 ? look->utf8 : look->ascii,
+			 eng_state_name(r->s.state));
+		if (sel) {
+			attron(A_REVERSE);
+			mvhline(y, 0, ' ', COLS);
+		}
+		mvaddstr(y, 0, r->marked ? "*" : " ");
+		mvprintw(y, 2, "%-*.*s ", namew, namew, r->s.name);
+		attron(attr | look->attr | (t->color && !sel ? COLOR_PAIR(look->pair) : 0));
+		/* the symbol takes one column however many bytes it has */
+		mvaddstr(y, 3 + namew, state);
+		attroff(look->attr | (t->color ? COLOR_PAIR(look->pair) : 0));
+		attron(attr);
+		mvprintw(y, 3 + namew + 13, "%4u %9s %6.1f  %.*s", r->s.cpus, mem, r->cpu_pct,
+			 COLS - namew - 36 > 0 ? COLS - namew - 36 : 0, ips);
+		attroff(A_REVERSE);
+	}
+	if (t->filter[0])
+		mvprintw(LINES - 3, 0, "filter: %s", t->filter);
+	draw_footer(t);
+}

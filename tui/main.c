@@ -1,0 +1,374 @@
+/* main.c - the TUI's set-up, refresh thread and single poll loop. */
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+/* ---- the refresh thread: the only place the list is read from libvirt ---- */
+
+static void *refresher_main(void *arg)
+{
+	struct tui *t = arg;
+
+	pthread_mutex_lock(&t->lock);
+	while (!t->quit) {
+		struct eng_dom_summary *v = NULL;
+		struct eng_dom_info info;
+		struct eng_error err = { 0 };
+		char name[ENG_NAME_MAX + 1];
+		size_t n = 0;
+		int rc, irc = -1;
+
+		if (!t->refresh_wanted) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += (long)(t->cfg.refresh_ms % 1000) * 1000000L;
+			until.tv_sec += t->cfg.refresh_ms / 1000 + until.tv_nsec / 1000000000L;
+			until.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&t->cond, &t->lock, &until);
+			if (t->quit)
+				break;
+		}
+		t->refresh_wanted = false;
+		snprintf(name, sizeof(name), "%s", t->view == VIEW_DETAILS ? t->details_name : "");
+		pthread_mutex_unlock(&t->lock);
+
+		rc = eng_domain_list(t->eng, true, true, &v, &n, &err);
+		if (name[0])
+			irc = eng_domain_info(t->eng, name, &info, &err);
+
+		pthread_mutex_lock(&t->lock);
+		if (rc == 0) {
+			free(t->fresh);
+			t->fresh = v;
+			t->n_fresh = n;
+			t->fresh_ns = tui_now_ns();
+			t->fresh_err[0] = '\0';
+		} else {
+			snprintf(t->fresh_err, sizeof(t->fresh_err), "%s", err.msg);
+		}
+		if (name[0] && strcmp(name, t->details_name) == 0) {
+			if (t->details_ok)
+				eng_dom_info_free(&t->details);
+			t->details_ok = irc == 0;
+			if (irc == 0)
+				t->details = info;
+		} else if (irc == 0) {
+			eng_dom_info_free(&info);
+		}
+		tui_wake(t);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+static void request_refresh(struct tui *t)
+{
+	pthread_mutex_lock(&t->lock);
+	t->refresh_wanted = true;
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* ---- actions of the key table ('@name') ---- */
+
+static void act_quit(struct tui *t)
+{
+	if (t->view != VIEW_LIST)
+		t->view = VIEW_LIST;
+	else
+		t->quit = 1;
+}
+
+static void act_cancel(struct tui *t)
+{
+	if (t->job && !t->job->done)
+		tui_job_cancel(t);
+	else
+		t->view = VIEW_LIST;
+}
+
+static void act_down(struct tui *t) { t->view == VIEW_LIST ? tui_list_move(t, 1) : tui_scroll_view(t, 1); }
+static void act_up(struct tui *t) { t->view == VIEW_LIST ? tui_list_move(t, -1) : tui_scroll_view(t, -1); }
+static void act_page_down(struct tui *t) { t->view == VIEW_LIST ? tui_list_move(t, LINES - 5) : tui_scroll_view(t, LINES - 4); }
+static void act_page_up(struct tui *t) { t->view == VIEW_LIST ? tui_list_move(t, -(LINES - 5)) : tui_scroll_view(t, -(LINES - 4)); }
+static void act_top(struct tui *t) { tui_list_move(t, -(int)t->n_visible); }
+static void act_bottom(struct tui *t) { tui_list_move(t, (int)t->n_visible); }
+static void act_help(struct tui *t) { t->help_top = 0; t->view = VIEW_HELP; }
+static void act_sort(struct tui *t) { tui_list_cycle_sort(t); }
+static void act_refresh(struct tui *t) { request_refresh(t); tui_set_status(t, false, "refreshing"); }
+static void act_redraw(struct tui *t) { (void)t; clearok(curscr, TRUE); }
+static void act_edit(struct tui *t) { tui_edit_form(t); }
+
+static void act_details(struct tui *t)
+{
+	const struct tui_row *r = tui_selected(t);
+
+	if (!r)
+		return;
+	pthread_mutex_lock(&t->lock);
+	if (strcmp(t->details_name, r->s.name) != 0) {
+		if (t->details_ok)
+			eng_dom_info_free(&t->details);
+		t->details_ok = false;
+		snprintf(t->details_name, sizeof(t->details_name), "%s", r->s.name);
+	}
+	t->view = VIEW_DETAILS;
+	t->refresh_wanted = true;
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void act_next_view(struct tui *t)
+{
+	if (t->view == VIEW_LIST)
+		act_details(t);
+	else
+		t->view = VIEW_LIST;
+}
+
+static void act_mark(struct tui *t)
+{
+	const struct tui_row *r = tui_selected(t);
+
+	if (!r)
+		return;
+	t->rows[t->visible[t->sel]].marked = !r->marked;
+	tui_list_move(t, 1);
+}
+
+static void act_prompt(struct tui *t)
+{
+	char line[512] = "";
+
+	if (!tui_prompt_read(t, ":", line, sizeof(line), true) || !line[0])
+		return;
+	if (t->n_history == TUI_HISTORY) {
+		memmove(t->history[0], t->history[1], sizeof(t->history[0]) * (TUI_HISTORY - 1));
+		t->n_history--;
+	}
+	snprintf(t->history[t->n_history++], sizeof(t->history[0]), "%s", line);
+	tui_run_line(t, line);
+}
+
+static void act_filter(struct tui *t)
+{
+	char f[64];
+
+	snprintf(f, sizeof(f), "%s", t->filter);
+	if (tui_prompt_read(t, "/", f, sizeof(f), false)) {
+		snprintf(t->filter, sizeof(t->filter), "%s", f);
+		tui_list_refilter(t);
+	}
+}
+
+static void act_not_yet(struct tui *t)
+{
+	tui_set_status(t, true, "not yet available in this version");
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(struct tui *t);
+} actions[] = {
+	{ "@quit", act_quit }, { "@cancel", act_cancel }, { "@down", act_down }, { "@up", act_up },
+	{ "@page-down", act_page_down }, { "@page-up", act_page_up }, { "@top", act_top },
+	{ "@bottom", act_bottom }, { "@help", act_help }, { "@sort", act_sort },
+	{ "@refresh", act_refresh }, { "@redraw", act_redraw }, { "@edit", act_edit },
+	{ "@details", act_details }, { "@next-view", act_next_view }, { "@mark", act_mark },
+	{ "@prompt", act_prompt }, { "@filter", act_filter },
+	{ "@snapshots", act_not_yet }, { "@create", act_not_yet }, { "@clone", act_not_yet },
+	{ "@monitor", act_not_yet }, { "@networks", act_not_yet },
+};
+
+static void handle_key(struct tui *t, int ch)
+{
+	const struct key_binding *kb;
+
+	if (ch == KEY_RESIZE) {
+		tui_list_move(t, 0);
+		return;
+	}
+	/* help and output views: only scrolling and leaving */
+	if ((t->view == VIEW_HELP || t->view == VIEW_OUTPUT) &&
+	    !(kb = tui_key_find(t, ch), kb && kb->command[0] == '@' &&
+	      (strstr("@quit @cancel @down @up @page-down @page-up @next-view @redraw", kb->command)))) {
+		return;
+	}
+	if (!(kb = tui_key_find(t, ch))) {
+		char name[16];
+		tui_key_name(ch, name, sizeof(name));
+		tui_set_status(t, false, "key %s is not bound (? shows the keys)", name);
+		return;
+	}
+	if (kb->command[0] == '@') {
+		for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+			if (strcmp(actions[i].name, kb->command) == 0) {
+				actions[i].fn(t);
+				return;
+			}
+		tui_set_status(t, true, "unknown action %s", kb->command);
+		return;
+	}
+	tui_run_key(t, kb);
+}
+
+static void draw(struct tui *t)
+{
+	if (COLS < 30 || LINES < 6) {
+		erase();
+		mvaddnstr(0, 0, "vmdeck: terminal too small", COLS);
+		refresh();
+		return;
+	}
+	switch (t->view) {
+	case VIEW_DETAILS: tui_details_draw(t); break;
+	case VIEW_HELP: tui_help_draw(t); break;
+	case VIEW_OUTPUT: tui_output_draw(t); break;
+	default: tui_list_draw(t); break;
+	}
+	refresh();
+}
+
+/* ---- set-up ---- */
+
+/* qemu:///embed keeps its state under one directory; its qemu.conf needs the
+ * file stdio handler (no virtlogd) and no cgroups (TESTENV.md). */
+static const char *embedded_uri(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char root[900], path[1000];
+	FILE *f;
+
+	if (xdg && *xdg)
+		snprintf(root, sizeof(root), "%s/vmdeck/embed", xdg);
+	else
+		snprintf(root, sizeof(root), "%s/.local/share/vmdeck/embed", home ? home : "/tmp");
+	snprintf(path, sizeof(path), "%s/etc", root);
+	for (char *p = path + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(path, 0755);
+			*p = '/';
+		}
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/etc/qemu.conf", root);
+	if (access(path, F_OK) != 0 && (f = fopen(path, "w"))) {
+		fputs("stdio_handler = \"file\"\ncgroup_controllers = [ ]\n", f);
+		fclose(f);
+	}
+	snprintf(buf, len, "qemu:///embed?root=%s", root);
+	return buf;
+}
+
+int tui_main(const struct cmd_global *g)
+{
+	struct tui *t = calloc(1, sizeof(*t));
+	struct eng_error err = { 0 };
+	struct eng_open_opts o = { 0 };
+	char uri[1100];
+	const char *trace = getenv("VMDECK_TRACE");
+	bool first_frame = false, first_data = false;
+
+	if (!t)
+		return 1;
+	t->t_start_ns = tui_now_ns();
+	t->g = *g;
+	if (prof_config_load(NULL, &t->cfg, &err) < 0) {
+		fprintf(stderr, "vmdeck: error: %s\n", err.msg);
+		return 1;
+	}
+	tui_keys_init(t);
+	if (tui_keys_apply_config(t, &err) < 0) {
+		fprintf(stderr, "vmdeck: error: %s\n", err.msg);
+		return 1;
+	}
+	o.uri = g->embedded ? embedded_uri(uri, sizeof(uri)) : g->uri;
+	o.config_uri = t->cfg.uri[0] ? t->cfg.uri : NULL;
+	o.readonly = g->readonly;
+	o.embedded = g->embedded;
+	o.accel = g->accel;
+	if (!(t->eng = eng_open(&o, &err))) {
+		fprintf(stderr, "vmdeck: error: %s\n", err.msg);
+		return 1;
+	}
+	if (trace)
+		t->trace = fopen(trace, "w");
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->cond, NULL);
+	tui_term_init(t);
+	if (eng_events_subscribe(t->eng, t->wake[1], &err) < 0)
+		tui_set_status(t, false, "no lifecycle events (%s): refreshing every %d ms", err.msg,
+			       t->cfg.refresh_ms);
+	else
+		tui_set_status(t, false, "? help  : command  / filter  q quit");
+	t->refresh_wanted = true;
+	pthread_create(&t->refresher, NULL, refresher_main, t);
+
+	while (!t->quit) {
+		struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+					 { .fd = t->wake[0], .events = POLLIN } };
+		uint64_t key_ns = 0;
+		int ch;
+
+		draw(t);
+		if (t->trace && !first_frame) {
+			fprintf(t->trace, "first_frame_ms %.3f\n", (tui_now_ns() - t->t_start_ns) / 1e6);
+			first_frame = true;
+		}
+		if (poll(fds, 2, 1000) < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents & POLLIN) {
+			char buf[256];
+			ssize_t got;
+			bool event = false;
+			while ((got = read(t->wake[0], buf, sizeof(buf))) > 0)
+				event |= memchr(buf, 'e', (size_t)got) != NULL;
+			if (event)
+				request_refresh(t);
+		}
+		pthread_mutex_lock(&t->lock);
+		if (t->fresh) {
+			tui_list_apply_sample(t, t->fresh, t->n_fresh, t->fresh_ns);
+			t->fresh = NULL;
+			if (t->trace && !first_data) {
+				fprintf(t->trace, "first_data_ms %.3f rows %zu\n",
+					(tui_now_ns() - t->t_start_ns) / 1e6, t->n_rows);
+				first_data = true;
+			}
+		} else if (t->fresh_err[0]) {
+			tui_set_status(t, true, "%s", t->fresh_err);
+			t->fresh_err[0] = '\0';
+		}
+		pthread_mutex_unlock(&t->lock);
+		tui_jobs_poll(t);
+		while (!t->quit && (ch = getch()) != ERR) {
+			key_ns = tui_now_ns();
+			handle_key(t, ch);
+		}
+		if (t->trace && key_ns) {
+			draw(t);
+			fprintf(t->trace, "key_redraw_ms %.3f\n", (tui_now_ns() - key_ns) / 1e6);
+		}
+	}
+
+	tui_term_restore();
+	pthread_mutex_lock(&t->lock);
+	t->quit = 1;
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+	pthread_join(t->refresher, NULL);
+	if (t->job) {
+		t->job->job.cancel = 1;
+		pthread_join(t->worker, NULL);
+	}
+	if (t->trace)
+		fclose(t->trace);
+	eng_close(t->eng);
+	return 0;
+}

@@ -1,0 +1,363 @@
+/* run.c - what keys and the prompt do: command lines through the command
+ * table on a worker thread (one job at a time, the rest queued), the console
+ * with the screen suspended, y/n questions and the edit form. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+void tui_set_status(struct tui *t, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->status, sizeof(t->status), fmt, ap);
+	va_end(ap);
+	for (char *p = t->status; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	t->status_error = error;
+}
+
+/* Commands that need the real terminal run on the UI thread with curses
+ * suspended, like a shell escape in htop or tmux's respawn. */
+static const char *const terminal_commands[] = { "console" };
+
+static bool needs_terminal(const struct cmd_def *def)
+{
+	for (size_t i = 0; i < sizeof(terminal_commands) / sizeof(terminal_commands[0]); i++)
+		if (strcmp(def->name, terminal_commands[i]) == 0)
+			return true;
+	return false;
+}
+
+static int dispatch_line(struct tui *t, const char *line, FILE *out, FILE *err, bool interactive)
+{
+	char **argv, msg[96];
+	int argc = cmd_split_line(line, &argv, msg, sizeof(msg)), rc;
+	struct cmd_ctx ctx = {
+		.eng = t->eng,
+		.g = t->g,
+		.out = out,
+		.err = err,
+		.interactive = interactive,
+	};
+
+	if (argc < 0) {
+		fprintf(err, "vmdeck: error: %s\n", msg);
+		return 2;
+	}
+	ctx.g.json = false;
+	rc = cmd_dispatch(&ctx, argc, argv);
+	cmd_words_free(argc, argv);
+	return rc;
+}
+
+static void *worker_main(void *arg)
+{
+	struct tui *t = arg;
+	struct tui_job *j = t->job;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	eng_job_attach(&j->job);
+	j->rc = f ? dispatch_line(t, j->line, f, f, false) : 1;
+	eng_job_attach(NULL);
+	if (f)
+		fclose(f);
+	j->output = text;
+	j->done = true;
+	tui_wake(t);
+	return NULL;
+}
+
+static void job_start(struct tui *t, const char *line)
+{
+	struct tui_job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		tui_set_status(t, true, "out of memory");
+		return;
+	}
+	snprintf(j->line, sizeof(j->line), "%s", line);
+	j->job.progress = -1;
+	t->job = j;
+	if (pthread_create(&t->worker, NULL, worker_main, t) != 0) {
+		t->job = NULL;
+		free(j);
+		tui_set_status(t, true, "cannot start a worker thread");
+	}
+}
+
+/* Called when the wake pipe fires: collects a finished job, starts the next. */
+void tui_jobs_poll(struct tui *t)
+{
+	struct tui_job *j = t->job;
+
+	if (j && j->done) {
+		char *text = j->output ? j->output : strdup("");
+		size_t len = strlen(text);
+		int lines = 0;
+
+		pthread_join(t->worker, NULL);
+		while (len > 0 && text[len - 1] == '\n')
+			text[--len] = '\0';
+		for (const char *p = text; *p; p++)
+			lines += *p == '\n';
+		if (lines > 0) {
+			/* several lines: the output view, scrollable */
+			free(t->output);
+			t->output = text;
+			text = NULL;
+			t->out_top = 0;
+			t->view = VIEW_OUTPUT;
+			tui_set_status(t, j->rc != 0, "%s: %s", j->line, j->rc ? "failed" : "done");
+		} else {
+			const char *msg = strncmp(text, "vmdeck: error: ", 15) == 0 ? text + 15 : text;
+			tui_set_status(t, j->rc != 0, "%s", *msg ? msg : (j->rc ? "failed" : "done"));
+		}
+		free(text);
+		free(j);
+		t->job = NULL;
+		pthread_mutex_lock(&t->lock);
+		t->refresh_wanted = true;
+		pthread_cond_signal(&t->cond);
+		pthread_mutex_unlock(&t->lock);
+	}
+	if (!t->job && t->n_queue > 0) {
+		char line[512];
+		snprintf(line, sizeof(line), "%s", t->queue[0]);
+		memmove(t->queue[0], t->queue[1], sizeof(t->queue[0]) * (size_t)(--t->n_queue));
+		job_start(t, line);
+	}
+}
+
+void tui_job_cancel(struct tui *t)
+{
+	if (t->job && !t->job->done) {
+		t->job->job.cancel = 1;
+		t->n_queue = 0;
+		tui_set_status(t, false, "cancelling %s...", t->job->line);
+	}
+}
+
+static void run_in_terminal(struct tui *t, const char *line)
+{
+	def_prog_mode();
+	endwin();
+	dispatch_line(t, line, stdout, stderr, true);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+}
+
+/* Commands of the contract that a later version brings: say so plainly. */
+static const char *const later_commands[] = { "snapshot", "clone", "migrate", "stats", "net",
+					      "profile", "lab", "cdrom" };
+
+static bool is_later_command(const char *word)
+{
+	for (size_t i = 0; i < sizeof(later_commands) / sizeof(later_commands[0]); i++)
+		if (strcmp(word, later_commands[i]) == 0)
+			return true;
+	return false;
+}
+
+void tui_run_line(struct tui *t, const char *line)
+{
+	char **argv, msg[96];
+	int argc = cmd_split_line(line, &argv, msg, sizeof(msg)), words = 0;
+	const struct cmd_def *def = argc > 0 ? cmd_find(argc, argv, &words) : NULL;
+
+	if (argc <= 0) {
+		if (argc < 0)
+			tui_set_status(t, true, "%s", msg);
+		return;
+	}
+	if (!def) {
+		tui_set_status(t, true, is_later_command(argv[0]) ? "%s: not yet available in this version"
+								   : "unknown command '%s' (? lists them)",
+			       argv[0]);
+	} else if (t->g.readonly && (def->flags & CMD_CHANGES)) {
+		tui_set_status(t, true, "read-only connection: cannot %s%s%s", def->name,
+			       argc > words ? " " : "", argc > words ? argv[words] : "");
+	} else if (needs_terminal(def)) {
+		run_in_terminal(t, line);
+	} else if (t->job) {
+		if (t->n_queue < (int)(sizeof(t->queue) / sizeof(t->queue[0]))) {
+			snprintf(t->queue[t->n_queue++], sizeof(t->queue[0]), "%s", line);
+			tui_set_status(t, false, "queued: %s", line);
+		} else {
+			tui_set_status(t, true, "too many queued commands");
+		}
+	} else {
+		job_start(t, line);
+	}
+	cmd_words_free(argc, argv);
+}
+
+/* "start %v" -> "start web1" */
+static void expand(const char *cmd, const char *vm, char *out, size_t len)
+{
+	const char *p = strstr(cmd, "%v");
+
+	if (p)
+		snprintf(out, len, "%.*s%s%s", (int)(p - cmd), cmd, vm, p + 2);
+	else
+		snprintf(out, len, "%s", cmd);
+}
+
+bool tui_confirm(struct tui *t, const char *question, const char *tick_label, bool *tick)
+{
+	bool answer = false;
+
+	nodelay(stdscr, FALSE);
+	for (;;) {
+		int ch;
+		move(LINES - 1, 0);
+		clrtoeol();
+		attron(A_BOLD);
+		mvprintw(LINES - 1, 0, "%s", question);
+		if (tick_label)
+			printw(" [%c] %s (d toggles)", *tick ? 'x' : ' ', tick_label);
+		printw(" y/n? ");
+		attroff(A_BOLD);
+		refresh();
+		ch = getch();
+		if (ch == KEY_RESIZE)
+			continue;
+		if (tick_label && ch == 'd') {
+			*tick = !*tick;
+			continue;
+		}
+		answer = ch == 'y' || ch == 'Y';
+		break;
+	}
+	nodelay(stdscr, TRUE);
+	tui_set_status(t, false, answer ? "" : "cancelled");
+	return answer;
+}
+
+void tui_run_key(struct tui *t, const struct key_binding *kb)
+{
+	const struct tui_row *sel = tui_selected(t);
+	const char *targets[256];
+	size_t n = 0;
+
+	/* marked guests first; else the selected one */
+	for (size_t i = 0; i < t->n_rows && n < 256; i++)
+		if (t->rows[i].marked)
+			targets[n++] = t->rows[i].s.name;
+	if (n == 0 && sel)
+		targets[n++] = sel->s.name;
+	if (strstr(kb->command, "%v") && n == 0) {
+		tui_set_status(t, true, "no guest selected");
+		return;
+	}
+	if (!strstr(kb->command, "%v")) {
+		tui_run_line(t, kb->command);
+		return;
+	}
+	if (kb->flags & KB_CONFIRM) {
+		char q[300], verb[64];
+		bool disks = false;
+		snprintf(verb, sizeof(verb), "%.*s", (int)strcspn(kb->command, "%"), kb->command);
+		if (n == 1)
+			snprintf(q, sizeof(q), "%s%s?", verb, targets[0]);
+		else
+			snprintf(q, sizeof(q), "%s%zu marked guests (%s, ...)?", verb, n, targets[0]);
+		if (!tui_confirm(t, q, (kb->flags & KB_DELETE) ? "also delete its disks" : NULL, &disks))
+			return;
+		for (size_t i = 0; i < n; i++) {
+			char line[512];
+			expand(kb->command, targets[i], line, sizeof(line));
+			if (disks)
+				strncat(line, " --disks", sizeof(line) - strlen(line) - 1);
+			tui_run_line(t, line);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char line[512];
+		const char *cmd = kb->command;
+		const struct tui_row *r = NULL;
+		for (size_t k = 0; k < t->n_rows; k++)
+			if (strcmp(t->rows[k].s.name, targets[i]) == 0)
+				r = &t->rows[k];
+		if ((kb->flags & KB_PAUSE_TOGGLE) && r && r->s.state == ENG_ST_PAUSED)
+			cmd = "resume %v";
+		expand(cmd, targets[i], line, sizeof(line));
+		tui_run_line(t, line);
+	}
+}
+
+/* e: a small form for vCPUs and memory of the selected guest; the answer
+ * (which part applies now, which on next boot) comes back from `set`. */
+void tui_edit_form(struct tui *t)
+{
+	const struct tui_row *sel = tui_selected(t);
+	char cpus[16], mem[24], line[256], name[ENG_NAME_MAX + 1];
+	int w = 52, h = 8, y0, x0, field = 0;
+	WINDOW *win;
+
+	if (!sel) {
+		tui_set_status(t, true, "no guest selected");
+		return;
+	}
+	if (t->g.readonly) {
+		tui_set_status(t, true, "read-only connection: cannot set %s", sel->s.name);
+		return;
+	}
+	snprintf(name, sizeof(name), "%s", sel->s.name);
+	snprintf(cpus, sizeof(cpus), "%u", sel->s.cpus);
+	snprintf(mem, sizeof(mem), "%llu", sel->s.memory_mib);
+	y0 = (LINES - h) / 2;
+	x0 = (COLS - w) / 2;
+	if (y0 < 0 || x0 < 0) {
+		tui_set_status(t, true, "terminal too small for the form: use ':set %s --cpus N --memory S'",
+			       name);
+		return;
+	}
+	win = newwin(h, w, y0, x0);
+	keypad(win, TRUE);
+	curs_set(1);
+	for (;;) {
+		char *buf = field == 0 ? cpus : mem;
+		size_t cap = field == 0 ? sizeof(cpus) : sizeof(mem);
+		int ch;
+
+		werase(win);
+		box(win, 0, 0);
+		mvwprintw(win, 0, 2, " edit %s ", name);
+		mvwprintw(win, 2, 2, "vCPUs         : %-12s", cpus);
+		mvwprintw(win, 3, 2, "memory (MiB)  : %-12s", mem);
+		mvwprintw(win, 5, 2, "Tab: next field  Enter: apply  Esc: cancel");
+		wmove(win, 2 + field, 18 + (int)strlen(buf));
+		wrefresh(win);
+		ch = wgetch(win);
+		if (ch == 27) {
+			tui_set_status(t, false, "edit cancelled");
+			break;
+		}
+		if (ch == '\t' || ch == KEY_DOWN || ch == KEY_UP) {
+			field = !field;
+		} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && buf[0]) {
+			buf[strlen(buf) - 1] = '\0';
+		} else if (((ch >= '0' && ch <= '9') || (field == 1 && strchr("KMGTkmgt", ch))) &&
+			   strlen(buf) + 1 < cap) {
+			buf[strlen(buf) + 1] = '\0';
+			buf[strlen(buf)] = (char)ch;
+		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+			snprintf(line, sizeof(line), "set %s --cpus %s --memory %s", name, cpus, mem);
+			tui_run_line(t, line);
+			break;
+		}
+	}
+	curs_set(0);
+	delwin(win);
+	touchwin(stdscr);
+}

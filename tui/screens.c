@@ -1,0 +1,134 @@
+/* screens.c - the details view (what `info` shows, live beside next boot),
+ * the help view (generated from the key and command tables) and the output
+ * view of a command's text. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+static void row_pair(int y, const char *label, const char *now, const char *next)
+{
+	attron(A_BOLD);
+	mvprintw(y, 2, "%-12s", label);
+	attroff(A_BOLD);
+	mvprintw(y, 15, "%-22s", now);
+	if (next && strcmp(now, next) != 0)
+		mvprintw(y, 38, "next boot: %s", next);
+}
+
+void tui_details_draw(struct tui *t)
+{
+	struct eng_dom_info *i = &t->details;
+	char a[64], b[64], title[128];
+	int y = 2;
+
+	erase();
+	snprintf(title, sizeof(title), "details of %s (Tab/q: back, e: edit)", t->details_name);
+	tui_draw_frame(t, title);
+	pthread_mutex_lock(&t->lock);
+	if (!t->details_ok) {
+		mvprintw(2, 2, "reading %s...", t->details_name);
+		pthread_mutex_unlock(&t->lock);
+		return;
+	}
+	row_pair(y++, "state", eng_state_name(i->s.state), NULL);
+	row_pair(y++, "uuid", i->s.uuid, NULL);
+	snprintf(a, sizeof(a), "%u", i->cpus_live);
+	snprintf(b, sizeof(b), "%u", i->cpus_config);
+	row_pair(y++, "vCPUs", a, b);
+	snprintf(a, sizeof(a), "%u", i->cpus_max);
+	row_pair(y++, "  maximum", a, NULL);
+	snprintf(a, sizeof(a), "%llu MiB", i->mem_live_mib);
+	snprintf(b, sizeof(b), "%llu MiB", i->mem_config_mib);
+	row_pair(y++, "memory", a, b);
+	snprintf(a, sizeof(a), "%llu MiB", i->mem_max_mib);
+	row_pair(y++, "  maximum", a, NULL);
+	snprintf(a, sizeof(a), "%s (%s)", i->virt_type ? i->virt_type : "?", eng_accel(t->eng)->accel);
+	row_pair(y++, "virt type", a, NULL);
+	row_pair(y++, "autostart", i->s.autostart ? "on" : "off", NULL);
+	if (i->kernel)
+		row_pair(y++, "kernel", i->kernel, NULL);
+	y++;
+	for (size_t k = 0; k < i->n_disks && y < LINES - 4; k++) {
+		const struct eng_disk *d = &i->disks[k];
+		char cap[24] = "";
+		if (d->capacity)
+			eng_size_format(d->capacity, cap, sizeof(cap));
+		mvprintw(y++, 2, "%-12s %s %s %s %s %s", k ? "" : "disks", d->target ? d->target : "?",
+			 d->device ? d->device : "", d->format ? d->format : "", cap,
+			 d->source ? d->source : "(empty)");
+	}
+	for (size_t k = 0; k < i->n_nics && y < LINES - 4; k++) {
+		const struct eng_nic *n = &i->nics[k];
+		mvprintw(y++, 2, "%-12s %s %s %s %s", k ? "" : "NICs", n->mac ? n->mac : "?",
+			 n->network ? n->network : "-", n->model ? n->model : "",
+			 n->n_ipv4 ? n->ipv4[0] : "(no IPv4 yet)");
+	}
+	if (y < LINES - 3)
+		mvprintw(y++, 2, "%-12s %d%s%s", "snapshots", i->n_snapshots,
+			 i->current_snapshot ? ", current " : "",
+			 i->current_snapshot ? i->current_snapshot : "");
+	if (y < LINES - 3)
+		mvprintw(y, 2, "%-12s %s", "guest agent", i->has_agent_channel ? "channel present" : "none");
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* Help: every key of the key table, then every command of the command table. */
+void tui_help_draw(struct tui *t)
+{
+	int y = 2 - t->help_top, h = LINES - 1;
+
+	erase();
+	tui_draw_frame(t, "help (q/Esc: back, j/k: scroll)");
+#define LINE(...)                                    \
+	do {                                         \
+		if (y >= 2 && y < h)                 \
+			mvprintw(y, 0, __VA_ARGS__); \
+		y++;                                 \
+	} while (0)
+	LINE("Keys (rebind in [keys] of %s):", t->cfg.path[0] ? t->cfg.path : "vmdeck.ini");
+	for (size_t i = 0; i < t->n_keys; i++) {
+		char name[16];
+		tui_key_name(t->keys[i].key, name, sizeof(name));
+		LINE("  %-8s %-40.40s %s", name, t->keys[i].label,
+		     t->keys[i].command[0] == '@' ? "" : t->keys[i].command);
+	}
+	LINE(" ");
+	LINE("Commands (type ':' then any of these; Tab completes):");
+	for (size_t i = 0; cmd_table[i]; i++) {
+		char head[64];
+		snprintf(head, sizeof(head), "%s %s", cmd_table[i]->name, cmd_table[i]->usage);
+		LINE("  %-22.22s %.*s", head, COLS > 26 ? COLS - 26 : 0, cmd_table[i]->summary);
+	}
+#undef LINE
+	if (t->help_top > y - 3 + t->help_top)
+		t->help_top = 0;
+}
+
+void tui_output_draw(struct tui *t)
+{
+	const char *p = t->output ? t->output : "";
+	int line = 0, y = 2;
+
+	erase();
+	tui_draw_frame(t, "output (q/Esc: back, j/k: scroll)");
+	while (*p && y < LINES - 1) {
+		size_t len = strcspn(p, "\n");
+		if (line >= t->out_top)
+			mvaddnstr(y++, 0, p, (int)len < COLS ? (int)len : COLS);
+		line++;
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+void tui_scroll_view(struct tui *t, int delta)
+{
+	int *top = t->view == VIEW_HELP ? &t->help_top : &t->out_top;
+
+	*top += delta;
+	if (*top < 0)
+		*top = 0;
+}

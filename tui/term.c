@@ -1,0 +1,107 @@
+/* term.c - terminal hygiene: curses set-up, signals that end the program
+ * cleanly, a crash handler that restores the terminal, the wake pipe. */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+static struct tui *signal_tui;
+static volatile sig_atomic_t curses_active;
+
+uint64_t tui_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void tui_wake(struct tui *t)
+{
+	char b = 'w';
+
+	if (write(t->wake[1], &b, 1) < 0) {
+		/* a full pipe already wakes the loop */
+	}
+}
+
+void tui_term_restore(void)
+{
+	if (curses_active) {
+		curses_active = 0;
+		curs_set(1);
+		endwin();
+	}
+}
+
+/* SIGINT, SIGTERM, SIGHUP: leave through the main loop, which restores the terminal. */
+static void quit_handler(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	if (signal_tui) {
+		signal_tui->quit = 1;
+		tui_wake(signal_tui);
+	}
+	errno = saved;
+}
+
+/* A crash must not leave the terminal raw and without a cursor. endwin() is
+ * not async-signal-safe, but the process is dying anyway (htop does the same). */
+static void crash_handler(int sig)
+{
+	tui_term_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void tui_term_init(struct tui *t)
+{
+	static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+
+	setlocale(LC_ALL, "");
+	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	if (!getenv("ESCDELAY"))
+		setenv("ESCDELAY", "25", 1);   /* Esc answers at once, also over SSH */
+	if (pipe2(t->wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		t->wake[0] = t->wake[1] = -1;
+	signal_tui = t;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = quit_handler;
+	for (size_t i = 0; i < sizeof(quit_signals) / sizeof(quit_signals[0]); i++)
+		sigaction(quit_signals[i], &sa, NULL);
+	sa.sa_handler = crash_handler;
+	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
+		sigaction(crash_signals[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	initscr();
+	curses_active = 1;
+	atexit(tui_term_restore);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	t->color = has_colors() && !getenv("NO_COLOR");
+	if (t->color) {
+		start_color();
+		use_default_colors();
+		init_pair(1, COLOR_GREEN, -1);    /* running */
+		init_pair(2, COLOR_YELLOW, -1);   /* paused */
+		init_pair(3, COLOR_RED, -1);      /* crashed, errors */
+		init_pair(4, COLOR_CYAN, -1);     /* headers */
+	}
+}
