@@ -187,7 +187,8 @@ void tui_draw_frame(struct tui *t, const char *title)
 
 	for (size_t i = 0; i < t->n_rows; i++)
 		running += t->rows[i].s.state == ENG_ST_RUNNING;
-	snprintf(left, sizeof(left), " vmdeck | %s | %zu guests, %zu running%s%s | %s", eng_uri(t->eng),
+	snprintf(left, sizeof(left), " vmdeck | %s | %zu guests, %zu running%s%s | %s",
+		 t->eng ? eng_uri(t->eng) : "connecting...",
 		 t->n_rows, running, t->g.readonly ? " | READ-ONLY" : "",
 		 t->g.embedded ? " | EMBEDDED: guests stop when vmdeck exits; no libvirt networks" : "",
 		 title);
@@ -241,7 +242,7 @@ void tui_list_draw(struct tui *t)
 		 "CPU%", "IPV4");
 	attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
 	if (!t->have_sample)
-		mvaddstr(3, 2, "reading guests...");
+		mvaddstr(3, 2, t->eng ? "reading guests..." : "connecting to libvirt...");
 	else if (t->n_visible == 0)
 		mvprintw(3, 2, t->filter[0] ? "no guest matches '%s' (/ to change the filter)"
 					    : "no guests yet: ':create NAME ...' makes one", t->filter);

@@ -11,10 +11,34 @@
 
 /* ---- the refresh thread: the only place the list is read from libvirt ---- */
 
+/* Connecting can take a while (a remote host, a big test node): the first
+ * frame is drawn before, and the connection is made here. */
+static bool refresher_connect(struct tui *t)
+{
+	struct eng_error err = { 0 };
+	struct eng *e = eng_open(&t->open_opts, &err);
+
+	pthread_mutex_lock(&t->lock);
+	if (!e) {
+		snprintf(t->open_err, sizeof(t->open_err), "%s", err.msg);
+		pthread_mutex_unlock(&t->lock);
+		tui_wake(t);
+		return false;
+	}
+	t->eng = e;
+	if (eng_events_subscribe(e, t->wake[1], &err) < 0)
+		snprintf(t->events_note, sizeof(t->events_note),
+			 "no lifecycle events (%.400s): refreshing every %d ms", err.msg, t->cfg.refresh_ms);
+	pthread_mutex_unlock(&t->lock);
+	return true;
+}
+
 static void *refresher_main(void *arg)
 {
 	struct tui *t = arg;
 
+	if (!refresher_connect(t))
+		return NULL;
 	pthread_mutex_lock(&t->lock);
 	while (!t->quit) {
 		struct eng_dom_summary *v = NULL;
@@ -270,13 +294,18 @@ int tui_main(const struct cmd_global *g)
 {
 	struct tui *t = calloc(1, sizeof(*t));
 	struct eng_error err = { 0 };
-	struct eng_open_opts o = { 0 };
-	char uri[1100];
+	struct eng_open_opts *o;
 	const char *trace = getenv("VMDECK_TRACE");
 	bool first_frame = false, first_data = false;
 
 	if (!t)
 		return 1;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "vmdeck: error: the full-screen interface needs a terminal; "
+				"give a command instead (see 'vmdeck help')\n");
+		free(t);
+		return 2;
+	}
 	t->t_start_ns = tui_now_ns();
 	t->g = *g;
 	if (prof_config_load(NULL, &t->cfg, &err) < 0) {
@@ -288,25 +317,18 @@ int tui_main(const struct cmd_global *g)
 		fprintf(stderr, "vmdeck: error: %s\n", err.msg);
 		return 1;
 	}
-	o.uri = g->embedded ? embedded_uri(uri, sizeof(uri)) : g->uri;
-	o.config_uri = t->cfg.uri[0] ? t->cfg.uri : NULL;
-	o.readonly = g->readonly;
-	o.embedded = g->embedded;
-	o.accel = g->accel;
-	if (!(t->eng = eng_open(&o, &err))) {
-		fprintf(stderr, "vmdeck: error: %s\n", err.msg);
-		return 1;
-	}
+	o = &t->open_opts;
+	o->uri = g->embedded ? embedded_uri(t->open_uri, sizeof(t->open_uri)) : g->uri;
+	o->config_uri = t->cfg.uri[0] ? t->cfg.uri : NULL;
+	o->readonly = g->readonly;
+	o->embedded = g->embedded;
+	o->accel = g->accel;
 	if (trace)
 		t->trace = fopen(trace, "w");
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->cond, NULL);
 	tui_term_init(t);
-	if (eng_events_subscribe(t->eng, t->wake[1], &err) < 0)
-		tui_set_status(t, false, "no lifecycle events (%s): refreshing every %d ms", err.msg,
-			       t->cfg.refresh_ms);
-	else
-		tui_set_status(t, false, "? help  : command  / filter  q quit");
+	tui_set_status(t, false, "? help  : command  / filter  q quit");
 	t->refresh_wanted = true;
 	pthread_create(&t->refresher, NULL, refresher_main, t);
 
@@ -333,6 +355,14 @@ int tui_main(const struct cmd_global *g)
 				request_refresh(t);
 		}
 		pthread_mutex_lock(&t->lock);
+		if (t->open_err[0]) {
+			pthread_mutex_unlock(&t->lock);
+			break;
+		}
+		if (t->events_note[0]) {
+			tui_set_status(t, false, "%s", t->events_note);
+			t->events_note[0] = '\0';
+		}
 		if (t->fresh) {
 			tui_list_apply_sample(t, t->fresh, t->n_fresh, t->fresh_ns);
 			t->fresh = NULL;
@@ -358,6 +388,11 @@ int tui_main(const struct cmd_global *g)
 	}
 
 	tui_term_restore();
+	if (t->open_err[0]) {
+		pthread_join(t->refresher, NULL);
+		fprintf(stderr, "vmdeck: error: %s\n", t->open_err);
+		return 1;
+	}
 	pthread_mutex_lock(&t->lock);
 	t->quit = 1;
 	pthread_cond_signal(&t->cond);

@@ -178,7 +178,9 @@ void tui_run_line(struct tui *t, const char *line)
 			tui_set_status(t, true, "%s", msg);
 		return;
 	}
-	if (!def) {
+	if (!t->eng && !(def && (def->flags & CMD_NO_CONN))) {
+		tui_set_status(t, true, "not connected yet");
+	} else if (!def) {
 		tui_set_status(t, true, is_later_command(argv[0]) ? "%s: not yet available in this version"
 								   : "unknown command '%s' (? lists them)",
 			       argv[0]);

@@ -50,7 +50,11 @@ struct tui_job {
 };
 
 struct tui {
-	struct eng *eng;
+	struct eng *eng;                /* set by the refresh thread once connected */
+	struct eng_open_opts open_opts;
+	char open_uri[1100];
+	char open_err[512];             /* connection failed: the UI exits with it */
+	char events_note[600];          /* events unavailable: shown once in the status line */
 	struct cmd_global g;
 	struct vmdeck_config cfg;
 	int wake[2];                    /* pipe: anything written wakes the poll loop */

@@ -43,7 +43,8 @@ wait_screen 2 "alpha .*shutoff" && ok "external poweroff of alpha shown within 2
 	|| bad "alpha row after external poweroff: $(row_of alpha)"
 # shutdown by key (ACPI in the guest), then the row goes shut off by itself
 keys / C-u b e t a Enter
-sleep 4   # let the guest's acpid start
+# acpid runs in the guest once it printed its boot marker
+wait_for 30 sh -c "grep -q TESTVM-BOOTED '$T/log/qemu/beta-serial.log'" || bad "beta did not boot"
 keys d
 wait_screen 15 "beta .*shutoff" && ok "d: beta shut off on screen without a key" || bad "beta row after d: $(row_of beta)"
 state_is beta shutoff && ok "libvirt: beta really shut off" || bad "libvirt: beta not shut off"
