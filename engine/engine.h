@@ -278,6 +278,9 @@ int eng_domain_ipv4(struct eng *e, const char *name, enum eng_ip_source src,
 		    double wait_s, char out[][16], int max, int *n,
 		    enum eng_ip_source *used, struct eng_error *err);
 
+/* ---- networks (names only, for completion; the modes come with netcfg/) ---- */
+int eng_network_names(struct eng *e, char (*out)[ENG_NAME_MAX + 1], int max, struct eng_error *err);
+
 /* ---- events ---- */
 /* Lifecycle events (started, stopped, defined, ...) from libvirt's event loop
  * thread: each one writes a byte to notify_fd, so a poll loop wakes at once. */

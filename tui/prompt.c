@@ -9,16 +9,18 @@
 
 #define CTRL(c) ((c) & 0x1f)
 
-static int add_candidate(char out[][128], int n, int max, const char *prefix, size_t plen,
+static int add_candidate(char out[][512], int n, int max, const char *prefix, size_t plen,
 			 const char *word)
 {
 	if (n >= max)
 		return n;
-	snprintf(out[n], 128, "%.*s%s ", (int)plen, prefix, word);
+	/* a candidate that does not fit is dropped, never cut short */
+	if (snprintf(out[n], 512, "%.*s%s ", (int)plen, prefix, word) >= 512)
+		return n;
 	return n + 1;
 }
 
-int tui_complete(const struct tui *t, const char *line, char out[][128], int max)
+int tui_complete(const struct tui *t, const char *line, char out[][512], int max)
 {
 	const char *word = strrchr(line, ' ');
 	size_t plen, wlen;
@@ -61,6 +63,16 @@ int tui_complete(const struct tui *t, const char *line, char out[][128], int max
 		}
 		goto out;
 	}
+	/* a network name after --network */
+	if (argc >= 1 && t->eng && ((wlen == 0 && strcmp(argv[argc - 1], "--network") == 0) ||
+				    (wlen > 0 && argc >= 2 && strcmp(argv[argc - 2], "--network") == 0))) {
+		char nets[64][ENG_NAME_MAX + 1];
+		int nn = eng_network_names(t->eng, nets, 64, NULL);
+		for (int i = 0; i < nn; i++)
+			if (strncmp(nets[i], word, wlen) == 0)
+				n = add_candidate(out, n, max, line, plen, nets[i]);
+		goto out;
+	}
 	/* a VM name: the first argument of commands that take one */
 	if ((def->flags & CMD_VM_ARG) && argc - words <= 1) {
 		for (size_t i = 0; i < t->n_rows; i++)
@@ -73,7 +85,7 @@ out:
 	return n;
 }
 
-static void common_prefix(char out[][128], int n, char *buf, size_t len)
+static void common_prefix(char out[][512], int n, char *buf, size_t len)
 {
 	size_t l = strlen(out[0]);
 
@@ -88,7 +100,7 @@ static void common_prefix(char out[][128], int n, char *buf, size_t len)
 
 static void do_complete(struct tui *t, char *buf, size_t len, size_t *pos)
 {
-	char cands[32][128];
+	char cands[32][512];
 	int n;
 
 	buf[*pos] = '\0';   /* complete what is left of the cursor */

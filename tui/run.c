@@ -264,6 +264,18 @@ void tui_run_key(struct tui *t, const struct key_binding *kb)
 		tui_run_line(t, kb->command);
 		return;
 	}
+	{
+		/* no question for a command this version does not have */
+		char **argv, msg[96];
+		int argc = cmd_split_line(kb->command, &argv, msg, sizeof(msg)), words;
+		bool known = argc > 0 && cmd_find(argc, argv, &words);
+		if (argc > 0 && !known)
+			tui_set_status(t, true, "%s: not yet available in this version", argv[0]);
+		if (argc >= 0)
+			cmd_words_free(argc, argv);
+		if (!known)
+			return;
+	}
 	if (kb->flags & KB_CONFIRM) {
 		char q[300], verb[64];
 		bool disks = false;

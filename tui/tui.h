@@ -136,7 +136,7 @@ void tui_scroll_view(struct tui *t, int delta);
 /* Reads a line at the bottom; returns false on Esc. */
 bool tui_prompt_read(struct tui *t, const char *prefix, char *buf, size_t len, bool complete);
 /* Completion candidates for line (pure, for tests): fills out, returns count. */
-int tui_complete(const struct tui *t, const char *line, char out[][128], int max);
+int tui_complete(const struct tui *t, const char *line, char out[][512], int max);
 
 /* run.c: commands from keys and the prompt */
 void tui_run_line(struct tui *t, const char *line);

@@ -53,13 +53,24 @@ keys / C-u Enter
 # the prompt: completion, a command, an unknown command
 keys : "info al" Tab
 screen | tail -1 | grep -q ":info alpha" && ok "Tab completes a VM name (info alpha)" || bad "completion: $(screen | tail -1)"
-keys C-u
-keys "set alpha --cpus 2 --config" Enter
+keys C-u "create x --network de" Tab
+screen | tail -1 | grep -q ":create x --network default" && ok "Tab completes a network name" || bad "network completion: $(screen | tail -1)"
+keys C-u "he" Tab
+screen | tail -1 | grep -q ":help" && ok "Tab completes a command name" || bad "command completion: $(screen | tail -1)"
+keys C-u "set alpha --cpus 2 --config" Enter
 wait_screen 5 "vCPUs 2" && ok "prompt: set alpha --cpus 2 --config answered" || bad "prompt set: $(screen | tail -1)"
 "$V" info alpha --json >/tmp/vd.i.$$ && js /tmp/vd.i.$$ "j['cpus']['config']==2" && ok "libvirt: alpha has 2 vCPUs configured" || bad "alpha cpus not set"
 keys : "frobnicate" Enter
 wait_screen 3 "unknown command" && ok "unknown command: error line" || bad "unknown command: $(screen | tail -1)"
 screen_has "vmdeck | " && ok "TUI still up after the error" || bad "TUI gone"
+
+# keys of later features say so and the TUI stays up
+for k in t T R c C m n; do
+	keys "$k"
+	screen | tail -1 | grep -q "not yet available" && ok "key $k: not yet available" || bad "key $k: $(screen | tail -1)"
+	keys Escape
+done
+screen_has "vmdeck | " && ok "TUI still up after the later-feature keys" || bad "TUI gone after later keys"
 
 # help lists every key of the key table (read from tui/keys.c, not a copy)
 tmux resize-window -t "$S" -x 120 -y 70; sleep 0.3
