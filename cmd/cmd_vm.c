@@ -156,7 +156,7 @@ static const struct cmd_opt create_opts[] = {
 	{ .name = "force", .help = "allow more vCPUs/memory than the host has" },
 	{ .name = "profile", .arg = "P", .help = "start from an INI preset (not yet available)" },
 	{ .name = "os", .arg = "ID", .help = "libosinfo OS id for defaults (not yet available)" },
-	{ .name = "linked-to", .arg = "VM", .help = "qcow2 overlay on VM's disk (not yet available)" },
+	{ .name = "linked-to", .arg = "VM", .help = "qcow2 overlays on VM's disks (VM becomes a template)" },
 	{ 0 },
 };
 
@@ -215,6 +215,36 @@ static int print_ips(struct cmd_ctx *ctx, const char *name, double wait_s,
 	return 0;
 }
 
+/* create NAME --linked-to BASE: a linked clone of BASE, then the resources
+ * asked for; disks, ISO and kernel come from the base. */
+static int create_linked(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_spec *s, bool start)
+{
+	static const char *const own[] = { "disk", "import", "iso", "kernel", "initrd", "cmdline", "network" };
+	struct eng_clone_report rep;
+	struct eng_set_req r = { .autostart = -1, .config = true, .force = s->force };
+	struct eng_set_result res;
+	struct eng_error err = { 0 };
+	const char *base = cmd_opt(a, "linked-to");
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (cmd_opt(a, own[i]))
+			return cmd_error(ctx, 2, "create %s: --%s cannot be combined with --linked-to "
+					 "(the clone uses %s's devices)", s->name, own[i], base);
+	if (eng_domain_clone(ctx->eng, base, s->name, true, &rep, &err) < 0)
+		return cmd_fail(ctx, &err);
+	r.cpus = cmd_opt(a, "cpus") ? s->cpus : 0;
+	r.memory_mib = cmd_opt(a, "memory") ? s->memory_mib : 0;
+	if ((r.cpus || r.memory_mib) && eng_domain_set(ctx->eng, s->name, &r, &res, &err) < 0)
+		return cmd_fail(ctx, &err);
+	for (size_t i = 0; i < rep.n_disks && s->n_disks < VM_SPEC_MAX_DISKS; i++) {
+		snprintf(s->disk_path_buf[i], sizeof(s->disk_path_buf[i]), "%s", rep.disks[i]);
+		s->disks[s->n_disks++] = (struct vm_disk_spec){ .path = s->disk_path_buf[i] };
+	}
+	if (start && eng_domain_act(ctx->eng, s->name, ENG_ACT_START, &err) < 0)
+		return cmd_fail(ctx, &err);
+	return 0;
+}
+
 static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct vm_spec s = { .name = a->pos[0], .cpus = 1, .memory_mib = 512 };
@@ -223,7 +253,7 @@ static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	const char *const *nets;
 	int nnets, rc;
 	bool start = cmd_flag(a, "start") || cmd_flag(a, "wait-ip");
-	static const char *const later[] = { "profile", "os", "linked-to" };
+	static const char *const later[] = { "profile", "os" };
 
 	if (eng_name_check("VM", s.name, &err) < 0)
 		return cmd_error(ctx, 2, "%s", err.msg);
@@ -265,8 +295,12 @@ static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			return cmd_error(ctx, 2, "%s", err.msg);
 		s.networks[s.n_networks++] = nets[i];
 	}
-	if (eng_domain_create(ctx->eng, &s, start, &err) < 0)
+	if (cmd_opt(a, "linked-to")) {
+		if ((rc = create_linked(ctx, a, &s, start)) != 0)
+			return rc;
+	} else if (eng_domain_create(ctx->eng, &s, start, &err) < 0) {
 		return cmd_fail(ctx, &err);
+	}
 	if (!ctx->g.json) {
 		fprintf(ctx->out, "created %s: %u vCPU%s, %llu MiB", s.name, s.cpus, s.cpus > 1 ? "s" : "",
 			s.memory_mib);

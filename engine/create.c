@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "storage.h"
+#include "template.h"
 #include "xmlutil.h"
 
 static int check_host_fit(struct eng *e, const struct vm_spec *s, struct eng_error *err)
@@ -223,15 +224,20 @@ int eng_domain_delete(struct eng *e, const char *name, bool with_disks,
 {
 	virDomainPtr d;
 	struct eng_dom_info info;
+	struct vmdeck_meta meta;
 	int ret = -1;
 
 	memset(rep, 0, sizeof(*rep));
 	if (eng_refuse_readonly(e, "delete", name, err) < 0)
 		return -1;
+	if (eng_template_refuse(e, name, "delete", err) < 0)
+		return -1;
 	if (eng_domain_info(e, name, &info, err) < 0)
 		return -1;
 	if (!(d = eng_dom_lookup(e, name, err)))
 		goto out_info;
+	if (eng_meta_read(d, &meta) < 0)
+		meta.base[0] = '\0';
 	if (virDomainIsActive(d) == 1 && virDomainDestroy(d) < 0) {
 		eng_err_libvirt(err, "delete %s: cannot power it off", name);
 		goto out;
@@ -246,6 +252,8 @@ int eng_domain_delete(struct eng *e, const char *name, bool with_disks,
 		eng_err_libvirt(err, "cannot delete %s", name);
 		goto out;
 	}
+	if (meta.base[0])
+		eng_template_forget_clone(e, meta.base, name);
 	for (size_t i = 0; with_disks && i < info.n_disks; i++) {
 		struct eng_disk *dk = &info.disks[i];
 		struct eng_error verr = { 0 };

@@ -278,6 +278,51 @@ int eng_domain_ipv4(struct eng *e, const char *name, enum eng_ip_source src,
 		    double wait_s, char out[][16], int max, int *n,
 		    enum eng_ip_source *used, struct eng_error *err);
 
+/* ---- snapshots ---- */
+struct eng_snapshot {
+	char name[ENG_NAME_MAX + 1];
+	char parent[ENG_NAME_MAX + 1];     /* "" for a root */
+	long long created;                 /* unix time */
+	char state[16];                    /* the guest's state when taken: running, shutoff, ... */
+	char description[256];
+	bool current;
+	bool external;
+	int depth;                         /* 0 for roots: list order is a tree walk */
+};
+/* name NULL: a readable unique default (snap-2026-11-25T10-04-05). A running
+ * guest is snapshotted with its memory, a stopped one disk-only. */
+int eng_snapshot_take(struct eng *e, const char *vm, const char *name, const char *description,
+		      char *taken, size_t len, struct eng_error *err);
+/* Tree order: each snapshot after its parent, children by creation time. */
+int eng_snapshot_list(struct eng *e, const char *vm, struct eng_snapshot **out, size_t *n,
+		      struct eng_error *err);
+/* name NULL: the current snapshot. The guest ends running or stopped as it was then. */
+int eng_snapshot_revert(struct eng *e, const char *vm, const char *name, char *reverted,
+			size_t len, struct eng_error *err);
+/* Refuses what would lose another snapshot's data (external with children). */
+int eng_snapshot_delete(struct eng *e, const char *vm, const char *name, bool children,
+			struct eng_error *err);
+/* The current snapshot's name; -1 when there is none. */
+int eng_snapshot_current(struct eng *e, const char *vm, char *name, size_t len);
+int eng_snapshot_names(struct eng *e, const char *vm, char (*out)[ENG_NAME_MAX + 1], int max);
+
+/* ---- clones and templates ---- */
+struct eng_clone_report {
+	char disks[VM_SPEC_MAX_DISKS][1024];   /* the new guest's disks */
+	size_t n_disks;
+	char cleaned[512];                     /* leftovers of an interrupted clone removed first */
+};
+/* Full: copies every disk (SRC shut off or paused). Linked: qcow2 overlays on
+ * SRC's disks (SRC shut off), and SRC becomes a template that cannot start or
+ * change while clones depend on it. New UUID and MACs either way. */
+int eng_domain_clone(struct eng *e, const char *src, const char *dst, bool linked,
+		     struct eng_clone_report *rep, struct eng_error *err);
+/* Removes the volumes of clones that were interrupted (e.g. SIGKILL) before
+ * their guest was defined; says what it removed in report. */
+int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error *err);
+/* Linked clones that depend on vm's disks (names joined by ", "), 0 when none. */
+int eng_template_clones(struct eng *e, const char *vm, char *names, size_t len);
+
 /* ---- networks (names only, for completion; the modes come with netcfg/) ---- */
 int eng_network_names(struct eng *e, char (*out)[ENG_NAME_MAX + 1], int max, struct eng_error *err);
 
@@ -290,9 +335,11 @@ int eng_events_subscribe(struct eng *e, int notify_fd, struct eng_error *err);
 /* The engine's waiting loops (shutdown, IP wait) check this flag of the job
  * running on the calling thread and stop with ENG_E_CANCELLED. */
 struct eng_job {
-	volatile int cancel;      /* set by the UI thread */
+	volatile int cancel;      /* set by the UI thread or a signal handler */
 	volatile int progress;    /* 0..100, -1 when unknown */
 	char what[128];
+	/* called on the working thread when progress changes (a CLI progress bar) */
+	void (*on_progress)(struct eng_job *j);
 };
 void eng_job_attach(struct eng_job *j);      /* for the calling thread; NULL detaches */
 bool eng_job_cancelled(void);

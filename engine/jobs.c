@@ -18,8 +18,11 @@ bool eng_job_cancelled(void)
 
 void eng_job_progress(int pct)
 {
-	if (current_job)
-		current_job->progress = pct;
+	if (!current_job || current_job->progress == pct)
+		return;
+	current_job->progress = pct;
+	if (current_job->on_progress)
+		current_job->on_progress(current_job);
 }
 
 double eng_now_s(void)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "template.h"
 
 static int do_start(virDomainPtr d) { return virDomainCreate(d); }
 static int do_pause(virDomainPtr d) { return virDomainSuspend(d); }
@@ -51,6 +52,9 @@ int eng_domain_act(struct eng *e, const char *name, enum eng_action act,
 	enum eng_state s;
 
 	if (eng_refuse_readonly(e, actions[act].verb, name, err) < 0)
+		return -1;
+	/* a template's disks are the base of linked clones: it must not run */
+	if (act == ENG_ACT_START && eng_template_refuse(e, name, "start", err) < 0)
 		return -1;
 	if (!(d = eng_dom_lookup(e, name, err)))
 		return -1;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "template.h"
 #include "xmlutil.h"
 
 static void say(struct eng_set_result *res, const char *fmt, ...)
@@ -201,7 +202,7 @@ int eng_domain_set(struct eng *e, const char *name, const struct eng_set_req *r,
 			    name, r->memory_mib, r->max_memory_mib);
 		return -1;
 	}
-	if (host_fit(e, name, r, err) < 0)
+	if (host_fit(e, name, r, err) < 0 || eng_template_refuse(e, name, "change", err) < 0)
 		return -1;
 	if (!(c.d = eng_dom_lookup(e, name, err)))
 		return -1;

@@ -18,7 +18,7 @@ static const struct key_binding default_keys[] = {
 	{ 'p', "pause %v", "pause/resume", KB_PAUSE_TOGGLE },
 	{ 't', "snapshot take %v", "take snapshot", 0 },
 	{ 'T', "@snapshots", "snapshot tree", 0 },
-	{ 'R', "snapshot revert %v", "revert to current snapshot (asks)", KB_CONFIRM },
+	{ 'R', "snapshot revert %v", "revert to current snapshot (asks)", KB_CONFIRM | KB_NAME_SNAPSHOT },
 	{ 'c', "@create", "create wizard", 0 },
 	{ 'C', "@clone", "clone", 0 },
 	{ 'e', "@edit", "edit vCPUs/memory", 0 },

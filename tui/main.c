@@ -59,12 +59,19 @@ static void *refresher_main(void *arg)
 				break;
 		}
 		t->refresh_wanted = false;
-		snprintf(name, sizeof(name), "%s", t->view == VIEW_DETAILS ? t->details_name : "");
+		snprintf(name, sizeof(name), "%s",
+			 t->view == VIEW_DETAILS || t->view == VIEW_SNAPSHOTS ? t->details_name : "");
+		bool want_snaps = t->view == VIEW_SNAPSHOTS;
 		pthread_mutex_unlock(&t->lock);
 
+		struct eng_snapshot *snaps = NULL;
+		size_t n_snaps = 0;
+		int src = -1;
 		rc = eng_domain_list(t->eng, true, true, &v, &n, &err);
 		if (name[0])
 			irc = eng_domain_info(t->eng, name, &info, &err);
+		if (name[0] && want_snaps)
+			src = eng_snapshot_list(t->eng, name, &snaps, &n_snaps, &err);
 
 		pthread_mutex_lock(&t->lock);
 		if (rc == 0) {
@@ -84,6 +91,14 @@ static void *refresher_main(void *arg)
 				t->details = info;
 		} else if (irc == 0) {
 			eng_dom_info_free(&info);
+		}
+		if (src == 0 && strcmp(name, t->details_name) == 0) {
+			free(t->snaps);
+			t->snaps = snaps;
+			t->n_snaps = n_snaps;
+			t->snaps_ok = true;
+		} else {
+			free(snaps);
 		}
 		tui_wake(t);
 	}
@@ -191,6 +206,19 @@ static void act_filter(struct tui *t)
 	}
 }
 
+/* C: the prompt, prefilled with the clone command for the selected guest */
+static void act_clone(struct tui *t)
+{
+	const struct tui_row *r = tui_selected(t);
+	char line[512];
+
+	if (!r)
+		return;
+	snprintf(line, sizeof(line), "clone %s ", r->s.name);
+	if (tui_prompt_read(t, ":", line, sizeof(line), true) && line[0])
+		tui_run_line(t, line);
+}
+
 static void act_not_yet(struct tui *t)
 {
 	tui_set_status(t, true, "not yet available in this version");
@@ -206,7 +234,7 @@ static const struct {
 	{ "@refresh", act_refresh }, { "@redraw", act_redraw }, { "@edit", act_edit },
 	{ "@details", act_details }, { "@next-view", act_next_view }, { "@mark", act_mark },
 	{ "@prompt", act_prompt }, { "@filter", act_filter },
-	{ "@snapshots", act_not_yet }, { "@create", act_not_yet }, { "@clone", act_not_yet },
+	{ "@snapshots", tui_snapshots_open }, { "@create", act_not_yet }, { "@clone", act_clone },
 	{ "@monitor", act_not_yet }, { "@networks", act_not_yet },
 };
 
@@ -218,6 +246,8 @@ static void handle_key(struct tui *t, int ch)
 		tui_list_move(t, 0);
 		return;
 	}
+	if (t->view == VIEW_SNAPSHOTS && tui_snapshots_key(t, ch))
+		return;
 	/* help and output views: only scrolling and leaving */
 	if ((t->view == VIEW_HELP || t->view == VIEW_OUTPUT) &&
 	    !(kb = tui_key_find(t, ch), kb && kb->command[0] == '@' &&
@@ -254,6 +284,7 @@ static void draw(struct tui *t)
 	case VIEW_DETAILS: tui_details_draw(t); break;
 	case VIEW_HELP: tui_help_draw(t); break;
 	case VIEW_OUTPUT: tui_output_draw(t); break;
+	case VIEW_SNAPSHOTS: tui_snapshots_draw(t); break;
 	default: tui_list_draw(t); break;
 	}
 	refresh();

@@ -280,7 +280,14 @@ void tui_run_key(struct tui *t, const struct key_binding *kb)
 		char q[300], verb[64];
 		bool disks = false;
 		snprintf(verb, sizeof(verb), "%.*s", (int)strcspn(kb->command, "%"), kb->command);
-		if (n == 1)
+		if (n == 1 && (kb->flags & KB_NAME_SNAPSHOT)) {
+			char cur[ENG_NAME_MAX + 1];
+			if (eng_snapshot_current(t->eng, targets[0], cur, sizeof(cur)) < 0) {
+				tui_set_status(t, true, "%s has no current snapshot (t takes one)", targets[0]);
+				return;
+			}
+			snprintf(q, sizeof(q), "revert %s to snapshot %s?", targets[0], cur);
+		} else if (n == 1)
 			snprintf(q, sizeof(q), "%s%s?", verb, targets[0]);
 		else
 			snprintf(q, sizeof(q), "%s%zu marked guests (%s, ...)?", verb, n, targets[0]);

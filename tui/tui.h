@@ -15,7 +15,7 @@
 
 int tui_main(const struct cmd_global *g);
 
-enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW__COUNT };
+enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW__COUNT };
 
 struct tui_row {
 	struct eng_dom_summary s;
@@ -29,6 +29,7 @@ enum key_flags {
 	KB_CONFIRM = 1 << 0,       /* y/n question naming the guest first */
 	KB_DELETE = 1 << 1,        /* the delete question, with a disks tick box */
 	KB_PAUSE_TOGGLE = 1 << 2,  /* "pause" on a running guest, "resume" on a paused one */
+	KB_NAME_SNAPSHOT = 1 << 3, /* the question names the guest's current snapshot */
 };
 
 struct key_binding {
@@ -79,7 +80,10 @@ struct tui {
 	char details_name[ENG_NAME_MAX + 1];
 	struct eng_dom_info details;    /* of details_name, owned under lock */
 	bool details_ok;
-	bool details_fresh;
+	struct eng_snapshot *snaps;     /* of details_name, in the snapshot view */
+	size_t n_snaps;
+	bool snaps_ok;
+	int snap_sel;
 
 	/* what the UI shows */
 	struct tui_row *rows;           /* all guests, sorted */
@@ -131,6 +135,12 @@ void tui_details_draw(struct tui *t);
 void tui_help_draw(struct tui *t);
 void tui_output_draw(struct tui *t);
 void tui_scroll_view(struct tui *t, int delta);
+
+/* snapshots.c: the snapshot tree of one guest */
+void tui_snapshots_open(struct tui *t);
+void tui_snapshots_draw(struct tui *t);
+/* true when the key was the view's own */
+bool tui_snapshots_key(struct tui *t, int ch);
 
 /* prompt.c: ':' and '/' line editing, history, Tab completion */
 /* Reads a line at the bottom; returns false on Esc. */

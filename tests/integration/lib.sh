@@ -34,6 +34,34 @@ stage_tiny() {
 	TINY=(--kernel "$T"/vmlinuz --initrd "$T"/initrd.gz --cmdline "console=ttyS0 quiet")
 }
 serial_log() { cat "$T/log/qemu/$1-serial.log" 2>/dev/null; }
+# agent_sh VM 'shell command': runs it in the guest through qemu-guest-agent
+# (guest-exec), prints its stdout, returns its exit code (bounded: 30 s)
+agent_sh() {
+	python3 - "$1" "$2" <<'PY'
+import base64, json, subprocess, sys, time
+vm, cmd = sys.argv[1], sys.argv[2]
+def agent(obj):
+    r = subprocess.run(["virsh", "-q", "-c", "qemu:///system", "qemu-agent-command", vm, json.dumps(obj)],
+                       capture_output=True, text=True, timeout=20)
+    if r.returncode != 0:
+        raise SystemExit(125)
+    return json.loads(r.stdout)["return"]
+pid = agent({"execute": "guest-exec", "arguments": {"path": "/bin/sh", "arg": ["-c", cmd], "capture-output": True}})["pid"]
+for _ in range(300):
+    st = agent({"execute": "guest-exec-status", "arguments": {"pid": pid}})
+    if st.get("exited"):
+        sys.stdout.write(base64.b64decode(st.get("out-data", "")).decode(errors="replace"))
+        sys.exit(st.get("exitcode", 1))
+    time.sleep(0.1)
+sys.exit(124)
+PY
+}
+# stage_debian: DEB=(create options) for the Debian guest (systemd + agent)
+stage_debian() {
+	cp "$GUESTS"/debian/vmlinuz "$GUESTS"/debian/initrd.img "$T"/
+	DEB=(--kernel "$T"/vmlinuz --initrd "$T"/initrd.img --cmdline "root=/dev/vda rw console=ttyS0")
+}
+agent_ready() { wait_for "${2:-120}" agent_sh "$1" true; }
 finish() {
 	rm -f /tmp/vd.*.$$
 	echo "$PASS passed, $FAIL failed"

@@ -1,0 +1,503 @@
+/* clone.c - full and linked clones. A full clone copies every disk (qemu-img
+ * on this machine, with progress and cancel; libvirt's volume copy for a
+ * remote host); a linked clone makes qcow2 overlays on the base's disks. The
+ * new guest gets a new UUID and new MACs. A journal written before any disk
+ * is made lets the next run remove what an interrupted clone (SIGKILL) left. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "storage.h"
+#include "template.h"
+#include "xmlutil.h"
+
+/* ---- the journal ---- */
+
+static void journal_dir(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg)
+		snprintf(buf, len, "%s/vmdeck/clones", xdg);
+	else
+		snprintf(buf, len, "%s/.local/state/vmdeck/clones", home ? home : "/tmp");
+}
+
+static void mkdirs(const char *path)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s", path);
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0700);
+			*s = '/';
+		}
+	mkdir(p, 0700);
+}
+
+static void journal_path(const char *dst, char *buf, size_t len)
+{
+	char dir[900];
+
+	journal_dir(dir, sizeof(dir));
+	snprintf(buf, len, "%s/%s.journal", dir, dst);
+}
+
+/* pid, uri, src, then one disk path per line */
+static int journal_write(struct eng *e, const char *src, const char *dst, char paths[][1024],
+			 size_t n)
+{
+	char dir[900], path[1024];
+	FILE *f;
+
+	journal_dir(dir, sizeof(dir));
+	mkdirs(dir);
+	journal_path(dst, path, sizeof(path));
+	if (!(f = fopen(path, "w")))
+		return -1;
+	fprintf(f, "%d\n%s\n%s\n", (int)getpid(), e->uri, src);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\n", paths[i]);
+	return fclose(f);
+}
+
+static void journal_remove(const char *dst)
+{
+	char path[1024];
+
+	journal_path(dst, path, sizeof(path));
+	unlink(path);
+}
+
+int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error *err)
+{
+	char dir[900], path[1200], line[1100], uri[1100], src[128];
+	FILE *f;
+	int cleaned = 0;
+
+	(void)err;
+	report[0] = '\0';
+	journal_dir(dir, sizeof(dir));
+	{
+		DIR *dh = opendir(dir);
+		struct dirent *de;
+
+		if (!dh)
+			return 0;
+		while ((de = readdir(dh))) {
+			size_t l = strlen(de->d_name);
+			char dst[ENG_NAME_MAX + 1];
+			int pid = 0;
+
+			if (l < 9 || strcmp(de->d_name + l - 8, ".journal") != 0 || l - 8 > ENG_NAME_MAX)
+				continue;
+			snprintf(dst, sizeof(dst), "%.*s", (int)(l - 8), de->d_name);
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			if (!(f = fopen(path, "r")))
+				continue;
+			if (fscanf(f, "%d\n", &pid) != 1 || !fgets(uri, sizeof(uri), f) ||
+			    !fgets(src, sizeof(src), f)) {
+				fclose(f);
+				continue;
+			}
+			uri[strcspn(uri, "\n")] = '\0';
+			src[strcspn(src, "\n")] = '\0';
+			/* another vmdeck still cloning, or another libvirt: not ours to touch */
+			if ((pid != getpid() && kill(pid, 0) == 0) || strcmp(uri, e->uri) != 0) {
+				fclose(f);
+				continue;
+			}
+			if (eng_domain_exists(e, dst)) {
+				/* the clone was defined: the journal is simply stale */
+				fclose(f);
+				unlink(path);
+				continue;
+			}
+			while (fgets(line, sizeof(line), f)) {
+				line[strcspn(line, "\n")] = '\0';
+				if (!line[0])
+					continue;
+				if (eng_vol_delete_path(e, line, NULL) == 0 || unlink(line) == 0) {
+					size_t used = strlen(report);
+					snprintf(report + used, len - used, "%sremoved %s (interrupted clone %s -> %s)",
+						 cleaned++ ? "; " : "", line, src, dst);
+				}
+			}
+			fclose(f);
+			unlink(path);
+		}
+		closedir(dh);
+	}
+	return cleaned;
+}
+
+/* ---- copying a disk ---- */
+
+/* qemu-img convert -p prints "    (42.00/100%)\r": parse it for progress. */
+static int copy_local(const char *from, const char *fmt, const char *to, struct eng_error *err)
+{
+	char *argv[] = { "qemu-img", "convert", "-p", "-f", (char *)fmt, "-O", (char *)fmt,
+			 (char *)from, (char *)to, NULL };
+	int pipefd[2], status = 0;
+	pid_t pid;
+	char buf[256];
+	size_t got = 0;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		eng_err_set(err, ENG_E_FAILED, "clone: pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		eng_err_set(err, ENG_E_FAILED, "clone: fork: %s", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* the copy dies with vmdeck: a killed vmdeck leaves no copy running */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(pipefd[1], STDOUT_FILENO);
+		execvp("qemu-img", argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+	for (;;) {
+		ssize_t r = read(pipefd[0], buf + got, sizeof(buf) - 1 - got);
+		if (r > 0) {
+			char *p;
+			got += (size_t)r;
+			buf[got] = '\0';
+			if ((p = strrchr(buf, '(')))
+				eng_job_progress((int)strtod(p + 1, NULL));
+			if (got > sizeof(buf) / 2) {
+				memmove(buf, buf + got / 2, got - got / 2);
+				got -= got / 2;
+			}
+			continue;
+		}
+		if (r == 0)
+			break;
+		if (eng_job_cancelled()) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		usleep(50 * 1000);
+	}
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	if (eng_job_cancelled()) {
+		eng_err_set(err, ENG_E_CANCELLED, "clone cancelled while copying %s", from);
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		eng_err_set(err, ENG_E_FAILED, "copying %s failed (qemu-img exit %d)", from,
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return -1;
+	}
+	eng_job_progress(100);
+	return 0;
+}
+
+static int copy_remote(struct eng *e, const char *from, const char *vol_name, const char *fmt,
+		       struct eng_error *err)
+{
+	virStorageVolPtr src = virStorageVolLookupByPath(e->conn, from), v = NULL;
+	virStoragePoolPtr p = NULL;
+	xmlDocPtr doc;
+	xmlNodePtr root, t, n;
+	char *xml;
+
+	if (!src) {
+		eng_err_set(err, ENG_E_FAILED, "disk %s is not in a storage pool: a remote host can only "
+			    "copy pool volumes", from);
+		return -1;
+	}
+	doc = xmlNewDoc((const xmlChar *)"1.0");
+	root = xmlNewNode(NULL, (const xmlChar *)"volume");
+	xmlDocSetRootElement(doc, root);
+	xnew(root, "name", vol_name);
+	n = xnew(root, "capacity", "0");
+	t = xnew(root, "target", NULL);
+	n = xnew(t, "format", NULL);
+	xattr(n, "type", fmt);
+	xml = xdoc_dump(doc);
+	xmlFreeDoc(doc);
+	if ((p = eng_pool_get(e, err)) && !(v = virStorageVolCreateXMLFrom(p, xml, src, 0)))
+		eng_err_libvirt(err, "cannot copy %s", from);
+	free(xml);
+	virStorageVolFree(src);
+	if (p)
+		virStoragePoolFree(p);
+	if (!v)
+		return -1;
+	virStorageVolFree(v);
+	return 0;
+}
+
+/* ---- the clone ---- */
+
+struct disk_plan {
+	char from[1024], to[1024], fmt[16], vol[ENG_NAME_MAX + 32];
+	xmlNodePtr node;
+};
+
+static char *vol_overlay_xml(const char *name, const char *backing, const char *backing_fmt,
+			     unsigned long long capacity)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr v = xmlNewNode(NULL, (const xmlChar *)"volume"), t, n, b;
+	char *xml;
+
+	xmlDocSetRootElement(doc, v);
+	xnew(v, "name", name);
+	n = xnewf(v, "capacity", "%llu", capacity);
+	xattr(n, "unit", "bytes");
+	t = xnew(v, "target", NULL);
+	n = xnew(t, "format", NULL);
+	xattr(n, "type", "qcow2");
+	b = xnew(v, "backingStore", NULL);
+	xnew(b, "path", backing);
+	n = xnew(b, "format", NULL);
+	xattr(n, "type", backing_fmt);
+	xml = xdoc_dump(doc);
+	xmlFreeDoc(doc);
+	return xml;
+}
+
+static int make_overlay(struct eng *e, struct disk_plan *dp, struct eng_error *err)
+{
+	virStorageVolPtr bv = virStorageVolLookupByPath(e->conn, dp->from), v = NULL;
+	virStoragePoolPtr p = eng_pool_get(e, err);
+	virStorageVolInfo info = { 0 };
+	char *xml;
+
+	if (bv) {
+		virStorageVolGetInfo(bv, &info);
+		virStorageVolFree(bv);
+	}
+	if (!p)
+		return -1;
+	xml = vol_overlay_xml(dp->vol, dp->from, dp->fmt, info.capacity);
+	if (!xml || !(v = virStorageVolCreateXML(p, xml, 0)))
+		eng_err_libvirt(err, "cannot create overlay %s on %s", dp->vol, dp->from);
+	free(xml);
+	virStoragePoolFree(p);
+	if (!v)
+		return -1;
+	virStorageVolFree(v);
+	return 0;
+}
+
+static void xml_remove_all(struct xdoc *x, const char *xpath)
+{
+	xmlXPathObjectPtr o = xdoc_nodes(x, NULL, xpath);
+
+	for (int i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr; i++) {
+		xmlNodePtr n = o->nodesetval->nodeTab[i];
+		xmlUnlinkNode(n);
+		xmlFreeNode(n);
+		o->nodesetval->nodeTab[i] = NULL;
+	}
+	xmlXPathFreeObject(o);
+}
+
+static void set_attr_at(struct xdoc *x, xmlNodePtr at, const char *xpath, const char *attr,
+			const char *value)
+{
+	xmlXPathObjectPtr o = xdoc_nodes(x, at, xpath);
+
+	if (o && o->nodesetval && o->nodesetval->nodeNr > 0)
+		xmlSetProp(o->nodesetval->nodeTab[0], (const xmlChar *)attr, (const xmlChar *)value);
+	xmlXPathFreeObject(o);
+}
+
+static int src_state_ok(virDomainPtr d, const char *src, bool linked, struct eng_error *err)
+{
+	int st, reason;
+
+	if (virDomainGetState(d, &st, &reason, 0) < 0) {
+		eng_err_libvirt(err, "clone %s", src);
+		return -1;
+	}
+	if (st == VIR_DOMAIN_SHUTOFF || (!linked && st == VIR_DOMAIN_PAUSED))
+		return 0;
+	eng_err_set(err, ENG_E_FAILED, linked ? "clone %s --linked: shut it off first (its disks become "
+					       "the base of the clone and must not change)"
+					     : "clone %s: shut it off or pause it first (its disks must "
+					       "not change while they are copied)", src);
+	return -1;
+}
+
+int eng_domain_clone(struct eng *e, const char *src, const char *dst, bool linked,
+		     struct eng_clone_report *rep, struct eng_error *err)
+{
+	virDomainPtr d = NULL, nd = NULL;
+	char *xml = NULL, *out = NULL, pool[900];
+	struct xdoc x = { 0 };
+	struct disk_plan plan[VM_SPEC_MAX_DISKS];
+	char paths[VM_SPEC_MAX_DISKS][1024];
+	size_t n = 0, made = 0;
+	bool journaled = false;
+	xmlXPathObjectPtr o = NULL;
+	int ret = -1;
+
+	memset(rep, 0, sizeof(*rep));
+	if (eng_refuse_readonly(e, "clone", src, err) < 0)
+		return -1;
+	if (eng_name_check("VM", dst, err) < 0)
+		return -1;
+	eng_clone_cleanup(e, rep->cleaned, sizeof(rep->cleaned), NULL);
+	if (!(d = eng_dom_lookup(e, src, err)))
+		return -1;
+	if (eng_domain_exists(e, dst)) {
+		eng_err_set(err, ENG_E_FAILED, "clone %s -> %s: a VM named '%s' already exists", src, dst, dst);
+		goto out;
+	}
+	if (src_state_ok(d, src, linked, err) < 0)
+		goto out;
+	if (!(xml = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE)) || xdoc_parse(&x, xml) < 0) {
+		eng_err_libvirt(err, "clone %s: cannot read its configuration", src);
+		goto out;
+	}
+	if (eng_pool_ensure(e, pool, sizeof(pool), err) < 0)
+		goto out;
+
+	/* plan the disks: every writable file disk gets its own copy or overlay */
+	o = xdoc_nodes(&x, NULL, "/domain/devices/disk[@device='disk' and source/@file and not(readonly)]");
+	for (int i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr; i++) {
+		struct disk_plan *dp = &plan[n];
+		char *f, *fmt;
+		if (n >= VM_SPEC_MAX_DISKS)
+			break;
+		dp->node = o->nodesetval->nodeTab[i];
+		f = xdoc_str(&x, dp->node, "source/@file");
+		fmt = xdoc_str(&x, dp->node, "driver/@type");
+		snprintf(dp->from, sizeof(dp->from), "%s", f);
+		snprintf(dp->fmt, sizeof(dp->fmt), "%s", fmt ? fmt : "raw");
+		free(f);
+		free(fmt);
+		snprintf(dp->vol, sizeof(dp->vol), "%s-disk%zu.%s", dst, n,
+			 linked || strcmp(dp->fmt, "qcow2") == 0 ? "qcow2" : "img");
+		snprintf(dp->to, sizeof(dp->to), "%s/%s", pool, dp->vol);
+		snprintf(paths[n], sizeof(paths[n]), "%s", dp->to);
+		if (access(dp->to, F_OK) == 0 && e->local) {
+			eng_err_set(err, ENG_E_FAILED, "clone %s -> %s: %s already exists", src, dst, dp->to);
+			goto out;
+		}
+		n++;
+	}
+	if (journal_write(e, src, dst, paths, n) < 0) {
+		eng_err_set(err, ENG_E_FAILED, "clone %s -> %s: cannot write its journal", src, dst);
+		goto out;
+	}
+	journaled = true;
+	for (size_t i = 0; i < n; i++) {
+		struct disk_plan *dp = &plan[i];
+		int rc;
+
+		if (eng_job_cancelled()) {
+			eng_err_set(err, ENG_E_CANCELLED, "clone %s -> %s cancelled", src, dst);
+			goto out;
+		}
+		if (linked)
+			rc = make_overlay(e, dp, err);
+		else if (e->local)
+			rc = copy_local(dp->from, dp->fmt, dp->to, err);
+		else
+			rc = copy_remote(e, dp->from, dp->vol, dp->fmt, err);
+		made = i + 1;   /* a failed copy may have left a partial file: undo removes it */
+		if (rc < 0)
+			goto out;
+		set_attr_at(&x, dp->node, "source", "file", dp->to);
+		if (linked)
+			set_attr_at(&x, dp->node, "driver", "type", "qcow2");
+	}
+	if (!linked && e->local && n > 0) {
+		/* the pool learns about files qemu-img wrote */
+		virStoragePoolPtr p = eng_pool_get(e, NULL);
+		if (p) {
+			virStoragePoolRefresh(p, 0);
+			virStoragePoolFree(p);
+		}
+	}
+
+	/* the new guest: its name, a new UUID and MACs (libvirt makes them), its logs */
+	xml_remove_all(&x, "/domain/uuid");
+	xml_remove_all(&x, "/domain/devices/interface/mac");
+	xml_remove_all(&x, "/domain/devices/disk/backingStore");
+	xml_remove_all(&x, "/domain/os/nvram");
+	xml_remove_all(&x, "/domain/metadata");
+	xml_remove_all(&x, "/domain/devices/channel/source");
+	{
+		xmlXPathObjectPtr nm = xdoc_nodes(&x, NULL, "/domain/name");
+		if (nm && nm->nodesetval && nm->nodesetval->nodeNr > 0)
+			xmlNodeSetContent(nm->nodesetval->nodeTab[0], (const xmlChar *)dst);
+		xmlXPathFreeObject(nm);
+	}
+	{
+		char *log = xdoc_str(&x, NULL, "/domain/devices/serial/log/@file");
+		if (log) {
+			char *slash = strrchr(log, '/'), nl[1024];
+			snprintf(nl, sizeof(nl), "%.*s/%s-serial.log", slash ? (int)(slash - log) : 1,
+				 slash ? log : ".", dst);
+			set_attr_at(&x, NULL, "/domain/devices/serial/log", "file", nl);
+			free(log);
+		}
+	}
+	if (!(out = xdoc_dump(x.doc)) || !(nd = virDomainDefineXML(e->conn, out))) {
+		eng_err_libvirt(err, "clone %s -> %s: cannot define the new guest", src, dst);
+		goto out;
+	}
+	if (linked) {
+		struct vmdeck_meta *m = calloc(1, sizeof(*m));
+		int rc = -1;
+		if (m) {
+			snprintf(m->base, sizeof(m->base), "%s", src);
+			rc = eng_meta_write(nd, m);
+			/* the base remembers its clones and becomes a template */
+			if (rc == 0 && eng_meta_read(d, m) == 0 && m->n_clones < TEMPLATE_MAX_CLONES) {
+				m->is_template = true;
+				snprintf(m->clones[m->n_clones++], ENG_NAME_MAX + 1, "%s", dst);
+				rc = eng_meta_write(d, m);
+			}
+			free(m);
+		}
+		if (rc < 0) {
+			eng_err_libvirt(err, "clone %s -> %s: cannot record the link", src, dst);
+			virDomainUndefine(nd);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		snprintf(rep->disks[rep->n_disks++], sizeof(rep->disks[0]), "%s", plan[i].to);
+	ret = 0;
+out:
+	if (ret < 0)
+		for (size_t i = 0; i < made; i++)
+			if (eng_vol_delete_path(e, plan[i].to, NULL) < 0 && e->local)
+				unlink(plan[i].to);   /* a partial copy the pool never saw */
+	if (journaled)
+		journal_remove(dst);
+	xmlXPathFreeObject(o);
+	xdoc_free(&x);
+	free(xml);
+	free(out);
+	if (nd)
+		virDomainFree(nd);
+	virDomainFree(d);
+	return ret;
+}

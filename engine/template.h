@@ -1,0 +1,25 @@
+/* template.h - vmdeck's metadata in a domain's XML: the linked clones a base
+ * (template) has, and the base a linked clone depends on. */
+#ifndef VMDECK_TEMPLATE_H
+#define VMDECK_TEMPLATE_H
+
+#include "internal.h"
+
+#define VMDECK_XMLNS "urn:vmdeck:domain:1"
+#define TEMPLATE_MAX_CLONES 256
+
+struct vmdeck_meta {
+	char base[ENG_NAME_MAX + 1];                       /* linked clone of this base */
+	char clones[TEMPLATE_MAX_CLONES][ENG_NAME_MAX + 1]; /* linked clones of this guest */
+	int n_clones;
+	bool is_template;
+};
+
+int eng_meta_read(virDomainPtr d, struct vmdeck_meta *m);
+int eng_meta_write(virDomainPtr d, const struct vmdeck_meta *m);
+/* Refuses verb on vm while linked clones depend on its disks. */
+int eng_template_refuse(struct eng *e, const char *vm, const char *verb, struct eng_error *err);
+/* The base forgets a deleted clone (called when a linked clone is deleted). */
+void eng_template_forget_clone(struct eng *e, const char *base, const char *clone);
+
+#endif
