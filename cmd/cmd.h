@@ -9,7 +9,7 @@
 
 #include "engine.h"
 
-#define CMD_MAX_POS 16
+#define CMD_MAX_POS 64
 #define CMD_MAX_OPTS 24
 #define CMD_MAX_REPEAT 8
 

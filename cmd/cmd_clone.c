@@ -34,19 +34,28 @@ static const struct cmd_opt clone_opts[] = {
 	{ 0 },
 };
 
+#define CLONE_MAX_DSTS (CMD_MAX_POS - 1)
+
 static int clone_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct eng_clone_report rep;
-	struct eng_error err = { 0 };
+	static struct eng_clone_report reps[CLONE_MAX_DSTS];
+	struct eng_error errs[CLONE_MAX_DSTS] = { 0 }, err = { 0 };
+	int rcs[CLONE_MAX_DSTS], rc = 0;
 	struct eng_job job = { .progress = -1 };
 	struct sigaction sa = { .sa_handler = cancel_handler }, old_int, old_term;
-	const char *src = a->pos[0], *dst = a->pos[1];
+	const char *src = a->pos[0];
+	const char *const *dsts = &a->pos[1];
+	size_t n = (size_t)a->npos - 1;
 	bool linked = cmd_flag(a, "linked");
-	int rc;
 
-	if (eng_name_check("VM", dst, &err) < 0)
-		return cmd_error(ctx, 2, "%s", err.msg);
-	snprintf(job.what, sizeof(job.what), "clone %s -> %s", src, dst);
+	for (size_t i = 0; i < n; i++) {
+		if (eng_name_check("VM", dsts[i], &err) < 0)
+			return cmd_error(ctx, 2, "%s", err.msg);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(dsts[k], dsts[i]) == 0)
+				return cmd_error(ctx, 2, "clone: '%s' is named twice", dsts[i]);
+	}
+	snprintf(job.what, sizeof(job.what), "clone %s -> %s%s", src, dsts[0], n > 1 ? "..." : "");
 	if (ctx->tty_out && isatty(STDERR_FILENO) && !linked)
 		job.on_progress = progress_bar;
 	/* the TUI runs commands as jobs of its own; the CLI (which connects
@@ -57,7 +66,7 @@ static int clone_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		sigaction(SIGTERM, &sa, &old_term);
 		eng_job_attach(&job);
 	}
-	rc = eng_domain_clone(ctx->eng, src, dst, linked, &rep, &err);
+	eng_domain_clone_many(ctx->eng, src, dsts, n, linked, reps, errs, rcs);
 	if (ctx->connect) {
 		eng_job_attach(NULL);
 		sigaction(SIGINT, &old_int, NULL);
@@ -66,29 +75,34 @@ static int clone_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (job.on_progress && job.progress >= 0)
 			fputc('\n', stderr);
 	}
-	if (rep.cleaned[0])
-		fprintf(ctx->err, "vmdeck: note: %s\n", rep.cleaned);
-	if (rc < 0)
-		return cmd_fail(ctx, &err);
-	fprintf(ctx->out, "%s: %s clone of %s", dst, linked ? "linked" : "full", src);
-	for (size_t i = 0; i < rep.n_disks; i++)
-		fprintf(ctx->out, ", disk %s", rep.disks[i]);
-	fputc('\n', ctx->out);
-	if (cmd_flag(a, "start")) {
-		if (eng_domain_act(ctx->eng, dst, ENG_ACT_START, &err) < 0)
-			return cmd_fail(ctx, &err);
-		fprintf(ctx->out, "%s started\n", dst);
+	for (size_t i = 0; i < n; i++) {
+		if (reps[i].cleaned[0])
+			fprintf(ctx->err, "vmdeck: note: %s\n", reps[i].cleaned);
+		if (rcs[i] < 0) {
+			rc = cmd_fail(ctx, &errs[i]);
+			continue;
+		}
+		fprintf(ctx->out, "%s: %s clone of %s", dsts[i], linked ? "linked" : "full", src);
+		for (size_t k = 0; k < reps[i].n_disks; k++)
+			fprintf(ctx->out, ", disk %s", reps[i].disks[k]);
+		fputc('\n', ctx->out);
+		if (cmd_flag(a, "start")) {
+			if (eng_domain_act(ctx->eng, dsts[i], ENG_ACT_START, &err) < 0)
+				rc = cmd_fail(ctx, &err);
+			else
+				fprintf(ctx->out, "%s started\n", dsts[i]);
+		}
 	}
-	return 0;
+	return rc;
 }
 
 const struct cmd_def cmd_clone = {
 	.name = "clone",
-	.usage = "SRC DST",
-	.summary = "full copy, or --linked qcow2 overlay; new UUID and MACs",
+	.usage = "SRC DST [DST...]",
+	.summary = "full copy, or --linked qcow2 overlay; new UUID and MACs (several DSTs: a class)",
 	.opts = clone_opts,
 	.flags = CMD_CHANGES | CMD_VM_ARG,
 	.min_args = 2,
-	.max_args = 2,
+	.max_args = CMD_MAX_POS,
 	.exec = clone_exec,
 };

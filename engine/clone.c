@@ -114,8 +114,9 @@ int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error 
 			}
 			uri[strcspn(uri, "\n")] = '\0';
 			src[strcspn(src, "\n")] = '\0';
-			/* another vmdeck still cloning, or another libvirt: not ours to touch */
-			if ((pid != getpid() && kill(pid, 0) == 0) || strcmp(uri, e->uri) != 0) {
+			/* a clone still in progress (here or in another vmdeck), or another
+			 * libvirt's: not ours to touch */
+			if (pid == getpid() || kill(pid, 0) == 0 || strcmp(uri, e->uri) != 0) {
 				fclose(f);
 				continue;
 			}
@@ -145,31 +146,31 @@ int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error 
 
 /* ---- copying a disk ---- */
 
-/* qemu-img convert -p prints "    (42.00/100%)\r": parse it for progress. */
-static int copy_local(const char *from, const char *fmt, const char *to, struct eng_error *err)
+/* Runs qemu-img with argv (never through a shell). With -p in argv its
+ * "    (42.00/100%)\r" lines become the job's progress. The child dies with
+ * vmdeck, so a killed vmdeck leaves no copy running; cancel kills it. */
+static int run_qemu_img(char *const argv[], const char *what, struct eng_error *err)
 {
-	char *argv[] = { "qemu-img", "convert", "-p", "-f", (char *)fmt, "-O", (char *)fmt,
-			 (char *)from, (char *)to, NULL };
 	int pipefd[2], status = 0;
 	pid_t pid;
 	char buf[256];
 	size_t got = 0;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		eng_err_set(err, ENG_E_FAILED, "clone: pipe: %s", strerror(errno));
+		eng_err_set(err, ENG_E_FAILED, "%s: pipe: %s", what, strerror(errno));
 		return -1;
 	}
 	pid = fork();
 	if (pid < 0) {
-		eng_err_set(err, ENG_E_FAILED, "clone: fork: %s", strerror(errno));
+		eng_err_set(err, ENG_E_FAILED, "%s: fork: %s", what, strerror(errno));
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return -1;
 	}
 	if (pid == 0) {
-		/* the copy dies with vmdeck: a killed vmdeck leaves no copy running */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(pipefd[1], STDOUT_FILENO);
+		dup2(pipefd[1], STDERR_FILENO);
 		execvp("qemu-img", argv);
 		_exit(127);
 	}
@@ -195,19 +196,35 @@ static int copy_local(const char *from, const char *fmt, const char *to, struct 
 			kill(pid, SIGKILL);
 			break;
 		}
-		usleep(50 * 1000);
+		usleep(5 * 1000);
 	}
 	close(pipefd[0]);
 	waitpid(pid, &status, 0);
 	if (eng_job_cancelled()) {
-		eng_err_set(err, ENG_E_CANCELLED, "clone cancelled while copying %s", from);
+		eng_err_set(err, ENG_E_CANCELLED, "%s: cancelled", what);
 		return -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		eng_err_set(err, ENG_E_FAILED, "copying %s failed (qemu-img exit %d)", from,
-			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		buf[got] = '\0';
+		for (char *q = buf; *q; q++)
+			if (*q == '\n' || *q == '\r')
+				*q = ' ';
+		eng_err_set(err, ENG_E_FAILED, "%s failed (qemu-img exit %d)%s%s", what,
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1, got ? ": " : "", buf);
 		return -1;
 	}
+	return 0;
+}
+
+static int copy_local(const char *from, const char *fmt, const char *to, struct eng_error *err)
+{
+	char *argv[] = { "qemu-img", "convert", "-p", "-f", (char *)fmt, "-O", (char *)fmt,
+			 (char *)from, (char *)to, NULL };
+	char what[1100];
+
+	snprintf(what, sizeof(what), "copying %s", from);
+	if (run_qemu_img(argv, what, err) < 0)
+		return -1;
 	eng_job_progress(100);
 	return 0;
 }
@@ -278,18 +295,28 @@ static char *vol_overlay_xml(const char *name, const char *backing, const char *
 	return xml;
 }
 
+/* This machine: qemu-img directly (a libvirt volume create costs about twice
+ * as much, and a class of clones is dozens of them); the pool is refreshed
+ * once afterwards. A remote host: libvirt's volume API. */
 static int make_overlay(struct eng *e, struct disk_plan *dp, struct eng_error *err)
 {
-	virStorageVolPtr bv = virStorageVolLookupByPath(e->conn, dp->from), v = NULL;
-	virStoragePoolPtr p = eng_pool_get(e, err);
+	virStorageVolPtr bv, v = NULL;
+	virStoragePoolPtr p;
 	virStorageVolInfo info = { 0 };
 	char *xml;
 
-	if (bv) {
+	if (e->local) {
+		char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-b", dp->from, "-F",
+				 dp->fmt, dp->to, NULL };
+		char what[1100];
+		snprintf(what, sizeof(what), "overlay %s on %s", dp->to, dp->from);
+		return run_qemu_img(argv, what, err);
+	}
+	if ((bv = virStorageVolLookupByPath(e->conn, dp->from))) {
 		virStorageVolGetInfo(bv, &info);
 		virStorageVolFree(bv);
 	}
-	if (!p)
+	if (!(p = eng_pool_get(e, err)))
 		return -1;
 	xml = vol_overlay_xml(dp->vol, dp->from, dp->fmt, info.capacity);
 	if (!xml || !(v = virStorageVolCreateXML(p, xml, 0)))
@@ -300,6 +327,16 @@ static int make_overlay(struct eng *e, struct disk_plan *dp, struct eng_error *e
 		return -1;
 	virStorageVolFree(v);
 	return 0;
+}
+
+static void pool_refresh(struct eng *e)
+{
+	virStoragePoolPtr p = eng_pool_get(e, NULL);
+
+	if (p) {
+		virStoragePoolRefresh(p, 0);
+		virStoragePoolFree(p);
+	}
 }
 
 static void xml_remove_all(struct xdoc *x, const char *xpath)
@@ -342,8 +379,41 @@ static int src_state_ok(virDomainPtr d, const char *src, bool linked, struct eng
 	return -1;
 }
 
-int eng_domain_clone(struct eng *e, const char *src, const char *dst, bool linked,
-		     struct eng_clone_report *rep, struct eng_error *err)
+/* The base's list of clones: written once per command, not once per clone
+ * (each write is a config file rewrite in the daemon). */
+static int template_add_clones(struct eng *e, virDomainPtr base, const char *const *names, size_t n)
+{
+	struct vmdeck_meta *m = calloc(1, sizeof(*m));
+	int rc = -1;
+
+	pthread_mutex_lock(&e->meta_lock);
+	if (m && eng_meta_read(base, m) == 0) {
+		m->is_template = true;
+		for (size_t i = 0; i < n && m->n_clones < TEMPLATE_MAX_CLONES; i++)
+			snprintf(m->clones[m->n_clones++], ENG_NAME_MAX + 1, "%s", names[i]);
+		rc = eng_meta_write(base, m);
+	}
+	pthread_mutex_unlock(&e->meta_lock);
+	free(m);
+	return rc;
+}
+
+/* <metadata><vmdeck:vmdeck><base name="SRC"/></vmdeck:vmdeck></metadata> in the
+ * clone's own XML, so defining it records the link in the same write. */
+static void add_base_metadata(struct xdoc *x, const char *base)
+{
+	xmlNodePtr root = xmlDocGetRootElement(x->doc);
+	xmlNodePtr md = xmlNewChild(root, NULL, (const xmlChar *)"metadata", NULL);
+	xmlNodePtr v = xmlNewChild(md, NULL, (const xmlChar *)"vmdeck", NULL), b;
+	xmlNsPtr ns = xmlNewNs(v, (const xmlChar *)VMDECK_XMLNS, (const xmlChar *)"vmdeck");
+
+	xmlSetNs(v, ns);
+	b = xmlNewChild(v, ns, (const xmlChar *)"base", NULL);
+	xmlNewProp(b, (const xmlChar *)"name", (const xmlChar *)base);
+}
+
+static int clone_one(struct eng *e, const char *src, const char *dst, bool linked,
+		     bool update_base, struct eng_clone_report *rep, struct eng_error *err)
 {
 	virDomainPtr d = NULL, nd = NULL;
 	char *xml = NULL, *out = NULL, pool[900];
@@ -426,14 +496,9 @@ int eng_domain_clone(struct eng *e, const char *src, const char *dst, bool linke
 		if (linked)
 			set_attr_at(&x, dp->node, "driver", "type", "qcow2");
 	}
-	if (!linked && e->local && n > 0) {
-		/* the pool learns about files qemu-img wrote */
-		virStoragePoolPtr p = eng_pool_get(e, NULL);
-		if (p) {
-			virStoragePoolRefresh(p, 0);
-			virStoragePoolFree(p);
-		}
-	}
+	/* the pool learns about the files qemu-img wrote (a batch does it once) */
+	if (e->local && n > 0 && update_base)
+		pool_refresh(e);
 
 	/* the new guest: its name, a new UUID and MACs (libvirt makes them), its logs */
 	xml_remove_all(&x, "/domain/uuid");
@@ -458,29 +523,16 @@ int eng_domain_clone(struct eng *e, const char *src, const char *dst, bool linke
 			free(log);
 		}
 	}
+	if (linked)
+		add_base_metadata(&x, src);
 	if (!(out = xdoc_dump(x.doc)) || !(nd = virDomainDefineXML(e->conn, out))) {
 		eng_err_libvirt(err, "clone %s -> %s: cannot define the new guest", src, dst);
 		goto out;
 	}
-	if (linked) {
-		struct vmdeck_meta *m = calloc(1, sizeof(*m));
-		int rc = -1;
-		if (m) {
-			snprintf(m->base, sizeof(m->base), "%s", src);
-			rc = eng_meta_write(nd, m);
-			/* the base remembers its clones and becomes a template */
-			if (rc == 0 && eng_meta_read(d, m) == 0 && m->n_clones < TEMPLATE_MAX_CLONES) {
-				m->is_template = true;
-				snprintf(m->clones[m->n_clones++], ENG_NAME_MAX + 1, "%s", dst);
-				rc = eng_meta_write(d, m);
-			}
-			free(m);
-		}
-		if (rc < 0) {
-			eng_err_libvirt(err, "clone %s -> %s: cannot record the link", src, dst);
-			virDomainUndefine(nd);
-			goto out;
-		}
+	if (linked && update_base && template_add_clones(e, d, &dst, 1) < 0) {
+		eng_err_libvirt(err, "clone %s -> %s: cannot record the link", src, dst);
+		virDomainUndefine(nd);
+		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
 		snprintf(rep->disks[rep->n_disks++], sizeof(rep->disks[0]), "%s", plan[i].to);
@@ -489,7 +541,7 @@ out:
 	if (ret < 0)
 		for (size_t i = 0; i < made; i++)
 			if (eng_vol_delete_path(e, plan[i].to, NULL) < 0 && e->local)
-				unlink(plan[i].to);   /* a partial copy the pool never saw */
+				unlink(plan[i].to);   /* a file the pool has not seen yet */
 	if (journaled)
 		journal_remove(dst);
 	xmlXPathFreeObject(o);
@@ -500,4 +552,99 @@ out:
 		virDomainFree(nd);
 	virDomainFree(d);
 	return ret;
+}
+
+int eng_domain_clone(struct eng *e, const char *src, const char *dst, bool linked,
+		     struct eng_clone_report *rep, struct eng_error *err)
+{
+	return clone_one(e, src, dst, linked, true, rep, err);
+}
+
+/* ---- several clones of one source ---- */
+
+struct clone_batch {
+	struct eng *e;
+	const char *src;
+	const char *const *dsts;
+	size_t n;
+	bool linked;
+	struct eng_clone_report *reps;
+	struct eng_error *errs;
+	int *rcs;
+	size_t next;
+	pthread_mutex_t lock;
+	struct eng_job *job;
+};
+
+static void *clone_worker(void *arg)
+{
+	struct clone_batch *b = arg;
+
+	eng_job_attach(b->job);
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&b->lock);
+		i = b->next++;
+		pthread_mutex_unlock(&b->lock);
+		if (i >= b->n)
+			break;
+		b->rcs[i] = clone_one(b->e, b->src, b->dsts[i], b->linked, false, &b->reps[i], &b->errs[i]);
+	}
+	eng_job_attach(NULL);
+	return NULL;
+}
+
+int eng_domain_clone_many(struct eng *e, const char *src, const char *const *dsts, size_t n,
+			  bool linked, struct eng_clone_report *reps, struct eng_error *errs, int *rcs)
+{
+	/* overlays are cheap but each is a qemu-img run in the daemon: a few at
+	 * once use the host's cores; full copies go one by one (disk-bound) */
+	pthread_t th[4];
+	size_t nth = linked ? (n < 4 ? n : 4) : 1, started = 0;
+	struct clone_batch b = { .e = e, .src = src, .dsts = dsts, .n = n, .linked = linked,
+				 .reps = reps, .errs = errs, .rcs = rcs, .job = eng_job_current() };
+	int failed = 0;
+
+	for (size_t i = 0; i < n; i++)
+		rcs[i] = -1;
+	pthread_mutex_init(&b.lock, NULL);
+	for (size_t i = 1; i < nth; i++)
+		if (pthread_create(&th[started], NULL, clone_worker, &b) == 0)
+			started++;
+	clone_worker(&b);
+	eng_job_attach(b.job);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&b.lock);
+	if (e->local)
+		pool_refresh(e);
+	if (linked) {
+		/* one update of the base for the whole class */
+		const char **made = calloc(n + 1, sizeof(*made));
+		size_t k = 0;
+		virDomainPtr base = virDomainLookupByName(e->conn, src);
+		for (size_t i = 0; made && i < n; i++)
+			if (rcs[i] == 0)
+				made[k++] = dsts[i];
+		if (k && (!base || template_add_clones(e, base, made, k) < 0))
+			for (size_t i = 0; i < n; i++)
+				if (rcs[i] == 0) {
+					/* an unrecorded link would leave the base unprotected */
+					virDomainPtr c = virDomainLookupByName(e->conn, dsts[i]);
+					eng_err_libvirt(&errs[i], "clone %s -> %s: cannot record the link", src, dsts[i]);
+					if (c) {
+						virDomainUndefine(c);
+						virDomainFree(c);
+					}
+					for (size_t j = 0; j < reps[i].n_disks; j++)
+						eng_vol_delete_path(e, reps[i].disks[j], NULL);
+					rcs[i] = -1;
+				}
+		free(made);
+		if (base)
+			virDomainFree(base);
+	}
+	for (size_t i = 0; i < n; i++)
+		failed += rcs[i] < 0;
+	return failed ? -1 : 0;
 }

@@ -161,6 +161,7 @@ struct eng *eng_open(const struct eng_open_opts *o, struct eng_error *err)
 	}
 	eng_libvirt_init();
 	register_event_impl_once();
+	pthread_mutex_init(&e->meta_lock, NULL);
 
 	if (!uri) {
 		struct eng_uri_inputs in = {
@@ -234,6 +235,7 @@ void eng_close(struct eng *e)
 		virConnectClose(e->conn);
 	}
 	event_loop_stop(e);
+	pthread_mutex_destroy(&e->meta_lock);
 	free(e->uri);
 	free(e);
 }

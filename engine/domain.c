@@ -200,6 +200,16 @@ static void read_disks(struct eng *e, struct xdoc *x, struct eng_dom_info *i)
 				d->capacity = vi.capacity;
 				d->allocation = vi.allocation;
 			}
+			/* a shut-off guest's XML has no backing chain: the volume knows it */
+			if (!d->backing) {
+				char *vxml = virStorageVolGetXMLDesc(vol, 0);
+				struct xdoc vx;
+				if (vxml && xdoc_parse(&vx, vxml) == 0) {
+					d->backing = xdoc_str(&vx, NULL, "/volume/backingStore/path");
+					xdoc_free(&vx);
+				}
+				free(vxml);
+			}
 			virStorageVolFree(vol);
 		}
 	}

@@ -317,6 +317,10 @@ struct eng_clone_report {
  * change while clones depend on it. New UUID and MACs either way. */
 int eng_domain_clone(struct eng *e, const char *src, const char *dst, bool linked,
 		     struct eng_clone_report *rep, struct eng_error *err);
+/* Several clones of one source (a lab, a class): linked ones a few at a time.
+ * rcs[i] and errs[i] say how each went; -1 when any failed. */
+int eng_domain_clone_many(struct eng *e, const char *src, const char *const *dsts, size_t n,
+			  bool linked, struct eng_clone_report *reps, struct eng_error *errs, int *rcs);
 /* Removes the volumes of clones that were interrupted (e.g. SIGKILL) before
  * their guest was defined; says what it removed in report. */
 int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error *err);
@@ -342,6 +346,7 @@ struct eng_job {
 	void (*on_progress)(struct eng_job *j);
 };
 void eng_job_attach(struct eng_job *j);      /* for the calling thread; NULL detaches */
+struct eng_job *eng_job_current(void);
 bool eng_job_cancelled(void);
 void eng_job_progress(int pct);
 

@@ -19,6 +19,7 @@ struct eng {
 	pthread_t loop_thread;
 	bool loop_running;
 	volatile int loop_quit;
+	pthread_mutex_t meta_lock;   /* read-modify-write of a template's clone list */
 };
 
 /* err = "<prefix>: <libvirt's last error>" with the code mapped. */

@@ -11,6 +11,11 @@ void eng_job_attach(struct eng_job *j)
 	current_job = j;
 }
 
+struct eng_job *eng_job_current(void)
+{
+	return current_job;
+}
+
 bool eng_job_cancelled(void)
 {
 	return current_job && current_job->cancel;

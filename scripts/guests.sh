@@ -46,7 +46,7 @@ build_tiny() {
 }
 
 build_debian() {
-	local out=$CACHE/debian stamp="$KVER bookworm v2"
+	local out=$CACHE/debian stamp="$KVER bookworm v3"
 	if [ -s "$out/disk.qcow2" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
 		return 0
 	fi
@@ -70,7 +70,10 @@ build_debian() {
 	printf '/dev/vda / ext4 rw,relatime 0 1\n' > "$root"/etc/fstab
 	sed -i 's/^root:[^:]*:/root::/' "$root"/etc/shadow      # console login without a password
 	mkdir -p "$root"/etc/systemd/network
-	printf '[Match]\nName=en* eth*\n[Network]\nDHCP=ipv4\n' > "$root"/etc/systemd/network/50-dhcp.network
+	# the MAC as DHCP client id: clones (same machine-id) still get their own address
+	printf '[Match]\nName=en* eth*\n[Network]\nDHCP=ipv4\n[DHCPv4]\nClientIdentifier=mac\n' \
+		> "$root"/etc/systemd/network/50-dhcp.network
+	: > "$root"/etc/machine-id   # generated at first boot, as cloud images do
 	ln -sf /lib/systemd/system/systemd-networkd.service \
 		"$root"/etc/systemd/system/multi-user.target.wants/systemd-networkd.service
 	# a boot marker on the serial console, as the tiny guest prints
