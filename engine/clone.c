@@ -308,7 +308,7 @@ static int make_overlay(struct eng *e, struct disk_plan *dp, struct eng_error *e
 	if (e->local) {
 		char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-b", dp->from, "-F",
 				 dp->fmt, dp->to, NULL };
-		char what[1100];
+		char what[2100];
 		snprintf(what, sizeof(what), "overlay %s on %s", dp->to, dp->from);
 		return run_qemu_img(argv, what, err);
 	}
@@ -462,7 +462,12 @@ static int clone_one(struct eng *e, const char *src, const char *dst, bool linke
 		free(fmt);
 		snprintf(dp->vol, sizeof(dp->vol), "%s-disk%zu.%s", dst, n,
 			 linked || strcmp(dp->fmt, "qcow2") == 0 ? "qcow2" : "img");
-		snprintf(dp->to, sizeof(dp->to), "%s/%s", pool, dp->vol);
+		{
+			/* through a local buffer: gcc -O0 takes dp->vol and dp->to for one object */
+			char to[sizeof(dp->to)];
+			snprintf(to, sizeof(to), "%s/%s", pool, dp->vol);
+			memcpy(dp->to, to, sizeof(to));
+		}
 		snprintf(paths[n], sizeof(paths[n]), "%s", dp->to);
 		if (access(dp->to, F_OK) == 0 && e->local) {
 			eng_err_set(err, ENG_E_FAILED, "clone %s -> %s: %s already exists", src, dst, dp->to);

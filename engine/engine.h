@@ -327,6 +327,104 @@ int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error 
 /* Linked clones that depend on vm's disks (names joined by ", "), 0 when none. */
 int eng_template_clones(struct eng *e, const char *vm, char *names, size_t len);
 
+/* ---- live statistics ---- */
+#define ENG_STATS_RING 120
+
+/* Raw counters of one guest at one moment, as a backend delivers them. */
+struct eng_stat_record {
+	char name[ENG_NAME_MAX + 1];
+	enum eng_state state;
+	bool has_cpu;
+	unsigned long long cpu_time_ns;
+	unsigned vcpus;
+	bool has_balloon;                 /* current/maximum allocation known */
+	unsigned long long mem_current_kib, mem_max_kib;
+	bool has_usable;                  /* the guest reports available/unused */
+	unsigned long long mem_available_kib, mem_unused_kib;
+	bool has_block;
+	unsigned long long rd_bytes, wr_bytes, rd_reqs, wr_reqs;
+	bool has_net;
+	unsigned long long rx_bytes, tx_bytes;
+};
+
+struct eng_host_record {
+	unsigned long long cpu_busy_ns, cpu_total_ns;    /* summed over all host CPUs */
+	unsigned long long mem_total_kib, mem_free_kib;  /* free includes buffers/cache */
+	unsigned cpus;
+};
+
+/* One computed sample of a guest. */
+struct eng_sample {
+	double time;                       /* unix seconds */
+	double cpu_pct;                    /* of the guest's vCPUs: 100 = all busy */
+	double mem_used_mib, mem_total_mib;
+	bool mem_estimated;                /* no guest report: the allocation is shown */
+	double disk_rd_bps, disk_wr_bps, disk_rd_iops, disk_wr_iops;
+	double net_rx_bps, net_tx_bps;
+	bool has_disk;                     /* disk figures were read in this tick */
+};
+
+/* Pure: rates between two records taken elapsed_s apart (counters that went
+ * back, e.g. a restarted guest, give 0 instead of a spike). */
+void eng_stats_rates(const struct eng_stat_record *prev, const struct eng_stat_record *cur,
+		     double elapsed_s, struct eng_sample *out);
+
+struct eng_guest_stats {
+	char name[ENG_NAME_MAX + 1];
+	enum eng_state state;
+	unsigned vcpus;
+	struct eng_sample last;
+	/* history, oldest first when read through eng_stats_history */
+	float cpu[ENG_STATS_RING], mem[ENG_STATS_RING], disk[ENG_STATS_RING], net[ENG_STATS_RING];
+	int ring_pos, ring_len;
+	/* internal: counters of the previous ticks */
+	struct eng_stat_record prev, prev_slow;
+	double prev_time, prev_slow_time;
+	bool seen, period_set;
+	int gen;
+};
+
+struct eng_host_stats {
+	double cpu_pct, mem_used_mib, mem_total_mib;
+	unsigned cpus, running;
+	float cpu[ENG_STATS_RING];
+	int ring_pos, ring_len;
+};
+
+/* Where records come from: libvirt (bulk calls), or a fake in tests/bench. */
+enum { ENG_STATS_CHEAP = 1, ENG_STATS_SLOW = 2 };
+struct eng_stats_backend {
+	/* groups: ENG_STATS_CHEAP (state, cpu, net) for every guest when names is
+	 * NULL, or ENG_STATS_SLOW (block, balloon) for the n named guests */
+	int (*domains)(void *ctx, unsigned groups, const char *const *names, size_t n,
+		       struct eng_stat_record **out, size_t *nout, struct eng_error *err);
+	int (*host)(void *ctx, struct eng_host_record *out, struct eng_error *err);
+	/* a guest's vCPU count, asked when it starts (may be NULL) */
+	unsigned (*vcpus)(void *ctx, const char *name);
+	/* asks a guest's balloon driver to report used memory (may be NULL) */
+	void (*enable_balloon_stats)(void *ctx, const char *name);
+	void *ctx;
+};
+
+struct eng_sampler;
+struct eng_sampler *eng_sampler_new(struct eng *e);
+struct eng_sampler *eng_sampler_new_backend(const struct eng_stats_backend *b);
+void eng_sampler_free(struct eng_sampler *s);
+/* One tick: the cheap groups of every guest in one call, the slow groups
+ * only of the focused guests (on screen, exported, in details) in one more;
+ * focus_all: all running guests (the stats command). */
+int eng_sampler_tick(struct eng_sampler *s, const char *const *focus, size_t nfocus,
+		     bool focus_all, struct eng_error *err);
+size_t eng_sampler_count(const struct eng_sampler *s);
+const struct eng_guest_stats *eng_sampler_guest(const struct eng_sampler *s, size_t i);
+const struct eng_guest_stats *eng_sampler_find(const struct eng_sampler *s, const char *name);
+const struct eng_host_stats *eng_sampler_host(const struct eng_sampler *s);
+/* Copies up to max values of a ring, oldest first; returns how many. */
+int eng_stats_history(const float *ring, int pos, int len, float *out, int max);
+/* Sparkline of values (scaled to maxv; <= 0: to their own maximum) into buf:
+ * Unicode blocks when utf8, else " .:-=+*#%@". */
+void eng_sparkline(const float *v, int n, float maxv, bool utf8, char *buf, size_t len);
+
 /* ---- networks (names only, for completion; the modes come with netcfg/) ---- */
 int eng_network_names(struct eng *e, char (*out)[ENG_NAME_MAX + 1], int max, struct eng_error *err);
 

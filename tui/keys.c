@@ -129,7 +129,7 @@ int tui_keys_apply_config(struct tui *t, struct eng_error *err)
 			kb->key = key;
 		}
 		snprintf(kb->command, sizeof(kb->command), "%s", b->command);
-		snprintf(kb->label, sizeof(kb->label), "%s", b->command);
+		snprintf(kb->label, sizeof(kb->label), "%.47s", b->command);
 		kb->flags = 0;   /* a user's binding runs as written, no implicit question */
 	}
 	return 0;

@@ -34,7 +34,7 @@ enum key_flags {
 
 struct key_binding {
 	int key;
-	char command[128];
+	char command[256];
 	char label[48];
 	unsigned flags;
 };

@@ -76,4 +76,12 @@ grep -q "removed $POOL/big2-disk0.img (interrupted clone big -> big2)" /tmp/vd.c
 	|| bad "rerun: $(cat /tmp/vd.c.$$)"
 [ ! -e "$POOL"/big2-disk0.img ] && ok "leftover gone" || bad "leftover still there"
 cmp -s "$T"/big.img "$POOL"/big3-disk0.img && ok "a complete clone is byte-identical" || bad "big3 differs"
+# SIGTERM (like Ctrl-C) cancels at once and removes the partial copy itself
+"$V" clone big big4 >/dev/null 2>/tmp/vd.t.$$ &
+CPID=$!
+for _ in $(seq 1 200); do [ -s "$POOL"/big4-disk0.img ] && break; sleep 0.02; done
+kill -TERM $CPID; wait $CPID; rc=$?
+[ $rc -eq 1 ] && grep -q "cancelled" /tmp/vd.t.$$ && ok "SIGTERM: clone cancelled, exit 1" || bad "SIGTERM: rc=$rc $(cat /tmp/vd.t.$$)"
+[ ! -e "$POOL"/big4-disk0.img ] && ok "SIGTERM: partial copy removed" || bad "SIGTERM: partial copy left"
+! "$V" list --all --json | grep -q '"big4"' && ok "SIGTERM: no big4 defined" || bad "big4 defined"
 finish
