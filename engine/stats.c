@@ -132,8 +132,18 @@ static int lv_domains(void *ctx, unsigned groups, const char *const *names, size
 		return -1;
 	}
 	*out = calloc((size_t)got + 1, sizeof(**out));
-	for (int i = 0; *out && i < got; i++)
-		record_from_params(recs[i], &(*out)[i]);
+	for (int i = 0; *out && i < got; i++) {
+		struct eng_stat_record *o = &(*out)[i];
+		virDomainInfo info;
+		record_from_params(recs[i], o);
+		/* drivers without balloon figures (test, some remote hosts): the
+		 * allocation, marked as an estimate */
+		if (groups == ENG_STATS_SLOW && !o->has_balloon && virDomainGetInfo(recs[i]->dom, &info) == 0) {
+			o->mem_current_kib = info.memory;
+			o->mem_max_kib = info.maxMem;
+			o->has_balloon = true;
+		}
+	}
 	*nout = *out ? (size_t)got : 0;
 	if (recs)
 		virDomainStatsRecordListFree(recs);
@@ -340,6 +350,7 @@ int eng_sampler_tick(struct eng_sampler *s, const char *const *focus, size_t nfo
 		c->vcpus = g->vcpus;
 		g->state = c->state;
 		s->host.running += c->state == ENG_ST_RUNNING;
+		c->has_block = false;   /* disk figures belong to the slow groups */
 		eng_stats_rates(g->seen ? &g->prev : NULL, c, now - g->prev_time, &cs);
 		cs.time = now;
 		/* memory and disk come from the slow record, with its own time base */

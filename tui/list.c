@@ -66,12 +66,12 @@ void tui_list_apply_sample(struct tui *t, struct eng_dom_summary *v, size_t n, u
 	for (size_t i = 0; i < n; i++) {
 		const struct tui_row *old = t->rows ? find_row(t->rows, t->n_rows, v[i].name) : NULL;
 		rows[i].s = v[i];
-		if (old) {
+		const struct eng_guest_stats *gs = tui_monitor_find(t, v[i].name);
+		if (old)
 			rows[i].marked = old->marked;
-			if (v[i].state == ENG_ST_RUNNING)
-				rows[i].cpu_pct = eng_cpu_pct(old->s.cpu_time_ns, v[i].cpu_time_ns,
-							      now_ns - t->sample_ns, v[i].cpus);
-		}
+		/* the same sampler as the monitor view */
+		if (gs && v[i].state == ENG_ST_RUNNING)
+			rows[i].cpu_pct = gs->last.cpu_pct;
 	}
 	free(v);
 	current_sort = t->sort;

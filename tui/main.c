@@ -26,6 +26,7 @@ static bool refresher_connect(struct tui *t)
 		return false;
 	}
 	t->eng = e;
+	t->sampler = eng_sampler_new(e);
 	if (eng_events_subscribe(e, t->wake[1], &err) < 0)
 		snprintf(t->events_note, sizeof(t->events_note),
 			 "no lifecycle events (%.400s): refreshing every %d ms", err.msg, t->cfg.refresh_ms);
@@ -67,7 +68,34 @@ static void *refresher_main(void *arg)
 		struct eng_snapshot *snaps = NULL;
 		size_t n_snaps = 0;
 		int src = -1;
+		const char *focus[65];
+		size_t nfocus = 0;
+		char focus_buf[65][ENG_NAME_MAX + 1];
+
+		/* the slow statistics only for what is on screen */
+		pthread_mutex_lock(&t->lock);
+		for (int i = 0; t->view == VIEW_MONITOR && i < t->n_focus; i++)
+			snprintf(focus_buf[nfocus++], ENG_NAME_MAX + 1, "%s", t->focus[i]);
+		if (name[0])
+			snprintf(focus_buf[nfocus++], ENG_NAME_MAX + 1, "%s", name);
+		pthread_mutex_unlock(&t->lock);
+		for (size_t i = 0; i < nfocus; i++)
+			focus[i] = focus_buf[i];
 		rc = eng_domain_list(t->eng, true, true, &v, &n, &err);
+		if (t->sampler && eng_sampler_tick(t->sampler, focus, nfocus, false, NULL) == 0) {
+			size_t ns = eng_sampler_count(t->sampler);
+			struct eng_guest_stats *copy = calloc(ns + 1, sizeof(*copy));
+			for (size_t i = 0; copy && i < ns; i++)
+				copy[i] = *eng_sampler_guest(t->sampler, i);
+			pthread_mutex_lock(&t->lock);
+			if (copy) {
+				free(t->mon);
+				t->mon = copy;
+				t->n_mon = ns;
+			}
+			t->mon_host = *eng_sampler_host(t->sampler);
+			pthread_mutex_unlock(&t->lock);
+		}
 		if (name[0])
 			irc = eng_domain_info(t->eng, name, &info, &err);
 		if (name[0] && want_snaps)
@@ -219,6 +247,12 @@ static void act_clone(struct tui *t)
 		tui_run_line(t, line);
 }
 
+static void act_monitor(struct tui *t)
+{
+	t->view = t->view == VIEW_MONITOR ? VIEW_LIST : VIEW_MONITOR;
+	request_refresh(t);
+}
+
 static void act_not_yet(struct tui *t)
 {
 	tui_set_status(t, true, "not yet available in this version");
@@ -235,7 +269,7 @@ static const struct {
 	{ "@details", act_details }, { "@next-view", act_next_view }, { "@mark", act_mark },
 	{ "@prompt", act_prompt }, { "@filter", act_filter },
 	{ "@snapshots", tui_snapshots_open }, { "@create", act_not_yet }, { "@clone", act_clone },
-	{ "@monitor", act_not_yet }, { "@networks", act_not_yet },
+	{ "@monitor", act_monitor }, { "@networks", act_not_yet },
 };
 
 static void handle_key(struct tui *t, int ch)
@@ -247,6 +281,8 @@ static void handle_key(struct tui *t, int ch)
 		return;
 	}
 	if (t->view == VIEW_SNAPSHOTS && tui_snapshots_key(t, ch))
+		return;
+	if (t->view == VIEW_MONITOR && tui_monitor_key(t, ch))
 		return;
 	/* help and output views: only scrolling and leaving */
 	if ((t->view == VIEW_HELP || t->view == VIEW_OUTPUT) &&
@@ -285,6 +321,7 @@ static void draw(struct tui *t)
 	case VIEW_HELP: tui_help_draw(t); break;
 	case VIEW_OUTPUT: tui_output_draw(t); break;
 	case VIEW_SNAPSHOTS: tui_snapshots_draw(t); break;
+	case VIEW_MONITOR: tui_monitor_draw(t); break;
 	default: tui_list_draw(t); break;
 	}
 	refresh();
@@ -435,6 +472,8 @@ int tui_main(const struct cmd_global *g)
 	}
 	if (t->trace)
 		fclose(t->trace);
+	eng_sampler_free(t->sampler);
+	free(t->mon);
 	eng_close(t->eng);
 	return 0;
 }

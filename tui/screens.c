@@ -2,6 +2,7 @@
  * the help view (generated from the key and command tables) and the output
  * view of a command's text. */
 #include <curses.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,7 +71,29 @@ void tui_details_draw(struct tui *t)
 			 i->current_snapshot ? ", current " : "",
 			 i->current_snapshot ? i->current_snapshot : "");
 	if (y < LINES - 3)
-		mvprintw(y, 2, "%-12s %s", "guest agent", i->has_agent_channel ? "channel present" : "none");
+		mvprintw(y++, 2, "%-12s %s", "guest agent", i->has_agent_channel ? "channel present" : "none");
+	/* larger graphs of the monitor's series, as far as the screen allows */
+	{
+		const struct eng_guest_stats *g = tui_monitor_find(t, t->details_name);
+		static const struct {
+			const char *label;
+			size_t off;
+			float max;
+		} graphs[] = {
+			{ "CPU %", offsetof(struct eng_guest_stats, cpu), 100 },
+			{ "disk B/s", offsetof(struct eng_guest_stats, disk), 0 },
+			{ "net B/s", offsetof(struct eng_guest_stats, net), 0 },
+		};
+		int w = COLS - 16 < ENG_STATS_RING ? COLS - 16 : ENG_STATS_RING;
+		for (size_t k = 0; g && w > 10 && k < sizeof(graphs) / sizeof(graphs[0]) && y + 4 < LINES - 1; k++) {
+			float v[ENG_STATS_RING];
+			int n = eng_stats_history((const float *)((const char *)g + graphs[k].off), g->ring_pos,
+						  g->ring_len, v, w);
+			mvprintw(y + 1, 2, "%-12s", graphs[k].label);
+			tui_graph_draw(t, y + 1, 15, 3, v, n, graphs[k].max);
+			y += 4;
+		}
+	}
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -15,7 +15,7 @@
 
 int tui_main(const struct cmd_global *g);
 
-enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW__COUNT };
+enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW_MONITOR, VIEW__COUNT };
 
 struct tui_row {
 	struct eng_dom_summary s;
@@ -85,6 +85,15 @@ struct tui {
 	bool snaps_ok;
 	int snap_sel;
 
+	/* the monitor: the refresh thread's sampler, copied for the UI */
+	struct eng_sampler *sampler;    /* refresh thread only */
+	struct eng_guest_stats *mon;    /* under lock */
+	size_t n_mon;
+	struct eng_host_stats mon_host;
+	char focus[64][ENG_NAME_MAX + 1];   /* guests on the monitor screen */
+	int n_focus;
+	int mon_sort, mon_top, mon_sel;
+
 	/* what the UI shows */
 	struct tui_row *rows;           /* all guests, sorted */
 	size_t n_rows;
@@ -141,6 +150,13 @@ void tui_snapshots_open(struct tui *t);
 void tui_snapshots_draw(struct tui *t);
 /* true when the key was the view's own */
 bool tui_snapshots_key(struct tui *t, int ch);
+
+/* monitor.c: CPU, memory, disk, network with sparklines, host line */
+void tui_monitor_draw(struct tui *t);
+bool tui_monitor_key(struct tui *t, int ch);
+const struct eng_guest_stats *tui_monitor_find(const struct tui *t, const char *name);
+/* A graph of height rows (Unicode eighths or ASCII) at y, x. */
+void tui_graph_draw(struct tui *t, int y, int x, int rows, const float *v, int n, float maxv);
 
 /* prompt.c: ':' and '/' line editing, history, Tab completion */
 /* Reads a line at the bottom; returns false on Esc. */
