@@ -65,7 +65,7 @@ wait_screen 3 "unknown command" && ok "unknown command: error line" || bad "unkn
 screen_has "vmdeck | " && ok "TUI still up after the error" || bad "TUI gone"
 
 # keys of later features say so and the TUI stays up
-for k in c m n; do
+for k in c n; do
 	keys "$k"
 	screen | tail -1 | grep -q "not yet available" && ok "key $k: not yet available" || bad "key $k: $(screen | tail -1)"
 	keys Escape
