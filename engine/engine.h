@@ -425,8 +425,29 @@ int eng_stats_history(const float *ring, int pos, int len, float *out, int max);
  * Unicode blocks when utf8, else " .:-=+*#%@". */
 void eng_sparkline(const float *v, int n, float maxv, bool utf8, char *buf, size_t len);
 
-/* ---- networks (names only, for completion; the modes come with netcfg/) ---- */
+/* ---- networks (the modes are data in netcfg/) ---- */
 int eng_network_names(struct eng *e, char (*out)[ENG_NAME_MAX + 1], int max, struct eng_error *err);
+
+struct eng_net {
+	char name[ENG_NAME_MAX + 1];
+	char mode[16];          /* nat, bridged, hostonly, internal, other */
+	bool active, autostart, persistent;
+	char bridge[64];
+	char subnet[32];        /* "192.168.122.0/24" or "" */
+	char guests[512];       /* running guests with a NIC on it, ", "-joined */
+	int n_guests;
+};
+int eng_network_list(struct eng *e, struct eng_net **out, size_t *n, struct eng_error *err);
+int eng_network_info(struct eng *e, const char *name, struct eng_net *out, struct eng_error *err);
+/* mode: nat, bridged, hostonly, internal; subnet NULL: picked free; uplink: bridged only. */
+int eng_network_create(struct eng *e, const char *name, const char *mode, const char *subnet,
+		       const char *uplink, struct eng_net *made, struct eng_error *err);
+enum eng_net_action { ENG_NET_START, ENG_NET_STOP, ENG_NET_DELETE };
+int eng_network_act(struct eng *e, const char *name, enum eng_net_action act, struct eng_error *err);
+/* A virtio NIC on net, live and in the configuration (whatever applies). */
+int eng_network_attach(struct eng *e, const char *vm, const char *net, char *mac, size_t len,
+		       struct eng_error *err);
+int eng_network_detach(struct eng *e, const char *vm, const char *net, struct eng_error *err);
 
 /* ---- events ---- */
 /* Lifecycle events (started, stopped, defined, ...) from libvirt's event loop
