@@ -172,12 +172,12 @@ static void act_refresh(struct tui *t) { request_refresh(t); tui_set_status(t, f
 static void act_redraw(struct tui *t) { (void)t; clearok(curscr, TRUE); }
 static void act_edit(struct tui *t) { tui_edit_form(t); }
 
-static void act_details(struct tui *t)
+bool tui_focus_selected(struct tui *t)
 {
 	const struct tui_row *r = tui_selected(t);
 
 	if (!r)
-		return;
+		return false;
 	pthread_mutex_lock(&t->lock);
 	if (strcmp(t->details_name, r->s.name) != 0) {
 		if (t->details_ok)
@@ -185,10 +185,21 @@ static void act_details(struct tui *t)
 		t->details_ok = false;
 		snprintf(t->details_name, sizeof(t->details_name), "%s", r->s.name);
 	}
-	t->view = VIEW_DETAILS;
+	return true;
+}
+
+void tui_focus_show(struct tui *t, enum tui_view view)
+{
+	t->view = view;
 	t->refresh_wanted = true;
 	pthread_cond_signal(&t->cond);
 	pthread_mutex_unlock(&t->lock);
+}
+
+static void act_details(struct tui *t)
+{
+	if (tui_focus_selected(t))
+		tui_focus_show(t, VIEW_DETAILS);
 }
 
 static void act_next_view(struct tui *t)

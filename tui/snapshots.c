@@ -10,26 +10,14 @@
 
 void tui_snapshots_open(struct tui *t)
 {
-	const struct tui_row *r = tui_selected(t);
-
-	if (!r)
+	if (!tui_focus_selected(t))
 		return;
-	pthread_mutex_lock(&t->lock);
-	if (strcmp(t->details_name, r->s.name) != 0) {
-		if (t->details_ok)
-			eng_dom_info_free(&t->details);
-		t->details_ok = false;
-		snprintf(t->details_name, sizeof(t->details_name), "%s", r->s.name);
-	}
 	free(t->snaps);
 	t->snaps = NULL;
 	t->n_snaps = 0;
 	t->snaps_ok = false;
 	t->snap_sel = 0;
-	t->view = VIEW_SNAPSHOTS;
-	t->refresh_wanted = true;
-	pthread_cond_signal(&t->cond);
-	pthread_mutex_unlock(&t->lock);
+	tui_focus_show(t, VIEW_SNAPSHOTS);
 }
 
 void tui_snapshots_draw(struct tui *t)

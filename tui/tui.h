@@ -145,6 +145,12 @@ void tui_help_draw(struct tui *t);
 void tui_output_draw(struct tui *t);
 void tui_scroll_view(struct tui *t, int delta);
 
+/* main.c: the details and snapshot views follow the selected guest.
+ * tui_focus_selected returns with t->lock held when true; tui_focus_show
+ * switches the view, asks the refresh thread for its data and unlocks. */
+bool tui_focus_selected(struct tui *t);
+void tui_focus_show(struct tui *t, enum tui_view view);
+
 /* snapshots.c: the snapshot tree of one guest */
 void tui_snapshots_open(struct tui *t);
 void tui_snapshots_draw(struct tui *t);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "testutil.h"
 
 static FILE *devnull(void)
 {
@@ -149,18 +150,11 @@ static void man_page_matches_table(void **state)
 	char *gen = NULL, *want;
 	size_t len = 0;
 	FILE *f = open_memstream(&gen, &len);
-	FILE *m = fopen(SRCDIR "/man/vmdeck.1", "r");
-	long n;
 	(void)state;
 	cmd_help_man(f);
 	fclose(f);
-	assert_non_null(m);
-	fseek(m, 0, SEEK_END);
-	n = ftell(m);
-	rewind(m);
-	want = calloc(1, (size_t)n + 1);
-	assert_int_equal(fread(want, 1, (size_t)n, m), (size_t)n);
-	fclose(m);
+	want = test_slurp(SRCDIR "/man/vmdeck.1");
+	assert_non_null(want);
 	/* regenerate with: build/vmdeck help --man > man/vmdeck.1 */
 	assert_string_equal(gen, want);
 	for (size_t i = 0; cmd_table[i]; i++) {

@@ -10,26 +10,7 @@
 #include <string.h>
 
 #include "engine.h"
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
+#include "testutil.h"
 
 static void check_golden(const struct vm_spec *s, const char *name)
 {
@@ -45,7 +26,7 @@ static void check_golden(const struct vm_spec *s, const char *name)
 		fputs(xml, f);
 		fclose(f);
 	}
-	want = slurp(path);
+	want = test_slurp(path);
 	assert_non_null(want);
 	assert_string_equal(xml, want);
 	free(want);

@@ -10,26 +10,7 @@
 #include <string.h>
 
 #include "netcfg.h"
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
+#include "testutil.h"
 
 static void golden(const struct net_spec *s, const char *file)
 {
@@ -45,7 +26,7 @@ static void golden(const struct net_spec *s, const char *file)
 		fputs(xml, o);
 		fclose(o);
 	}
-	want = slurp(path);
+	want = test_slurp(path);
 	assert_non_null(want);
 	assert_string_equal(xml, want);
 	/* and the XML reads back as the same mode */
