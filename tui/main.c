@@ -63,6 +63,7 @@ static void *refresher_main(void *arg)
 		snprintf(name, sizeof(name), "%s",
 			 t->view == VIEW_DETAILS || t->view == VIEW_SNAPSHOTS ? t->details_name : "");
 		bool want_snaps = t->view == VIEW_SNAPSHOTS;
+		bool want_nets = t->view == VIEW_NETWORKS;
 		pthread_mutex_unlock(&t->lock);
 
 		struct eng_snapshot *snaps = NULL;
@@ -100,6 +101,9 @@ static void *refresher_main(void *arg)
 			irc = eng_domain_info(t->eng, name, &info, &err);
 		if (name[0] && want_snaps)
 			src = eng_snapshot_list(t->eng, name, &snaps, &n_snaps, &err);
+		struct eng_net *nets = NULL;
+		size_t n_nets = 0;
+		int nrc = want_nets ? eng_network_list(t->eng, &nets, &n_nets, NULL) : -1;
 
 		pthread_mutex_lock(&t->lock);
 		if (rc == 0) {
@@ -119,6 +123,12 @@ static void *refresher_main(void *arg)
 				t->details = info;
 		} else if (irc == 0) {
 			eng_dom_info_free(&info);
+		}
+		if (nrc == 0) {
+			free(t->nets);
+			t->nets = nets;
+			t->n_nets = n_nets;
+			t->nets_ok = true;
 		}
 		if (src == 0 && strcmp(name, t->details_name) == 0) {
 			free(t->snaps);
@@ -280,7 +290,7 @@ static const struct {
 	{ "@details", act_details }, { "@next-view", act_next_view }, { "@mark", act_mark },
 	{ "@prompt", act_prompt }, { "@filter", act_filter },
 	{ "@snapshots", tui_snapshots_open }, { "@create", act_not_yet }, { "@clone", act_clone },
-	{ "@monitor", act_monitor }, { "@networks", act_not_yet },
+	{ "@monitor", act_monitor }, { "@networks", tui_networks_open },
 };
 
 static void handle_key(struct tui *t, int ch)
@@ -294,6 +304,8 @@ static void handle_key(struct tui *t, int ch)
 	if (t->view == VIEW_SNAPSHOTS && tui_snapshots_key(t, ch))
 		return;
 	if (t->view == VIEW_MONITOR && tui_monitor_key(t, ch))
+		return;
+	if (t->view == VIEW_NETWORKS && tui_networks_key(t, ch))
 		return;
 	/* help and output views: only scrolling and leaving */
 	if ((t->view == VIEW_HELP || t->view == VIEW_OUTPUT) &&
@@ -333,6 +345,7 @@ static void draw(struct tui *t)
 	case VIEW_OUTPUT: tui_output_draw(t); break;
 	case VIEW_SNAPSHOTS: tui_snapshots_draw(t); break;
 	case VIEW_MONITOR: tui_monitor_draw(t); break;
+	case VIEW_NETWORKS: tui_networks_draw(t); break;
 	default: tui_list_draw(t); break;
 	}
 	refresh();
@@ -485,6 +498,7 @@ int tui_main(const struct cmd_global *g)
 		fclose(t->trace);
 	eng_sampler_free(t->sampler);
 	free(t->mon);
+	free(t->nets);
 	eng_close(t->eng);
 	return 0;
 }

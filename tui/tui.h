@@ -15,7 +15,8 @@
 
 int tui_main(const struct cmd_global *g);
 
-enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW_MONITOR, VIEW__COUNT };
+enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW_MONITOR, VIEW_NETWORKS,
+		VIEW__COUNT };
 
 struct tui_row {
 	struct eng_dom_summary s;
@@ -94,6 +95,13 @@ struct tui {
 	int n_focus;
 	int mon_sort, mon_top, mon_sel;
 
+	/* the networks view (refresh thread fills it while shown) */
+	struct eng_net *nets;
+	size_t n_nets;
+	bool nets_ok;
+	int net_sel;
+	const char *net_preview;        /* mode whose reachability is shown while creating */
+
 	/* what the UI shows */
 	struct tui_row *rows;           /* all guests, sorted */
 	size_t n_rows;
@@ -163,6 +171,11 @@ bool tui_monitor_key(struct tui *t, int ch);
 const struct eng_guest_stats *tui_monitor_find(const struct tui *t, const char *name);
 /* A graph of height rows (Unicode eighths or ASCII) at y, x. */
 void tui_graph_draw(struct tui *t, int y, int x, int rows, const float *v, int n, float maxv);
+
+/* networks.c: n, the networks with mode, state, subnet, bridge, guests */
+void tui_networks_open(struct tui *t);
+void tui_networks_draw(struct tui *t);
+bool tui_networks_key(struct tui *t, int ch);
 
 /* prompt.c: ':' and '/' line editing, history, Tab completion */
 /* Reads a line at the bottom; returns false on Esc. */

@@ -65,12 +65,17 @@ wait_screen 3 "unknown command" && ok "unknown command: error line" || bad "unkn
 screen_has "vmdeck | " && ok "TUI still up after the error" || bad "TUI gone"
 
 # keys of later features say so and the TUI stays up
-for k in c n; do
+for k in c; do
 	keys "$k"
 	screen | tail -1 | grep -q "not yet available" && ok "key $k: not yet available" || bad "key $k: $(screen | tail -1)"
 	keys Escape
 done
 screen_has "vmdeck | " && ok "TUI still up after the later-feature keys" || bad "TUI gone after later keys"
+# n: the networks view with the default NAT network and its expected reachability
+keys n
+wait_screen 3 "default .*nat .*active" && ok "n: networks view lists default (nat, active)" || bad "n: $(screen | head -4 | tr '\n' '|')"
+screen_has "outside -> VM  *port forwarding only" && ok "n: the selected mode's reachability shown" || bad "n: no reachability"
+keys q
 
 # help lists every key of the key table (read from tui/keys.c, not a copy)
 tmux resize-window -t "$S" -x 120 -y 70; sleep 0.3

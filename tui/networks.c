@@ -1,0 +1,145 @@
+/* networks.c - n: the networks with mode, state, subnet, bridge and guests,
+ * the reachability users expect of the selected one; c creates (showing the
+ * mode's reachability before the y/n), x deletes (asks), s/S start/stop,
+ * Enter shows `net info`. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netcfg.h"
+#include "tui.h"
+
+void tui_networks_open(struct tui *t)
+{
+	pthread_mutex_lock(&t->lock);
+	t->nets_ok = false;
+	t->view = VIEW_NETWORKS;
+	t->refresh_wanted = true;
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void draw_reach(int y, const struct net_mode_def *m)
+{
+	char head[256];
+
+	snprintf(head, sizeof(head), "expected reachability in %s mode: %s", m->name, m->summary);
+	attron(A_BOLD);
+	mvaddnstr(y, 0, head, COLS);   /* cut, never wrapped into the table */
+	attroff(A_BOLD);
+	for (int i = 0; i < 4; i++)
+		mvprintw(y + 1 + i, 2, "%-14s %s", net_reach_labels[i], m->reach[i]);
+}
+
+void tui_networks_draw(struct tui *t)
+{
+	erase();
+	tui_draw_frame(t, "networks (c create, x delete, s/S start/stop, Enter info, q back)");
+	attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	mvprintw(1, 0, "  %-18s %-9s %-8s %-18s %-10s %s", "NAME", "MODE", "STATE", "SUBNET", "BRIDGE", "GUESTS");
+	attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	pthread_mutex_lock(&t->lock);
+	if (!t->nets_ok)
+		mvaddstr(3, 2, "reading networks...");
+	if (t->net_sel >= (int)t->n_nets)
+		t->net_sel = t->n_nets ? (int)t->n_nets - 1 : 0;
+	for (size_t i = 0; i < t->n_nets && (int)i < LINES - 10; i++) {
+		const struct eng_net *n = &t->nets[i];
+		if ((int)i == t->net_sel) {
+			attron(A_REVERSE);
+			mvhline(2 + (int)i, 0, ' ', COLS);
+		}
+		mvprintw(2 + (int)i, 0, "  %-18.18s %-9s %-8s %-18s %-10.10s %d%s%.*s", n->name, n->mode,
+			 n->active ? "active" : "inactive", n->subnet[0] ? n->subnet : "-",
+			 n->bridge[0] ? n->bridge : "-", n->n_guests, n->n_guests ? " " : "",
+			 COLS > 75 ? COLS - 75 : 0, n->guests);
+		attroff(A_REVERSE);
+	}
+	{
+		const struct net_mode_def *m = t->net_preview ? net_mode_find(t->net_preview)
+					       : (t->nets_ok && t->n_nets ? net_mode_find(t->nets[t->net_sel].mode)
+									  : NULL);
+		if (m && LINES > 12)
+			draw_reach(LINES - 7, m);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void create_network(struct tui *t)
+{
+	char name[ENG_NAME_MAX + 1] = "", mode[16] = "", line[256], q[128];
+
+	if (!tui_prompt_read(t, "new network name: ", name, sizeof(name), false) || !name[0])
+		return;
+	if (!tui_prompt_read(t, "mode (nat, bridged, hostonly, internal): ", mode, sizeof(mode), false))
+		return;
+	if (!net_mode_find(mode)) {
+		tui_set_status(t, true, "unknown mode '%s' (use nat, bridged, hostonly or internal)", mode);
+		return;
+	}
+	if (strcmp(mode, "bridged") == 0) {
+		char up[64] = "";
+		if (!tui_prompt_read(t, "host bridge to join (uplink): ", up, sizeof(up), false) || !up[0])
+			return;
+		snprintf(line, sizeof(line), "net create %s --mode bridged --uplink %s", name, up);
+	} else {
+		snprintf(line, sizeof(line), "net create %s --mode %s", name, mode);
+	}
+	/* the mode's reachability is on screen while the user decides */
+	t->net_preview = net_mode_find(mode)->name;
+	tui_networks_draw(t);
+	snprintf(q, sizeof(q), "create %s network %s?", mode, name);
+	if (tui_confirm(t, q, NULL, NULL))
+		tui_run_line(t, line);
+	t->net_preview = NULL;
+}
+
+bool tui_networks_key(struct tui *t, int ch)
+{
+	char line[256], name[ENG_NAME_MAX + 1] = "", q[128];
+
+	pthread_mutex_lock(&t->lock);
+	if (t->nets_ok && t->net_sel >= 0 && (size_t)t->net_sel < t->n_nets)
+		snprintf(name, sizeof(name), "%s", t->nets[t->net_sel].name);
+	pthread_mutex_unlock(&t->lock);
+	switch (ch) {
+	case 'j':
+	case KEY_DOWN:
+		t->net_sel++;
+		return true;
+	case 'k':
+	case KEY_UP:
+		if (t->net_sel > 0)
+			t->net_sel--;
+		return true;
+	case 'c':
+		create_network(t);
+		return true;
+	case 'x':
+		if (!name[0])
+			return true;
+		snprintf(q, sizeof(q), "delete network %s?", name);
+		if (tui_confirm(t, q, NULL, NULL)) {
+			snprintf(line, sizeof(line), "net delete %s", name);
+			tui_run_line(t, line);
+		}
+		return true;
+	case 's':
+	case 'S':
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (!name[0])
+			return true;
+		snprintf(line, sizeof(line), "%s %s", ch == 's' ? "net start" : ch == 'S' ? "net stop" : "net info",
+			 name);
+		tui_run_line(t, line);
+		return true;
+	case 'n':
+	case '\t':
+		t->view = VIEW_LIST;
+		return true;
+	default:
+		return false;
+	}
+}
