@@ -86,61 +86,58 @@ int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error 
 	char dir[900], path[1200], line[1100], uri[1100], src[128];
 	FILE *f;
 	int cleaned = 0;
+	DIR *dh;
+	struct dirent *de;
 
 	(void)err;
 	report[0] = '\0';
 	journal_dir(dir, sizeof(dir));
-	{
-		DIR *dh = opendir(dir);
-		struct dirent *de;
+	if (!(dh = opendir(dir)))
+		return 0;
+	while ((de = readdir(dh))) {
+		size_t l = strlen(de->d_name);
+		char dst[ENG_NAME_MAX + 1];
+		int pid = 0;
 
-		if (!dh)
-			return 0;
-		while ((de = readdir(dh))) {
-			size_t l = strlen(de->d_name);
-			char dst[ENG_NAME_MAX + 1];
-			int pid = 0;
-
-			if (l < 9 || strcmp(de->d_name + l - 8, ".journal") != 0 || l - 8 > ENG_NAME_MAX)
-				continue;
-			snprintf(dst, sizeof(dst), "%.*s", (int)(l - 8), de->d_name);
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-			if (!(f = fopen(path, "r")))
-				continue;
-			if (fscanf(f, "%d\n", &pid) != 1 || !fgets(uri, sizeof(uri), f) ||
-			    !fgets(src, sizeof(src), f)) {
-				fclose(f);
-				continue;
-			}
-			uri[strcspn(uri, "\n")] = '\0';
-			src[strcspn(src, "\n")] = '\0';
-			/* a clone still in progress (here or in another vmdeck), or another
-			 * libvirt's: not ours to touch */
-			if (pid == getpid() || kill(pid, 0) == 0 || strcmp(uri, e->uri) != 0) {
-				fclose(f);
-				continue;
-			}
-			if (eng_domain_exists(e, dst)) {
-				/* the clone was defined: the journal is simply stale */
-				fclose(f);
-				unlink(path);
-				continue;
-			}
-			while (fgets(line, sizeof(line), f)) {
-				line[strcspn(line, "\n")] = '\0';
-				if (!line[0])
-					continue;
-				if (eng_vol_delete_path(e, line, NULL) == 0 || unlink(line) == 0) {
-					size_t used = strlen(report);
-					snprintf(report + used, len - used, "%sremoved %s (interrupted clone %s -> %s)",
-						 cleaned++ ? "; " : "", line, src, dst);
-				}
-			}
+		if (l < 9 || strcmp(de->d_name + l - 8, ".journal") != 0 || l - 8 > ENG_NAME_MAX)
+			continue;
+		snprintf(dst, sizeof(dst), "%.*s", (int)(l - 8), de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		if (fscanf(f, "%d\n", &pid) != 1 || !fgets(uri, sizeof(uri), f) ||
+		    !fgets(src, sizeof(src), f)) {
+			fclose(f);
+			continue;
+		}
+		uri[strcspn(uri, "\n")] = '\0';
+		src[strcspn(src, "\n")] = '\0';
+		/* a clone still in progress (here or in another vmdeck), or another
+		 * libvirt's: not ours to touch */
+		if (pid == getpid() || kill(pid, 0) == 0 || strcmp(uri, e->uri) != 0) {
+			fclose(f);
+			continue;
+		}
+		if (eng_domain_exists(e, dst)) {
+			/* the clone was defined: the journal is simply stale */
 			fclose(f);
 			unlink(path);
+			continue;
 		}
-		closedir(dh);
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (!line[0])
+				continue;
+			if (eng_vol_delete_path(e, line, NULL) == 0 || unlink(line) == 0) {
+				size_t used = strlen(report);
+				snprintf(report + used, len - used, "%sremoved %s (interrupted clone %s -> %s)",
+					 cleaned++ ? "; " : "", line, src, dst);
+			}
+		}
+		fclose(f);
+		unlink(path);
 	}
+	closedir(dh);
 	return cleaned;
 }
 
