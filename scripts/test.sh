@@ -11,6 +11,15 @@ cd "$(dirname "$0")/.."
 START=$(date +%s)
 
 scripts/deps.sh || exit 1
+# the Debian guest (debootstrap, minutes on a new machine) builds while the
+# builds and the tests that need only the tiny guest run
+DEBLOG=$(mktemp /tmp/vmdeck-debian-build.XXXXXX)
+DEBPID=
+if [ "${1:-}" != unit ]; then
+	scripts/guests.sh debian >"$DEBLOG" 2>&1 &
+	DEBPID=$!
+	trap '[ -n "$DEBPID" ] && kill $DEBPID 2>/dev/null; rm -f "$DEBLOG"' EXIT
+fi
 scripts/build.sh build || { echo "build failed"; exit 1; }
 scripts/build.sh build-asan -DVMDECK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug || { echo "ASan build failed"; exit 1; }
 
@@ -25,9 +34,13 @@ if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
 else
 	fail=$((fail + 1)); failed+=(unit)
 fi
-[ "${1:-}" = unit ] && { echo "$pass passed, $fail failed"; [ $fail -eq 0 ]; exit; }
+if [ "${1:-}" = unit ]; then
+	echo "$pass passed, $fail failed"
+	[ $fail -eq 0 ]
+	exit
+fi
 
-scripts/guests.sh all || { echo "guest build failed"; exit 1; }
+scripts/guests.sh tiny || { echo "tiny guest build failed"; exit 1; }
 
 if [ $# -gt 0 ]; then
 	tests=()
@@ -35,7 +48,22 @@ if [ $# -gt 0 ]; then
 else
 	tests=(tests/integration/test_*.sh tests/tui/test_*.sh)
 fi
-for t in "${tests[@]}"; do
+# tests marked "# needs: debian" run last, once the Debian guest is built
+ordered=()
+for t in "${tests[@]}"; do grep -q '^# needs: debian' "$t" || ordered+=("$t"); done
+for t in "${tests[@]}"; do grep -q '^# needs: debian' "$t" && ordered+=("$t"); done
+debian_ready=false
+for t in "${ordered[@]}"; do
+	if grep -q '^# needs: debian' "$t" && ! $debian_ready; then
+		echo "== waiting for the Debian guest build =="
+		if ! wait $DEBPID; then
+			DEBPID=
+			cat "$DEBLOG"; echo "Debian guest build failed"; exit 1
+		fi
+		DEBPID=
+		tail -1 "$DEBLOG"
+		debian_ready=true
+	fi
 	echo "== $t =="
 	t0=$(date +%s)
 	if timeout 900 scripts/testenv.sh run "$t"; then
@@ -45,6 +73,9 @@ for t in "${tests[@]}"; do
 	fi
 	echo "   ($(( $(date +%s) - t0 )) s)"
 done
+# nothing needed the Debian guest: let its build finish for the next run
+[ -n "$DEBPID" ] && wait $DEBPID 2>/dev/null
+DEBPID=
 echo "== summary: $(( $(date +%s) - START )) s; failed: ${failed[*]:-none} =="
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: debian
 # The Debian 12 guest (systemd, DHCP, qemu-guest-agent): imported disk, IP by
 # lease and by the guest agent, graceful shutdown, config change after restart.
 cd "$(dirname "$0")/../.." || exit 1

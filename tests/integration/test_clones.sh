@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: debian
 # Full and linked clones of the Debian guest: both boot with their own MACs
 # and IPs, a file written in a linked clone stays there, the template is
 # protected while clones depend on it, and a SIGKILLed full clone leaves

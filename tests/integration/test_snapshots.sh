@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: debian
 # Snapshots on the Debian guest, with a file inside the guest as the proof:
 # running (with memory) and stopped (disk-only) revert, a three-level tree with
 # a branch, deleting a middle snapshot keeps its children's data; TUI reverts

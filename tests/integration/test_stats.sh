@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: debian
 # Monitoring with real guests: a CPU burner shows above 50 % and falls when it
 # stops, ping traffic shows in the network rates, dd in the Debian guest shows
 # in the disk write rate, the balloon reports used memory; the TUI monitor
