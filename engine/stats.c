@@ -321,8 +321,9 @@ int eng_sampler_tick(struct eng_sampler *s, const char *const *focus, size_t nfo
 		bool want = focus_all;
 		for (size_t f = 0; !want && f < nfocus; f++)
 			want = strcmp(focus[f], cheap[i].name) == 0;
-		/* a paused guest on screen still shows its memory and disks */
-		if (want && (cheap[i].state == ENG_ST_RUNNING || cheap[i].state == ENG_ST_PAUSED))
+		/* a paused guest's memory and disks do not change: its last figures
+		 * stay on screen without asking its QEMU again */
+		if (want && cheap[i].state == ENG_ST_RUNNING)
 			names[k++] = cheap[i].name;
 	}
 	if (k && s->be.domains(s->be.ctx, ENG_STATS_SLOW, names, k, &slow, &nslow, NULL) < 0)
