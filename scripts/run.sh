@@ -19,7 +19,7 @@ if [ "$(id -u)" -eq 0 ] && ! system_answers; then
 		systemctl start virtlogd libvirtd
 	else
 		echo "run: no systemd here: starting virtlogd and libvirtd directly"
-		pgrep -x virtlogd >/dev/null || virtlogd -d
+		[ -S /run/libvirt/virtlogd-sock ] || virtlogd -d
 		libvirtd -d
 	fi
 	for _ in $(seq 1 100); do system_answers && break; sleep 0.1; done
