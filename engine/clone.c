@@ -248,8 +248,7 @@ static int copy_remote(struct eng *e, const char *from, const char *vol_name, co
 	t = xnew(root, "target", NULL);
 	n = xnew(t, "format", NULL);
 	xattr(n, "type", fmt);
-	xml = xdoc_dump(doc);
-	xmlFreeDoc(doc);
+	xml = xdoc_take(doc);
 	if ((p = eng_pool_get(e, err)) && !(v = virStorageVolCreateXMLFrom(p, xml, src, 0)))
 		eng_err_libvirt(err, "cannot copy %s", from);
 	free(xml);
@@ -287,8 +286,7 @@ static char *vol_overlay_xml(const char *name, const char *backing, const char *
 	xnew(b, "path", backing);
 	n = xnew(b, "format", NULL);
 	xattr(n, "type", backing_fmt);
-	xml = xdoc_dump(doc);
-	xmlFreeDoc(doc);
+	xml = xdoc_take(doc);
 	return xml;
 }
 

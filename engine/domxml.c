@@ -164,8 +164,7 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 	}
 	add_balloon_rng(devs);
 
-	xml = xdoc_dump(doc);
-	xmlFreeDoc(doc);
+	xml = xdoc_take(doc);
 	if (!xml)
 		eng_err_set(err, ENG_E_FAILED, "VM %s: cannot build its XML", s->name);
 	return xml;

@@ -337,8 +337,7 @@ int eng_network_attach(struct eng *e, const char *vm, const char *net, char *mac
 	xattr(c, "network", net);
 	c = xnew(nic, "model", NULL);
 	xattr(c, "type", "virtio");
-	xml = xdoc_dump(doc);
-	xmlFreeDoc(doc);
+	xml = xdoc_take(doc);
 	if (!xml || virDomainAttachDeviceFlags(d, xml, affect_flags(d)) < 0)
 		eng_err_libvirt(err, "cannot attach %s to network %s", vm, net);
 	else
@@ -392,8 +391,7 @@ int eng_network_detach(struct eng *e, const char *vm, const char *net, struct en
 		xattr(c, "address", mac);
 		c = xnew(nic, "source", NULL);
 		xattr(c, "network", net);
-		xml = xdoc_dump(doc);
-		xmlFreeDoc(doc);
+		xml = xdoc_take(doc);
 		if (!xml || virDomainDetachDeviceFlags(d, xml, affect_flags(d)) < 0)
 			eng_err_libvirt(err, "cannot detach %s from network %s", vm, net);
 		else

@@ -60,8 +60,7 @@ static char *snapshot_xml(const char *name, const char *description)
 	xnew(root, "name", name);
 	if (description)
 		xnew(root, "description", description);
-	xml = xdoc_dump(doc);
-	xmlFreeDoc(doc);
+	xml = xdoc_take(doc);
 	return xml;
 }
 

@@ -51,8 +51,7 @@ static char *pool_xml(const char *path)
 	xnew(pool, "name", ENG_POOL_NAME);
 	t = xnew(pool, "target", NULL);
 	xnew(t, "path", path);
-	xml = xdoc_dump(doc);
-	xmlFreeDoc(doc);
+	xml = xdoc_take(doc);
 	return xml;
 }
 
@@ -120,8 +119,7 @@ static char *vol_xml(const char *name, const char *format, unsigned long long ca
 	t = xnew(v, "target", NULL);
 	n = xnew(t, "format", NULL);
 	xattr(n, "type", format);
-	xml = xdoc_dump(doc);
-	xmlFreeDoc(doc);
+	xml = xdoc_take(doc);
 	return xml;
 }
 

@@ -60,8 +60,7 @@ int eng_meta_write(virDomainPtr d, const struct vmdeck_meta *m)
 		n = xnew(root, "clone", NULL);
 		xattr(n, "name", m->clones[i]);
 	}
-	xml = xdoc_dump(doc);
-	xmlFreeDoc(doc);
+	xml = xdoc_take(doc);
 	if (!xml)
 		return -1;
 	ret = virDomainSetMetadata(d, VIR_DOMAIN_METADATA_ELEMENT, xml, "vmdeck", VMDECK_XMLNS,

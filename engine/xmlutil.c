@@ -135,3 +135,11 @@ char *xdoc_dump(xmlDocPtr doc)
 	xmlBufferFree(buf);
 	return ret;
 }
+
+char *xdoc_take(xmlDocPtr doc)
+{
+	char *xml = xdoc_dump(doc);
+
+	xmlFreeDoc(doc);
+	return xml;
+}

@@ -30,5 +30,7 @@ xmlNodePtr xnewf(xmlNodePtr parent, const char *name, const char *fmt, ...)
 void xattr(xmlNodePtr n, const char *name, const char *value);
 /* Serialises the document (pretty, no XML declaration); caller frees. */
 char *xdoc_dump(xmlDocPtr doc);
+/* xdoc_dump, then frees the document: the end of every XML vmdeck builds. */
+char *xdoc_take(xmlDocPtr doc);
 
 #endif
