@@ -231,8 +231,6 @@ static int copy_remote(struct eng *e, const char *from, const char *vol_name, co
 {
 	virStorageVolPtr src = virStorageVolLookupByPath(e->conn, from), v = NULL;
 	virStoragePoolPtr p = NULL;
-	xmlDocPtr doc;
-	xmlNodePtr root, t, n;
 	char *xml;
 
 	if (!src) {
@@ -240,15 +238,8 @@ static int copy_remote(struct eng *e, const char *from, const char *vol_name, co
 			    "copy pool volumes", from);
 		return -1;
 	}
-	doc = xmlNewDoc((const xmlChar *)"1.0");
-	root = xmlNewNode(NULL, (const xmlChar *)"volume");
-	xmlDocSetRootElement(doc, root);
-	xnew(root, "name", vol_name);
-	n = xnew(root, "capacity", "0");
-	t = xnew(root, "target", NULL);
-	n = xnew(t, "format", NULL);
-	xattr(n, "type", fmt);
-	xml = xdoc_take(doc);
+	/* capacity 0: libvirt takes the source volume's */
+	xml = eng_vol_xml(vol_name, fmt, 0, NULL, NULL);
 	if ((p = eng_pool_get(e, err)) && !(v = virStorageVolCreateXMLFrom(p, xml, src, 0)))
 		eng_err_libvirt(err, "cannot copy %s", from);
 	free(xml);
@@ -267,28 +258,6 @@ struct disk_plan {
 	char from[1024], to[1024], fmt[16], vol[ENG_NAME_MAX + 32];
 	xmlNodePtr node;
 };
-
-static char *vol_overlay_xml(const char *name, const char *backing, const char *backing_fmt,
-			     unsigned long long capacity)
-{
-	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-	xmlNodePtr v = xmlNewNode(NULL, (const xmlChar *)"volume"), t, n, b;
-	char *xml;
-
-	xmlDocSetRootElement(doc, v);
-	xnew(v, "name", name);
-	n = xnewf(v, "capacity", "%llu", capacity);
-	xattr(n, "unit", "bytes");
-	t = xnew(v, "target", NULL);
-	n = xnew(t, "format", NULL);
-	xattr(n, "type", "qcow2");
-	b = xnew(v, "backingStore", NULL);
-	xnew(b, "path", backing);
-	n = xnew(b, "format", NULL);
-	xattr(n, "type", backing_fmt);
-	xml = xdoc_take(doc);
-	return xml;
-}
 
 /* This machine: qemu-img directly (a libvirt volume create costs about twice
  * as much, and a class of clones is dozens of them); the pool is refreshed
@@ -313,7 +282,7 @@ static int make_overlay(struct eng *e, struct disk_plan *dp, struct eng_error *e
 	}
 	if (!(p = eng_pool_get(e, err)))
 		return -1;
-	xml = vol_overlay_xml(dp->vol, dp->from, dp->fmt, info.capacity);
+	xml = eng_vol_xml(dp->vol, "qcow2", info.capacity, dp->from, dp->fmt);
 	if (!xml || !(v = virStorageVolCreateXML(p, xml, 0)))
 		eng_err_libvirt(err, "cannot create overlay %s on %s", dp->vol, dp->from);
 	free(xml);

@@ -308,13 +308,32 @@ static unsigned affect_flags(virDomainPtr d)
 	return f;
 }
 
+/* <interface type='network'> on net, with mac when known; model only when adding. */
+static char *nic_xml(const char *net, const char *mac, bool with_model)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr nic = xmlNewNode(NULL, (const xmlChar *)"interface"), c;
+
+	xmlDocSetRootElement(doc, nic);
+	xattr(nic, "type", "network");
+	if (mac && mac[0]) {
+		c = xnew(nic, "mac", NULL);
+		xattr(c, "address", mac);
+	}
+	c = xnew(nic, "source", NULL);
+	xattr(c, "network", net);
+	if (with_model) {
+		c = xnew(nic, "model", NULL);
+		xattr(c, "type", "virtio");
+	}
+	return xdoc_take(doc);
+}
+
 int eng_network_attach(struct eng *e, const char *vm, const char *net, char *mac, size_t len,
 		       struct eng_error *err)
 {
 	virDomainPtr d;
 	virNetworkPtr n;
-	xmlDocPtr doc;
-	xmlNodePtr nic, c;
 	char *xml;
 	int ret = -1;
 
@@ -325,19 +344,7 @@ int eng_network_attach(struct eng *e, const char *vm, const char *net, char *mac
 	virNetworkFree(n);
 	if (!(d = eng_dom_lookup(e, vm, err)))
 		return -1;
-	doc = xmlNewDoc((const xmlChar *)"1.0");
-	nic = xmlNewNode(NULL, (const xmlChar *)"interface");
-	xmlDocSetRootElement(doc, nic);
-	xattr(nic, "type", "network");
-	if (mac && mac[0]) {
-		c = xnew(nic, "mac", NULL);
-		xattr(c, "address", mac);
-	}
-	c = xnew(nic, "source", NULL);
-	xattr(c, "network", net);
-	c = xnew(nic, "model", NULL);
-	xattr(c, "type", "virtio");
-	xml = xdoc_take(doc);
+	xml = nic_xml(net, mac, true);
 	if (!xml || virDomainAttachDeviceFlags(d, xml, affect_flags(d)) < 0)
 		eng_err_libvirt(err, "cannot attach %s to network %s", vm, net);
 	else
@@ -382,16 +389,8 @@ int eng_network_detach(struct eng *e, const char *vm, const char *net, struct en
 	if (!mac) {
 		eng_err_set(err, ENG_E_NOT_FOUND, "VM %s has no NIC on network %s", vm, net);
 	} else {
-		xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-		xmlNodePtr nic = xmlNewNode(NULL, (const xmlChar *)"interface"), c;
-		char *xml;
-		xmlDocSetRootElement(doc, nic);
-		xattr(nic, "type", "network");
-		c = xnew(nic, "mac", NULL);
-		xattr(c, "address", mac);
-		c = xnew(nic, "source", NULL);
-		xattr(c, "network", net);
-		xml = xdoc_take(doc);
+		char *xml = nic_xml(net, mac, false);
+
 		if (!xml || virDomainDetachDeviceFlags(d, xml, affect_flags(d)) < 0)
 			eng_err_libvirt(err, "cannot detach %s from network %s", vm, net);
 		else

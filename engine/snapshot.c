@@ -54,14 +54,12 @@ static char *snapshot_xml(const char *name, const char *description)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root = xmlNewNode(NULL, (const xmlChar *)"domainsnapshot");
-	char *xml;
 
 	xmlDocSetRootElement(doc, root);
 	xnew(root, "name", name);
 	if (description)
 		xnew(root, "description", description);
-	xml = xdoc_take(doc);
-	return xml;
+	return xdoc_take(doc);
 }
 
 static bool snapshot_exists(virDomainPtr d, const char *name)

@@ -44,15 +44,13 @@ static char *pool_xml(const char *path)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr pool = xmlNewNode(NULL, (const xmlChar *)"pool"), t;
-	char *xml;
 
 	xmlDocSetRootElement(doc, pool);
 	xattr(pool, "type", "dir");
 	xnew(pool, "name", ENG_POOL_NAME);
 	t = xnew(pool, "target", NULL);
 	xnew(t, "path", path);
-	xml = xdoc_take(doc);
-	return xml;
+	return xdoc_take(doc);
 }
 
 virStoragePoolPtr eng_pool_get(struct eng *e, struct eng_error *err)
@@ -103,24 +101,28 @@ int eng_pool_ensure(struct eng *e, char *path_out, size_t len, struct eng_error 
 	return ret;
 }
 
-static char *vol_xml(const char *name, const char *format, unsigned long long capacity,
-		     unsigned long long allocation)
+char *eng_vol_xml(const char *name, const char *format, unsigned long long capacity,
+		  const char *backing, const char *backing_fmt)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr v = xmlNewNode(NULL, (const xmlChar *)"volume"), t, n;
-	char *xml;
 
 	xmlDocSetRootElement(doc, v);
 	xnew(v, "name", name);
 	n = xnewf(v, "capacity", "%llu", capacity);
 	xattr(n, "unit", "bytes");
-	n = xnewf(v, "allocation", "%llu", allocation);
+	n = xnew(v, "allocation", "0");   /* sparse: space is taken as the guest writes */
 	xattr(n, "unit", "bytes");
 	t = xnew(v, "target", NULL);
 	n = xnew(t, "format", NULL);
 	xattr(n, "type", format);
-	xml = xdoc_take(doc);
-	return xml;
+	if (backing) {
+		t = xnew(v, "backingStore", NULL);
+		xnew(t, "path", backing);
+		n = xnew(t, "format", NULL);
+		xattr(n, "type", backing_fmt);
+	}
+	return xdoc_take(doc);
 }
 
 char *eng_vol_create(struct eng *e, const char *vol_name, const char *format,
@@ -137,7 +139,7 @@ char *eng_vol_create(struct eng *e, const char *vol_name, const char *format,
 			    "delete it or choose another VM name", vol_name, ENG_POOL_NAME);
 		goto out;
 	}
-	if (!(xml = vol_xml(vol_name, format, capacity, 0)) ||
+	if (!(xml = eng_vol_xml(vol_name, format, capacity, NULL, NULL)) ||
 	    !(v = virStorageVolCreateXML(p, xml, 0))) {
 		eng_err_libvirt(err, "cannot create disk %s (%llu bytes)", vol_name, capacity);
 		goto out;
@@ -222,7 +224,7 @@ char *eng_vol_import(struct eng *e, const char *vol_name, const char *src,
 		goto out;
 	}
 	/* a raw placeholder of the exact size; the upload overwrites all of it */
-	if (!(xml = vol_xml(vol_name, "raw", size, 0)) || !(v = virStorageVolCreateXML(p, xml, 0))) {
+	if (!(xml = eng_vol_xml(vol_name, "raw", size, NULL, NULL)) || !(v = virStorageVolCreateXML(p, xml, 0))) {
 		eng_err_libvirt(err, "cannot create disk %s for %s", vol_name, src);
 		goto out;
 	}

@@ -4,6 +4,9 @@
 
 #include "internal.h"
 
+/* Volume XML: a new sparse volume, or with backing set a qcow2 overlay on it. */
+char *eng_vol_xml(const char *name, const char *format, unsigned long long capacity,
+		  const char *backing, const char *backing_fmt);
 virStoragePoolPtr eng_pool_get(struct eng *e, struct eng_error *err);
 /* New volume in vmdeck's pool; returns its path (malloc'd) or NULL. */
 char *eng_vol_create(struct eng *e, const char *vol_name, const char *format,
