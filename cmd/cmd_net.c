@@ -152,6 +152,10 @@ static int act_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			continue;
 		if (eng_network_act(ctx->eng, a->pos[0], net_actions[i].act, &err) < 0)
 			return cmd_fail(ctx, &err);
+		/* libvirt put its own rules back ahead of our port forwards: re-apply
+		 * them (quietly: a connection without a local firewall has none) */
+		if (net_actions[i].act == ENG_NET_START)
+			eng_forward_sync(ctx->eng, NULL, NULL, NULL);
 		fprintf(ctx->out, "network %s %s\n", a->pos[0], net_actions[i].done);
 		return 0;
 	}

@@ -449,6 +449,27 @@ int eng_network_attach(struct eng *e, const char *vm, const char *net, char *mac
 		       struct eng_error *err);
 int eng_network_detach(struct eng *e, const char *vm, const char *net, struct eng_error *err);
 
+/* ---- NAT port forwarding (outside -> VM; the rules as data in netcfg/forward.c) ---- */
+struct eng_forward {
+	char vm[ENG_NAME_MAX + 1];
+	char proto[4];               /* tcp, udp */
+	unsigned host_port, guest_port;
+	char network[ENG_NAME_MAX + 1];
+	char guest_ip[16];           /* the guest's address on network now, "" when none */
+	bool active;                 /* the firewall forwards it now */
+	char why[192];               /* why it is stale when not active */
+};
+/* Records host_port -> guest_port (proto NULL = tcp) on vm's NIC on a NAT
+ * network and applies it; refuses a host port already forwarded. */
+int eng_forward_add(struct eng *e, const char *vm, unsigned host_port, unsigned guest_port,
+		    const char *proto, struct eng_forward *made, struct eng_error *err);
+/* proto NULL: both protocols. */
+int eng_forward_delete(struct eng *e, const char *vm, unsigned host_port, const char *proto,
+		       struct eng_error *err);
+/* Re-applies every recorded forward to the guests' current addresses (and
+ * ahead of libvirt's rules) and reports each; out NULL: apply only. */
+int eng_forward_sync(struct eng *e, struct eng_forward **out, size_t *n, struct eng_error *err);
+
 /* ---- events ---- */
 /* Lifecycle events (started, stopped, defined, ...) from libvirt's event loop
  * thread: each one writes a byte to notify_fd, so a poll loop wakes at once. */

@@ -37,6 +37,21 @@ int eng_meta_read(virDomainPtr d, struct vmdeck_meta *m)
 		xmlFree(c);
 	}
 	xmlXPathFreeObject(o);
+	o = xdoc_nodes(&x, NULL, "/*/forward");
+	for (int i = 0; o && o->nodesetval && i < o->nodesetval->nodeNr &&
+			m->n_fwd < META_MAX_FORWARDS; i++) {
+		xmlNodePtr node = o->nodesetval->nodeTab[i];
+		struct meta_forward *f = &m->fwd[m->n_fwd++];
+		char *proto = xdoc_str(&x, node, "@proto"), *net = xdoc_str(&x, node, "@network");
+
+		snprintf(f->proto, sizeof(f->proto), "%s", proto ? proto : "tcp");
+		snprintf(f->network, sizeof(f->network), "%s", net ? net : "");
+		f->host_port = (unsigned)xdoc_ull(&x, node, "@host", 0);
+		f->guest_port = (unsigned)xdoc_ull(&x, node, "@guest", 0);
+		free(proto);
+		free(net);
+	}
+	xmlXPathFreeObject(o);
 	xdoc_free(&x);
 	free(xml);
 	return 0;
@@ -59,6 +74,16 @@ int eng_meta_write(virDomainPtr d, const struct vmdeck_meta *m)
 	for (int i = 0; i < m->n_clones; i++) {
 		n = xnew(root, "clone", NULL);
 		xattr(n, "name", m->clones[i]);
+	}
+	for (int i = 0; i < m->n_fwd; i++) {
+		char port[8];
+		n = xnew(root, "forward", NULL);
+		xattr(n, "proto", m->fwd[i].proto);
+		snprintf(port, sizeof(port), "%u", m->fwd[i].host_port);
+		xattr(n, "host", port);
+		snprintf(port, sizeof(port), "%u", m->fwd[i].guest_port);
+		xattr(n, "guest", port);
+		xattr(n, "network", m->fwd[i].network);
 	}
 	xml = xdoc_take(doc);
 	if (!xml)

@@ -1,5 +1,6 @@
 /* template.h - vmdeck's metadata in a domain's XML: the linked clones a base
- * (template) has, and the base a linked clone depends on. */
+ * (template) has, the base a linked clone depends on, and the guest's NAT
+ * port forwards. */
 #ifndef VMDECK_TEMPLATE_H
 #define VMDECK_TEMPLATE_H
 
@@ -7,12 +8,22 @@
 
 #define VMDECK_XMLNS "urn:vmdeck:domain:1"
 #define TEMPLATE_MAX_CLONES 256
+#define META_MAX_FORWARDS 32
+
+/* host port -> guest port on the guest's NIC on a NAT network */
+struct meta_forward {
+	char proto[4];
+	unsigned host_port, guest_port;
+	char network[ENG_NAME_MAX + 1];
+};
 
 struct vmdeck_meta {
 	char base[ENG_NAME_MAX + 1];                       /* linked clone of this base */
 	char clones[TEMPLATE_MAX_CLONES][ENG_NAME_MAX + 1]; /* linked clones of this guest */
 	int n_clones;
 	bool is_template;
+	struct meta_forward fwd[META_MAX_FORWARDS];
+	int n_fwd;
 };
 
 int eng_meta_read(virDomainPtr d, struct vmdeck_meta *m);

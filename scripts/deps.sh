@@ -5,11 +5,11 @@
 set -eu
 
 PKGS_BUILD="build-essential cmake pkg-config libvirt-dev libxml2-dev libjson-c-dev
- libncurses-dev libiniparser-dev libcmocka-dev libosinfo-1.0-dev"
+ libncurses-dev libiniparser-dev libcmocka-dev libosinfo-1.0-dev libnftables-dev"
 PKGS_RUN="libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86
- qemu-utils dnsmasq-base iptables"
+ qemu-utils dnsmasq-base iptables nftables"
 PKGS_TEST="busybox-static cpio gzip linux-image-amd64 tmux python3 debootstrap
- virtinst iproute2 procps util-linux"
+ virtinst iproute2 procps util-linux qemu-guest-agent"
 
 missing=""
 for p in $PKGS_BUILD $PKGS_RUN $PKGS_TEST; do

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build vmdeck's test guests from Debian packages (never downloads of images),
 # cached so a second run takes seconds.
-#   scripts/guests.sh tiny   [CACHE]  -> CACHE/tiny/{vmlinuz,initrd.gz}         (~0.2 s)
+#   scripts/guests.sh tiny   [CACHE]  -> CACHE/tiny/{vmlinuz,initrd.gz}         (~0.5 s)
+#                                        busybox, DHCP or vmdeck.ip=, qemu-guest-agent
 #   scripts/guests.sh debian [CACHE]  -> CACHE/debian/{vmlinuz,initrd.img,disk.qcow2}
 #                                        Debian 12 with systemd, DHCP and qemu-guest-agent
 #   scripts/guests.sh all    [CACHE]
@@ -17,17 +18,24 @@ MIRROR=${MIRROR:-http://deb.debian.org/debian}
 
 build_tiny() {
 	local out=$CACHE/tiny stamp
-	stamp="$KVER $(sha1sum "$HERE"/guest/tiny-init "$HERE"/guest/udhcpc.script | sha1sum | cut -c1-12)"
+	stamp="$KVER $(sha1sum "$HERE"/guest/tiny-init "$HERE"/guest/udhcpc.script "$HERE"/guest/shutdown /usr/sbin/qemu-ga | sha1sum | cut -c1-12)"
 	if [ -s "$out/initrd.gz" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
 		return 0
 	fi
 	local root mods m f
 	root=$(mktemp -d)
 	trap 'rm -rf "$root"' RETURN
-	mkdir -p "$root"/{bin,proc,sys,dev,tmp,var/log,var/run,etc/acpi/PWRF,lib/modules}
+	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,var/log,var/run,etc/acpi/PWRF,lib/modules}
 	cp /bin/busybox "$root"/bin/busybox
+	# qemu-guest-agent from the host's Debian package, with the libraries it links
+	cp /usr/sbin/qemu-ga "$root"/bin/
+	for f in $(ldd /usr/sbin/qemu-ga | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+	install -m 755 "$HERE"/guest/shutdown "$root"/sbin/shutdown
 	# load order from modprobe --show-depends (virtio NIC, balloon, block, ACPI button)
-	mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_balloon virtio_blk button evdev"
+	mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_balloon virtio_blk virtio_console button evdev"
 	for m in $mods; do
 		f=$(modprobe -S "$KVER" --show-depends "$m" | awk 'END{print $2}')
 		cp "$f" "$root"/lib/modules/
