@@ -7,7 +7,8 @@ extern const struct cmd_def cmd_list, cmd_info, cmd_host, cmd_create, cmd_start,
 	cmd_delete, cmd_set, cmd_ip, cmd_console, cmd_help, cmd_version, cmd_snapshot_take,
 	cmd_snapshot_list, cmd_snapshot_revert, cmd_snapshot_delete, cmd_clone, cmd_stats, cmd_net_list,
 	cmd_net_info, cmd_net_create, cmd_net_start, cmd_net_stop, cmd_net_delete, cmd_net_attach,
-	cmd_net_detach, cmd_net_forward_add, cmd_net_forward_list, cmd_net_forward_delete;
+	cmd_net_detach, cmd_net_forward_add, cmd_net_forward_list, cmd_net_forward_delete,
+	cmd_net_probe;
 
 const struct cmd_def *const cmd_table[] = {
 	&cmd_list,
@@ -43,6 +44,7 @@ const struct cmd_def *const cmd_table[] = {
 	&cmd_net_forward_add,
 	&cmd_net_forward_list,
 	&cmd_net_forward_delete,
+	&cmd_net_probe,
 	&cmd_help,
 	&cmd_version,
 	NULL,

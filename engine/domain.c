@@ -216,21 +216,43 @@ static void read_disks(struct eng *e, struct xdoc *x, struct eng_dom_info *i)
 	xmlXPathFreeObject(o);
 }
 
+/* Addresses per NIC, each from the first source that knows it: the DHCP
+ * lease (nat, host-only), then the guest agent (internal networks, static
+ * addresses, bridged LANs), then the host's ARP table. */
+static void nic_addresses(virDomainPtr dom, struct eng_dom_info *i)
+{
+	static const unsigned sources[] = { VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE,
+					    VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT,
+					    VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP };
+
+	for (size_t s = 0; s < sizeof(sources) / sizeof(sources[0]); s++) {
+		struct eng_ifaddr a[ENG_MAX_IPV4 * 2];
+		size_t missing = 0;
+		int na;
+
+		for (size_t k = 0; k < i->n_nics; k++)
+			missing += i->nics[k].n_ipv4 == 0 && i->nics[k].mac;
+		if (!missing)
+			return;
+		if (sources[s] == VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT && !i->has_agent_channel)
+			continue;
+		na = eng_dom_addrs(dom, sources[s], a, ENG_MAX_IPV4 * 2);
+		for (size_t k = 0; k < i->n_nics; k++) {
+			struct eng_nic *nic = &i->nics[k];
+			if (nic->n_ipv4 || !nic->mac)
+				continue;
+			for (int j = 0; j < na; j++)
+				if (strcasecmp(a[j].mac, nic->mac) == 0 && nic->n_ipv4 < ENG_MAX_IPV4)
+					snprintf(nic->ipv4[nic->n_ipv4++], 16, "%s", a[j].ipv4);
+		}
+	}
+}
+
 static void read_nics(struct xdoc *x, virDomainPtr dom, struct eng_dom_info *i)
 {
 	xmlXPathObjectPtr o = xdoc_nodes(x, NULL, "/domain/devices/interface");
 	int n = o && o->nodesetval ? o->nodesetval->nodeNr : 0;
-	struct eng_ifaddr a[ENG_MAX_IPV4 * 2];
-	int na = 0;
 
-	if (i->s.state == ENG_ST_RUNNING && n > 0) {
-		na = eng_dom_addrs(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE, a, ENG_MAX_IPV4 * 2);
-		if (na <= 0 && i->has_agent_channel)
-			na = eng_dom_addrs(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT, a,
-					   ENG_MAX_IPV4 * 2);
-		if (na < 0)
-			na = 0;
-	}
 	i->nics = calloc((size_t)n + 1, sizeof(*i->nics));
 	for (int k = 0; i->nics && k < n; k++) {
 		xmlNodePtr node = o->nodesetval->nodeTab[k];
@@ -242,11 +264,10 @@ static void read_nics(struct xdoc *x, virDomainPtr dom, struct eng_dom_info *i)
 		if (!nic->network)
 			nic->network = xstr_at(x, node, "source/@bridge");
 		nic->model = xstr_at(x, node, "model/@type");
-		for (int j = 0; j < na && nic->mac; j++)
-			if (strcasecmp(a[j].mac, nic->mac) == 0 && nic->n_ipv4 < ENG_MAX_IPV4)
-				snprintf(nic->ipv4[nic->n_ipv4++], 16, "%s", a[j].ipv4);
 	}
 	xmlXPathFreeObject(o);
+	if (i->s.state == ENG_ST_RUNNING && i->n_nics > 0)
+		nic_addresses(dom, i);
 }
 
 int eng_domain_info(struct eng *e, const char *name, struct eng_dom_info *i,

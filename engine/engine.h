@@ -470,6 +470,28 @@ int eng_forward_delete(struct eng *e, const char *vm, unsigned host_port, const 
  * ahead of libvirt's rules) and reports each; out NULL: apply only. */
 int eng_forward_sync(struct eng *e, struct eng_forward **out, size_t *n, struct eng_error *err);
 
+/* ---- net probe: the reachability table of the modes, measured ---- */
+#define ENG_REACH_CELLS 4          /* VM->host, VM<->VM, VM->outside, outside->VM */
+struct eng_probe_cell {
+	int expected;              /* 1 yes, 0 no, -1 unknown (mode made outside vmdeck) */
+	int measured;              /* 1 yes, 0 no, -1 not measured */
+	char how[192];             /* the packets sent, or why nothing was measured */
+};
+struct eng_probe_row {             /* one NIC of a guest */
+	char vm[ENG_NAME_MAX + 1];
+	char network[ENG_NAME_MAX + 1];
+	char mode[16];
+	char ip[16];
+	bool agent;
+	struct eng_probe_cell cell[ENG_REACH_CELLS];
+};
+struct eng_probe_opts {
+	const char *outside_ns;    /* network namespace playing the outside network */
+	const char *outside_host;  /* an address beyond this host (VM -> outside) */
+};
+int eng_probe(struct eng *e, const char *const *vms, size_t n, const struct eng_probe_opts *o,
+	      struct eng_probe_row **rows, size_t *nrows, struct eng_error *err);
+
 /* ---- events ---- */
 /* Lifecycle events (started, stopped, defined, ...) from libvirt's event loop
  * thread: each one writes a byte to notify_fd, so a poll loop wakes at once. */

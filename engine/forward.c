@@ -64,20 +64,6 @@ static int check_local(struct eng *e, struct eng_error *err)
 	return 0;
 }
 
-/* Mode and bridge of a network; -1 when it does not exist. */
-static int net_facts_of(struct eng *e, const char *name, struct net_facts *f, bool *active)
-{
-	virNetworkPtr n = virNetworkLookupByName(e->conn, name);
-	char *xml = n ? virNetworkGetXMLDesc(n, 0) : NULL;
-	int rc = xml ? net_xml_facts(xml, f) : -1;
-
-	*active = n && virNetworkIsActive(n) == 1;
-	free(xml);
-	if (n)
-		virNetworkFree(n);
-	return rc;
-}
-
 /* MAC of the guest's first NIC on network net (live XML when running). */
 static int nic_mac_on(virDomainPtr d, const char *net, char mac[18])
 {
@@ -118,7 +104,7 @@ static void resolve(struct eng *e, virDomainPtr d, const struct meta_forward *m,
 	r->host_port = f->host_port;
 	r->guest_port = f->guest_port;
 
-	if (net_facts_of(e, m->network, &nf, &active) < 0) {
+	if (eng_net_facts(e, m->network, &nf, &active) < 0) {
 		snprintf(f->why, sizeof(f->why), "network %s no longer exists", m->network);
 		return;
 	}
@@ -292,7 +278,7 @@ static int nat_network_of(struct eng *e, virDomainPtr d, char *net, size_t len, 
 			xmlChar *name = xmlNodeGetContent(o->nodesetval->nodeTab[i]);
 			struct net_facts nf;
 			bool active;
-			if (net_facts_of(e, (const char *)name, &nf, &active) == 0 && nf.mode == NET_NAT) {
+			if (eng_net_facts(e, (const char *)name, &nf, &active) == 0 && nf.mode == NET_NAT) {
 				snprintf(net, len, "%s", (const char *)name);
 				found = 0;
 			}

@@ -45,4 +45,9 @@ struct eng_ifaddr {
 };
 int eng_dom_addrs(virDomainPtr d, unsigned source, struct eng_ifaddr *out, int max);
 
+/* Mode, bridge, subnet and host address of a network (netcfg's facts);
+ * -1 when it does not exist. */
+struct net_facts;
+int eng_net_facts(struct eng *e, const char *name, struct net_facts *f, bool *active);
+
 #endif

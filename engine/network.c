@@ -57,6 +57,19 @@ static int guests_on(struct eng *e, const char *net, char *names, size_t len)
 	return count;
 }
 
+int eng_net_facts(struct eng *e, const char *name, struct net_facts *f, bool *active)
+{
+	virNetworkPtr n = virNetworkLookupByName(e->conn, name);
+	char *xml = n ? virNetworkGetXMLDesc(n, 0) : NULL;
+	int rc = xml ? net_xml_facts(xml, f) : -1;
+
+	*active = n && virNetworkIsActive(n) == 1;
+	free(xml);
+	if (n)
+		virNetworkFree(n);
+	return rc;
+}
+
 static void fill_net(struct eng *e, virNetworkPtr n, struct eng_net *o)
 {
 	char *xml = virNetworkGetXMLDesc(n, 0);

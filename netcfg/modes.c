@@ -41,6 +41,19 @@ const struct net_mode_def *net_mode_get(enum net_mode m)
 	return &modes[sizeof(modes) / sizeof(modes[0]) - 1];
 }
 
+int net_reach_expected(enum net_mode m, int cell, bool has_forward)
+{
+	const char *r = net_mode_get(m)->reach[cell];
+
+	if (strcmp(r, "yes") == 0)
+		return 1;
+	if (strcmp(r, "no") == 0)
+		return 0;
+	if (strcmp(r, "port forwarding only") == 0)
+		return has_forward;
+	return -1;
+}
+
 int net_cidr_parse(const char *text, unsigned char addr[4], unsigned *prefix, struct eng_error *err)
 {
 	unsigned a, b, c, d, p;
@@ -225,6 +238,7 @@ int net_xml_facts(const char *xml, struct net_facts *f)
 		snprintf(f->bridge, sizeof(f->bridge), "%s", bridge);
 	if (ip) {
 		unsigned a, b, c, d, p = 24;
+		snprintf(f->host_ip, sizeof(f->host_ip), "%s", ip);
 		if (prefix)
 			p = (unsigned)atoi(prefix);
 		else if (mask) {

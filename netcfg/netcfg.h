@@ -49,7 +49,13 @@ struct net_facts {
 	char subnet[32];
 	unsigned char addr[4];
 	unsigned prefix;
+	char host_ip[16];          /* the host's address on it, "" when none */
 };
 int net_xml_facts(const char *xml, struct net_facts *f);
+
+/* What users expect of reachability cell (0..3, as net_reach_labels) in mode
+ * m: 1 yes, 0 no, -1 unknown (NET_OTHER). NAT's outside -> VM is yes only
+ * through a port forward. */
+int net_reach_expected(enum net_mode m, int cell, bool has_forward);
 
 #endif

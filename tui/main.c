@@ -31,6 +31,9 @@ static bool refresher_connect(struct tui *t)
 		snprintf(t->events_note, sizeof(t->events_note),
 			 "no lifecycle events (%.400s): refreshing every %d ms", err.msg, t->cfg.refresh_ms);
 	pthread_mutex_unlock(&t->lock);
+	/* port forwards are firewall rules: put back what a reboot of the host or
+	 * a restarted network lost (quietly where there is no local firewall) */
+	eng_forward_sync(e, NULL, NULL, NULL);
 	return true;
 }
 
@@ -104,6 +107,12 @@ static void *refresher_main(void *arg)
 		struct eng_net *nets = NULL;
 		size_t n_nets = 0;
 		int nrc = want_nets ? eng_network_list(t->eng, &nets, &n_nets, NULL) : -1;
+		struct eng_forward *fwd = NULL;
+		size_t n_fwd = 0;
+		/* the networks view re-applies forwards (addresses change, libvirt
+		 * re-inserts its rules when a network starts) and shows them */
+		if (want_nets && eng_forward_sync(t->eng, &fwd, &n_fwd, NULL) < 0)
+			fwd = NULL, n_fwd = 0;
 
 		pthread_mutex_lock(&t->lock);
 		if (rc == 0) {
@@ -126,9 +135,15 @@ static void *refresher_main(void *arg)
 		}
 		if (nrc == 0) {
 			free(t->nets);
+	free(t->fwd);
 			t->nets = nets;
 			t->n_nets = n_nets;
 			t->nets_ok = true;
+		}
+		if (want_nets) {
+			free(t->fwd);
+			t->fwd = fwd;
+			t->n_fwd = n_fwd;
 		}
 		if (src == 0 && strcmp(name, t->details_name) == 0) {
 			free(t->snaps);
@@ -499,6 +514,7 @@ int tui_main(const struct cmd_global *g)
 	eng_sampler_free(t->sampler);
 	free(t->mon);
 	free(t->nets);
+	free(t->fwd);
 	eng_close(t->eng);
 	return 0;
 }

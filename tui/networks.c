@@ -1,5 +1,5 @@
 /* networks.c - n: the networks with mode, state, subnet, bridge and guests,
- * the reachability users expect of the selected one; c creates (showing the
+ * the reachability users expect of the selected one and its port forwards; c creates (showing the
  * mode's reachability before the y/n), x deletes (asks), s/S start/stop,
  * Enter shows `net info`. */
 #include <curses.h>
@@ -61,6 +61,19 @@ void tui_networks_draw(struct tui *t)
 									  : NULL);
 		if (m && LINES > 12)
 			draw_reach(LINES - 7, m);
+	}
+	if (t->nets_ok && t->n_nets && LINES > 12) {
+		const char *net = t->nets[t->net_sel].name;
+		char line[512] = "";
+		for (size_t i = 0; i < t->n_fwd; i++) {
+			const struct eng_forward *f = &t->fwd[i];
+			size_t used = strlen(line);
+			if (strcmp(f->network, net) == 0)
+				snprintf(line + used, sizeof(line) - used, "%s%u/%s -> %s:%u%s", used ? ", " : "",
+					 f->host_port, f->proto, f->vm, f->guest_port, f->active ? "" : " (stale)");
+		}
+		mvprintw(LINES - 8, 0, "port forwards on %s: ", net);
+		addnstr(line[0] ? line : "none (:net forward add VM HOSTPORT GUESTPORT)", COLS > 40 ? COLS - 40 : 0);
 	}
 	pthread_mutex_unlock(&t->lock);
 }

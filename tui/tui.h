@@ -101,6 +101,8 @@ struct tui {
 	bool nets_ok;
 	int net_sel;
 	const char *net_preview;        /* mode whose reachability is shown while creating */
+	struct eng_forward *fwd;        /* port forwards (networks view) */
+	size_t n_fwd;
 
 	/* what the UI shows */
 	struct tui_row *rows;           /* all guests, sorted */

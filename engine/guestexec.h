@@ -1,0 +1,14 @@
+/* guestexec.h - programs run inside a guest by qemu-guest-agent (engine-internal). */
+#ifndef VMDECK_GUESTEXEC_H
+#define VMDECK_GUESTEXEC_H
+
+#include "internal.h"
+
+/* Starts argv (argv[0] looked up in the guest's PATH); does not wait. */
+int eng_guest_spawn(virDomainPtr d, const char *const *argv, bool capture, long long *pid,
+		    struct eng_error *err);
+/* Runs argv and waits up to timeout_s for its exit code. */
+int eng_guest_exec(virDomainPtr d, const char *const *argv, double timeout_s, int *exitcode,
+		   struct eng_error *err);
+
+#endif
