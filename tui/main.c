@@ -66,7 +66,8 @@ static void *refresher_main(void *arg)
 		snprintf(name, sizeof(name), "%s",
 			 t->view == VIEW_DETAILS || t->view == VIEW_SNAPSHOTS ? t->details_name : "");
 		bool want_snaps = t->view == VIEW_SNAPSHOTS;
-		bool want_nets = t->view == VIEW_NETWORKS;
+		bool want_nets = t->view == VIEW_NETWORKS ||
+				 (t->view == VIEW_OUTPUT && t->output_back == VIEW_NETWORKS);
 		pthread_mutex_unlock(&t->lock);
 
 		struct eng_snapshot *snaps = NULL;
@@ -135,7 +136,6 @@ static void *refresher_main(void *arg)
 		}
 		if (nrc == 0) {
 			free(t->nets);
-	free(t->fwd);
 			t->nets = nets;
 			t->n_nets = n_nets;
 			t->nets_ok = true;
@@ -169,10 +169,16 @@ static void request_refresh(struct tui *t)
 
 /* ---- actions of the key table ('@name') ---- */
 
+/* leaving a view: command output goes back to where the command was given */
+static void leave_view(struct tui *t)
+{
+	t->view = t->view == VIEW_OUTPUT ? t->output_back : VIEW_LIST;
+}
+
 static void act_quit(struct tui *t)
 {
 	if (t->view != VIEW_LIST)
-		t->view = VIEW_LIST;
+		leave_view(t);
 	else
 		t->quit = 1;
 }
@@ -182,7 +188,7 @@ static void act_cancel(struct tui *t)
 	if (t->job && !t->job->done)
 		tui_job_cancel(t);
 	else
-		t->view = VIEW_LIST;
+		leave_view(t);
 }
 
 static void act_down(struct tui *t) { t->view == VIEW_LIST ? tui_list_move(t, 1) : tui_scroll_view(t, 1); }

@@ -114,6 +114,8 @@ void tui_jobs_poll(struct tui *t)
 			t->output = text;
 			text = NULL;
 			t->out_top = 0;
+			if (t->view != VIEW_OUTPUT)
+				t->output_back = t->view;
 			t->view = VIEW_OUTPUT;
 			tui_set_status(t, j->rc != 0, "%s: %s", j->line, j->rc ? "failed" : "done");
 		} else {

@@ -118,6 +118,7 @@ struct tui {
 	char status[300];
 	bool status_error;
 	char *output;                   /* VIEW_OUTPUT text */
+	enum tui_view output_back;      /* the view q/Esc returns to from VIEW_OUTPUT */
 	int out_top;
 	int help_top;
 	bool have_sample;

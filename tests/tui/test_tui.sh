@@ -75,6 +75,19 @@ screen_has "vmdeck | " && ok "TUI still up after the later-feature keys" || bad 
 keys n
 wait_screen 3 "default .*nat .*active" && ok "n: networks view lists default (nat, active)" || bad "n: $(screen | head -4 | tr '\n' '|')"
 screen_has "outside -> VM  *port forwarding only" && ok "n: the selected mode's reachability shown" || bad "n: no reachability"
+screen_has "port forwards on default: none" && ok "n: the network's port forwards line" || bad "n: no forwards line"
+# c: create an internal network by keyboard; its reachability is on screen at the y/n
+keys c; keys -l tuinet; keys Enter; keys -l internal; keys Enter
+wait_screen 3 "create internal network tuinet?" && screen_has "VM -> host  *no" \
+	&& ok "n c: internal's reachability shown before the y/n" || bad "n c: $(screen | tail -8 | tr '\n' '|')"
+keys y
+wait_screen 10 "network tuinet created" && keys q
+wait_screen 10 "tuinet .*internal .*active" && ok "n c y: tuinet created and listed" || bad "n c y: $(screen | head -5 | tr '\n' '|')"
+"$V" net list --json | grep -q '"tuinet"' && ok "libvirt has tuinet" || bad "tuinet not in libvirt"
+keys j; keys x
+wait_screen 3 "delete network tuinet?" && keys y
+wait_screen 10 "network tuinet deleted" || sleep 1    # one line: the status line
+"$V" net list --json | grep -q '"tuinet"' && bad "tuinet still there after x y" || ok "n x y: tuinet deleted"
 keys q
 
 # help lists every key of the key table (read from tui/keys.c, not a copy)

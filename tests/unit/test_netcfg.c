@@ -1,5 +1,6 @@
 /* netcfg: golden XML per mode, CIDR parsing, subnet choice with clashes,
- * mode inference from XML, bad input. */
+ * mode inference from XML, bad input; port-forward rule generation (golden
+ * libnftables JSON), conflicts, bad ports, reading nft's listing back. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forward.h"
 #include "netcfg.h"
 #include "testutil.h"
 
@@ -109,6 +111,100 @@ static void facts_of_libvirt_default(void **state)
 	assert_string_equal(f.subnet, "192.168.122.0/24");
 }
 
+static void golden_text(const char *text, const char *file)
+{
+	char path[512], *want;
+
+	snprintf(path, sizeof(path), "%s/%s", GOLDENDIR, file);
+	if (getenv("VMDECK_UPDATE_GOLDEN")) {
+		FILE *o = fopen(path, "w");
+		fprintf(o, "%s\n", text);
+		fclose(o);
+	}
+	want = test_slurp(path);
+	assert_non_null(want);
+	want[strcspn(want, "\n")] = '\0';
+	assert_string_equal(text, want);
+	free(want);
+}
+
+static const struct fwd_rule rules[] = {
+	{ "web1", "tcp", 8080, 80, "192.168.122.5", "virbr0" },
+	{ "dns1", "udp", 5353, 53, "192.168.150.7", "virbr1" },
+	{ "off1", "tcp", 2222, 22, "", "" },   /* not running: stale, no rule */
+};
+
+static void forward_rules(void **state)
+{
+	static const unsigned long long handles[] = { 41, 42 };
+	char *nat = fwd_nat_batch(rules, 3), *filter = fwd_filter_batch(rules, 3, handles, 2);
+	char c[128];
+	(void)state;
+	golden_text(nat, "forward-nat.json");
+	golden_text(filter, "forward-filter.json");
+	/* the stale rule makes nothing */
+	assert_null(strstr(nat, "2222"));
+	assert_null(strstr(filter, "2222"));
+	fwd_comment(&rules[0], c, sizeof(c));
+	assert_string_equal(c, "vmdeck-fwd web1 tcp 8080 192.168.122.5:80");
+	free(nat);
+	free(filter);
+}
+
+static void forward_bad_input(void **state)
+{
+	struct eng_error err = { 0 };
+	struct fwd_rule dup = { "web2", "tcp", 8080, 22, "", "" }, other_proto = { "web2", "udp", 8080, 22, "", "" };
+	unsigned p;
+	(void)state;
+	assert_int_equal(fwd_port_parse("8080", "host port", &p, &err), 0);
+	assert_int_equal(p, 8080);
+	const char *bad[] = { "0", "65536", "-1", "80x", "", "99999999999999999999" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(fwd_port_parse(bad[i], "host port", &p, &err), -1);
+		assert_non_null(strstr(err.msg, "not a port number"));
+	}
+	assert_int_equal(fwd_proto_check("sctp", &err), -1);
+	assert_int_equal(fwd_proto_check(NULL, &err), 0);
+	assert_int_equal(fwd_conflict(rules, 3, &dup, &err), -1);
+	assert_non_null(strstr(err.msg, "already forwarded to web1 port 80"));
+	assert_int_equal(fwd_conflict(rules, 3, &other_proto, &err), 0);
+}
+
+/* what `nft -j list chain ip filter LIBVIRT_FWI` prints (libvirt's two rules
+ * were re-inserted ahead of ours when its network restarted) */
+static void forward_filter_listing(void **state)
+{
+	static const char listing[] =
+		"{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}},"
+		"{\"chain\": {\"family\": \"ip\", \"table\": \"filter\", \"name\": \"LIBVIRT_FWI\", \"handle\": 10}},"
+		"{\"rule\": {\"chain\": \"LIBVIRT_FWI\", \"handle\": 40, \"expr\": []}},"
+		"{\"rule\": {\"chain\": \"LIBVIRT_FWI\", \"handle\": 37, \"expr\": []}},"
+		"{\"rule\": {\"chain\": \"LIBVIRT_FWI\", \"handle\": 45, \"comment\": "
+		"\"vmdeck-fwd web1 tcp 8080 192.168.122.5:80\", \"expr\": []}}]}";
+	unsigned long long h[4];
+	char c[4][128];
+	bool head;
+	(void)state;
+	assert_int_equal(fwd_filter_parse(listing, h, c, 4, &head), 1);
+	assert_int_equal(h[0], 45);
+	assert_string_equal(c[0], "vmdeck-fwd web1 tcp 8080 192.168.122.5:80");
+	assert_false(head);
+	assert_int_equal(fwd_filter_parse("not json", h, c, 4, &head), -1);
+}
+
+static void reach_expectations(void **state)
+{
+	(void)state;
+	assert_int_equal(net_reach_expected(NET_NAT, 3, false), 0);
+	assert_int_equal(net_reach_expected(NET_NAT, 3, true), 1);
+	assert_int_equal(net_reach_expected(NET_INTERNAL, 0, true), 0);
+	assert_int_equal(net_reach_expected(NET_INTERNAL, 1, false), 1);
+	assert_int_equal(net_reach_expected(NET_BRIDGED, 3, false), 1);
+	assert_int_equal(net_reach_expected(NET_HOSTONLY, 2, false), 0);
+	assert_int_equal(net_reach_expected(NET_OTHER, 0, false), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +213,10 @@ int main(void)
 		cmocka_unit_test(subnet_pick),
 		cmocka_unit_test(bad_specs),
 		cmocka_unit_test(facts_of_libvirt_default),
+		cmocka_unit_test(forward_rules),
+		cmocka_unit_test(forward_bad_input),
+		cmocka_unit_test(forward_filter_listing),
+		cmocka_unit_test(reach_expectations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
