@@ -98,6 +98,7 @@ static const struct cmd_opt create_opts[] = {
 	{ .name = "mode", .arg = "nat|bridged|hostonly|internal", .help = "the network mode (required)" },
 	{ .name = "subnet", .arg = "CIDR", .help = "nat/hostonly: the subnet (default: a free 192.168.X.0/24)" },
 	{ .name = "uplink", .arg = "BRIDGE", .help = "bridged: the existing host bridge to join" },
+	{ .name = "macvtap", .help = "bridged: guests on macvtap devices of --uplink IFACE (no bridge; the host cannot reach them)" },
 	{ 0 },
 };
 
@@ -113,12 +114,15 @@ static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (!net_mode_find(mode))
 		return cmd_error(ctx, 2, "net create %s: unknown mode '%s' (use nat, bridged, hostonly or internal)",
 				 a->pos[0], mode);
-	if (eng_network_create(ctx->eng, a->pos[0], mode, cmd_opt(a, "subnet"), cmd_opt(a, "uplink"), &n,
+	if (eng_network_create(ctx->eng, a->pos[0], mode, cmd_opt(a, "subnet"), cmd_opt(a, "uplink"),
+			       cmd_flag(a, "macvtap"), &n,
 			       &err) < 0)
 		return cmd_fail(ctx, &err);
 	fprintf(ctx->out, "network %s created and started: %s%s%s%s%s\n", n.name, n.mode,
 		n.bridge[0] ? ", bridge " : "", n.bridge, n.subnet[0] ? ", subnet " : "", n.subnet);
 	print_reach(ctx->out, net_mode_find(mode));
+	if (cmd_flag(a, "macvtap"))
+		fprintf(ctx->out, "  (macvtap: the host itself cannot reach these guests, a limit of macvtap)\n");
 	return 0;
 }
 

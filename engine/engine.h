@@ -439,9 +439,10 @@ struct eng_net {
 };
 int eng_network_list(struct eng *e, struct eng_net **out, size_t *n, struct eng_error *err);
 int eng_network_info(struct eng *e, const char *name, struct eng_net *out, struct eng_error *err);
-/* mode: nat, bridged, hostonly, internal; subnet NULL: picked free; uplink: bridged only. */
+/* mode: nat, bridged, hostonly, internal; subnet NULL: picked free; uplink:
+ * bridged only, an existing bridge, or with macvtap an existing interface. */
 int eng_network_create(struct eng *e, const char *name, const char *mode, const char *subnet,
-		       const char *uplink, struct eng_net *made, struct eng_error *err);
+		       const char *uplink, bool macvtap, struct eng_net *made, struct eng_error *err);
 enum eng_net_action { ENG_NET_START, ENG_NET_STOP, ENG_NET_DELETE };
 int eng_network_act(struct eng *e, const char *name, enum eng_net_action act, struct eng_error *err);
 /* A virtio NIC on net, live and in the configuration (whatever applies). */

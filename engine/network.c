@@ -182,6 +182,15 @@ static size_t used_subnets(struct eng *e, unsigned char (*used)[5], size_t max)
 	return k;
 }
 
+static bool iface_exists(const char *dev)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s", dev);
+	return stat(path, &st) == 0;
+}
+
 static bool bridge_exists(const char *br)
 {
 	char path[128];
@@ -192,10 +201,10 @@ static bool bridge_exists(const char *br)
 }
 
 int eng_network_create(struct eng *e, const char *name, const char *mode, const char *subnet,
-		       const char *uplink, struct eng_net *made, struct eng_error *err)
+		       const char *uplink, bool macvtap, struct eng_net *made, struct eng_error *err)
 {
 	const struct net_mode_def *m = net_mode_find(mode ? mode : "");
-	struct net_spec s = { .name = name, .uplink = uplink, .prefix = 24 };
+	struct net_spec s = { .name = name, .uplink = uplink, .prefix = 24, .macvtap = macvtap };
 	unsigned char used[64][5];
 	size_t nused;
 	virNetworkPtr n = NULL;
@@ -221,6 +230,10 @@ int eng_network_create(struct eng *e, const char *name, const char *mode, const 
 			    name, m->name);
 		return -1;
 	}
+	if (macvtap && !m->needs_uplink) {
+		eng_err_set(err, ENG_E_INVALID, "network %s: --macvtap is for bridged mode", name);
+		return -1;
+	}
 	if (uplink && !m->needs_uplink) {
 		eng_err_set(err, ENG_E_INVALID, "network %s: --uplink is for bridged mode", name);
 		return -1;
@@ -230,7 +243,13 @@ int eng_network_create(struct eng *e, const char *name, const char *mode, const 
 			eng_err_set(err, ENG_E_INVALID, "network %s: bridged mode needs --uplink BRIDGE", name);
 			return -1;
 		}
-		if (e->local && !bridge_exists(uplink)) {
+		if (macvtap) {
+			if (e->local && !iface_exists(uplink)) {
+				eng_err_set(err, ENG_E_INVALID, "network %s: no interface named '%s' on this host "
+					    "for macvtap", name, uplink);
+				return -1;
+			}
+		} else if (e->local && !bridge_exists(uplink)) {
 			eng_err_set(err, ENG_E_INVALID, "network %s: no bridge named '%s' on this host "
 				    "(create it first, e.g. with 'ip link add %s type bridge')", name, uplink, uplink);
 			return -1;

@@ -152,6 +152,12 @@ char *net_xml_build(const struct net_spec *s, struct eng_error *err)
 	if (s->mode == NET_NAT) {
 		n = child(net, "forward", NULL);
 		attr(n, "mode", "nat");
+	} else if (s->mode == NET_BRIDGED && s->macvtap) {
+		/* macvtap: each guest gets a macvtap device on the interface itself */
+		n = child(net, "forward", NULL);
+		attr(n, "mode", "bridge");
+		n = child(n, "interface", NULL);
+		attr(n, "dev", s->uplink);
 	} else if (s->mode == NET_BRIDGED) {
 		n = child(net, "forward", NULL);
 		attr(n, "mode", "bridge");

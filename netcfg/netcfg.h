@@ -30,7 +30,8 @@ struct net_spec {
 	enum net_mode mode;
 	unsigned char subnet[4];   /* network address, /24 */
 	unsigned prefix;
-	const char *uplink;        /* bridged: the host bridge */
+	const char *uplink;        /* bridged: the host bridge (macvtap: the interface) */
+	bool macvtap;              /* bridged: guests on a macvtap of uplink, no bridge */
 	bool has_subnet;
 };
 

@@ -41,10 +41,23 @@ refused "bad CIDR" "1 2" "$V" net create x2 --mode nat --subnet 10.0.0.0/33
 refused "overlapping subnet" "1 2" "$V" net create x3 --mode hostonly --subnet 192.168.60.0/25
 refused "missing uplink bridge" "1 2" "$V" net create x4 --mode bridged --uplink nosuchbr0
 refused "bridged without --uplink" "1 2" "$V" net create x5 --mode bridged
+refused "macvtap on a missing interface" "1 2" "$V" net create x7 --mode bridged --uplink nosuchif0 --macvtap
+refused "macvtap outside bridged mode" "1 2" "$V" net create x8 --mode nat --macvtap
 refused "duplicate network name" "1" "$V" net create ho --mode internal
 refused "invalid network name" "1 2" "$V" net create 'a;b' --mode internal
 refused "--readonly net create" "1" "$V" --readonly net create x6 --mode internal
 [ "$(nets | tr -d ' \n')" = "$before" ] && ok "no network created by bad input" || bad "networks changed"
+
+# bridged through macvtap on an interface (one end of a veth pair here): no host bridge involved
+ip link add vdmac0 type veth peer name vdmac1 && ip link set vdmac0 up && ip link set vdmac1 up
+expect "net create mt --mode bridged --uplink vdmac0 --macvtap" "$V" net create mt --mode bridged --uplink vdmac0 --macvtap
+"$V" net info mt --json >/tmp/vd.m.$$ && js /tmp/vd.m.$$ "j['mode']=='bridged' and j['active']" \
+	&& ok "mt is bridged and active" || bad "mt: $(tr -d '\n ' </tmp/vd.m.$$)"
+expect "net attach hv mt (a macvtap NIC)" "$V" net attach hv mt
+ip -o link show type macvtap | grep -q "@vdmac0" && ok "a macvtap device on vdmac0 exists" || bad "no macvtap on vdmac0: $(ip -o link | cut -c1-80 | tr '\n' '|')"
+expect "net detach hv mt" "$V" net detach hv mt
+expect "net delete mt" "$V" net delete mt
+ip link del vdmac0
 
 expect "poweroff hv" "$V" poweroff hv
 expect "net delete ho (now unused)" "$V" net delete ho

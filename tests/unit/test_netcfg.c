@@ -46,11 +46,13 @@ static void modes_golden(void **state)
 				 .has_subnet = true };
 	struct net_spec br = { .name = "lab-br", .mode = NET_BRIDGED, .uplink = "br0" };
 	struct net_spec in = { .name = "lab-int", .mode = NET_INTERNAL };
+	struct net_spec tap = { .name = "lab-tap", .mode = NET_BRIDGED, .uplink = "eth0", .macvtap = true };
 	(void)state;
 	golden(&nat, "net-nat.xml");
 	golden(&host, "net-hostonly.xml");
 	golden(&br, "net-bridged.xml");
 	golden(&in, "net-internal.xml");
+	golden(&tap, "net-macvtap.xml");
 }
 
 static void cidr(void **state)
