@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "json.h"
+#include "profiles.h"
 
 /* ---- list ---- */
 
@@ -154,7 +155,7 @@ static const struct cmd_opt create_opts[] = {
 	{ .name = "start", .help = "start it once created" },
 	{ .name = "wait-ip", .help = "with --start: wait for its IPv4 address and print it" },
 	{ .name = "force", .help = "allow more vCPUs/memory than the host has" },
-	{ .name = "profile", .arg = "P", .help = "start from an INI preset (not yet available)" },
+	{ .name = "profile", .arg = "P", .help = "start from an INI preset (vmdeck profile list); options override it" },
 	{ .name = "os", .arg = "ID", .help = "libosinfo OS id for defaults (not yet available)" },
 	{ .name = "linked-to", .arg = "VM", .help = "qcow2 overlays on VM's disks (VM becomes a template)" },
 	{ 0 },
@@ -245,18 +246,73 @@ static int create_linked(struct cmd_ctx *ctx, const struct cmd_args *a, struct v
 	return 0;
 }
 
+static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_spec *sp,
+		       const struct vm_profile *prof);
+
 static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct vm_spec s = { .name = a->pos[0], .cpus = 1, .memory_mib = 512 };
+	struct eng_error err = { 0 };
+	struct vm_profile *prof = NULL;
+	int rc;
+
+	if (eng_name_check("VM", s.name, &err) < 0)
+		return cmd_error(ctx, 2, "%s", err.msg);
+	if (cmd_opt(a, "profile")) {
+		char path[1024];
+		prof = calloc(1, sizeof(*prof));
+		if (!prof || prof_profile_find(cmd_opt(a, "profile"), path, sizeof(path), &err) < 0 ||
+		    prof_profile_load(path, prof, &err) < 0) {
+			free(prof);
+			return cmd_fail(ctx, &err);
+		}
+		rc = create_from(ctx, a, &s, prof);
+		free(prof);
+		return rc;
+	}
+	return create_from(ctx, a, &s, NULL);
+}
+
+/* The profile's values, then the options given (which win). */
+static void profile_defaults(const struct cmd_args *a, struct vm_spec *s, const struct vm_profile *p)
+{
+	if (p->cpus)
+		s->cpus = p->cpus;
+	if (p->memory_mib)
+		s->memory_mib = p->memory_mib;
+	s->disk_bytes = p->disk_bytes;
+	s->disk_format = p->format[0] ? p->format : NULL;
+	s->no_agent = !p->agent;
+	/* an install source on the command line replaces the profile's */
+	if (!cmd_opt(a, "iso") && !cmd_opt(a, "import") && !cmd_opt(a, "kernel") && !cmd_opt(a, "linked-to")) {
+		s->iso = p->iso[0] ? p->iso : NULL;
+		s->import_path = p->import[0] ? p->import : NULL;
+		s->kernel = p->kernel[0] ? p->kernel : NULL;
+		s->initrd = p->initrd[0] ? p->initrd : NULL;
+		s->cmdline = p->cmdline[0] ? p->cmdline : NULL;
+	}
+	if (!cmd_opt(a, "network"))
+		for (size_t i = 0; i < p->n_nets && s->n_networks < VM_SPEC_MAX_NETS; i++) {
+			if (strcmp(p->nets[i], "none") == 0)
+				s->no_network = true;
+			else
+				s->networks[s->n_networks++] = p->nets[i];
+		}
+}
+
+static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_spec *sp,
+		       const struct vm_profile *prof)
+{
+	struct vm_spec s = *sp;
 	struct eng_error err = { 0 };
 	unsigned long long mem = 0, maxmem = 0, disk = 0;
 	const char *const *nets;
 	int nnets, rc;
 	bool start = cmd_flag(a, "start") || cmd_flag(a, "wait-ip");
-	static const char *const later[] = { "profile", "os" };
+	static const char *const later[] = { "os" };
 
-	if (eng_name_check("VM", s.name, &err) < 0)
-		return cmd_error(ctx, 2, "%s", err.msg);
+	if (prof)
+		profile_defaults(a, &s, prof);
 	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++)
 		if (cmd_opt(a, later[i]))
 			return cmd_error(ctx, 1, "create %s: --%s is not yet available in this version",
@@ -273,17 +329,25 @@ static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		s.memory_mib = mem >> 20;
 	}
 	s.max_memory_mib = maxmem >> 20;
-	s.disk_bytes = disk;
-	s.import_path = cmd_opt(a, "import");
+	if (disk)
+		s.disk_bytes = disk;
+	if (cmd_opt(a, "import"))
+		s.import_path = cmd_opt(a, "import");
 	s.import_in_place = cmd_flag(a, "in-place");
 	if (s.import_in_place && !s.import_path)
 		return cmd_error(ctx, 2, "create %s: --in-place needs --import DISK", s.name);
-	s.iso = cmd_opt(a, "iso");
+	if (s.import_path && s.disk_bytes && !disk)
+		s.disk_bytes = 0;   /* the profile's disk size is for new disks, not imports */
+	if (cmd_opt(a, "iso"))
+		s.iso = cmd_opt(a, "iso");
 	if (s.iso && !s.disk_bytes && !s.import_path)
 		s.disk_bytes = 10ULL << 30;
-	s.kernel = cmd_opt(a, "kernel");
-	s.initrd = cmd_opt(a, "initrd");
-	s.cmdline = cmd_opt(a, "cmdline");
+	if (cmd_opt(a, "kernel"))
+		s.kernel = cmd_opt(a, "kernel");
+	if (cmd_opt(a, "initrd"))
+		s.initrd = cmd_opt(a, "initrd");
+	if (cmd_opt(a, "cmdline"))
+		s.cmdline = cmd_opt(a, "cmdline");
 	s.force = cmd_flag(a, "force");
 	nnets = cmd_optv(a, "network", &nets);
 	for (int i = 0; i < nnets; i++) {

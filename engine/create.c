@@ -156,11 +156,12 @@ static int make_disks(struct eng *e, struct vm_spec *s, struct made *m, struct e
 	}
 	if (s->disk_bytes) {
 		char *path;
-		snprintf(vol, sizeof(vol), "%s.qcow2", s->name);
-		if (!(path = eng_vol_create(e, vol, "qcow2", s->disk_bytes, err)))
+		const char *fmt = s->disk_format && strcmp(s->disk_format, "raw") == 0 ? "raw" : "qcow2";
+		snprintf(vol, sizeof(vol), "%s.%s", s->name, strcmp(fmt, "raw") == 0 ? "img" : "qcow2");
+		if (!(path = eng_vol_create(e, vol, fmt, s->disk_bytes, err)))
 			return -1;
 		m->vols[m->n_vols++] = path;
-		if (add_disk(s, path, "qcow2", false, true, err) < 0)
+		if (add_disk(s, path, fmt, false, true, err) < 0)
 			return -1;
 	}
 	if (s->iso && add_disk(s, s->iso, "raw", true, false, err) < 0)

@@ -154,7 +154,8 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 	for (size_t i = 0; i < s->n_networks; i++)
 		add_nic(devs, s->networks[i]);
 	add_console(devs, s->serial_log);
-	add_agent_channel(devs);
+	if (!s->no_agent)
+		add_agent_channel(devs);
 	if (s->iso) {
 		/* installers usually need a screen: VNC on the host's loopback only */
 		n = xnew(devs, "graphics", NULL);

@@ -209,7 +209,8 @@ struct vm_spec {
 	const char *virt_type;          /* kvm, qemu, test; NULL = from the connection */
 	unsigned cpus, max_cpus;        /* max 0 = cpus */
 	unsigned long long memory_mib, max_memory_mib;
-	unsigned long long disk_bytes;  /* new qcow2 disk of this size; 0 = none */
+	unsigned long long disk_bytes;  /* new disk of this size; 0 = none */
+	const char *disk_format;        /* its format: qcow2 (NULL) or raw */
 	const char *import_path;        /* existing disk */
 	bool import_in_place;           /* use it where it is instead of copying */
 	const char *iso;
@@ -217,6 +218,7 @@ struct vm_spec {
 	const char *networks[VM_SPEC_MAX_NETS];
 	size_t n_networks;
 	bool no_network;                /* --network none */
+	bool no_agent;                  /* no qemu-guest-agent channel (profile [tools] agent = no) */
 	bool force;                     /* allow overcommit beyond host CPUs/memory */
 	/* filled by the engine while creating (or by tests for the XML): */
 	struct vm_disk_spec disks[VM_SPEC_MAX_DISKS];
@@ -449,6 +451,12 @@ int eng_network_act(struct eng *e, const char *name, enum eng_net_action act, st
 int eng_network_attach(struct eng *e, const char *vm, const char *net, char *mac, size_t len,
 		       struct eng_error *err);
 int eng_network_detach(struct eng *e, const char *vm, const char *net, struct eng_error *err);
+
+/* ---- install media ---- */
+/* iso: insert it into vm's CD-ROM drive (a stopped guest without one gets
+ * one); NULL: eject. Live and in the configuration. target: the drive (hdc). */
+int eng_cdrom(struct eng *e, const char *vm, const char *iso, char *target, size_t tlen,
+	      struct eng_error *err);
 
 /* ---- NAT port forwarding (outside -> VM; the rules as data in netcfg/forward.c) ---- */
 struct eng_forward {

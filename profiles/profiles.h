@@ -27,4 +27,32 @@ void prof_config_default_path(char *buf, size_t len);
 /* path NULL: the default path; a missing default file is not an error. */
 int prof_config_load(const char *path, struct vmdeck_config *c, struct eng_error *err);
 
+/* ---- VM profiles (man/vmdeck-profile.5) ---- */
+struct vm_profile {
+	char name[ENG_NAME_MAX + 1];
+	char path[1024];
+	char description[256];
+	char os[ENG_NAME_MAX + 1];          /* libosinfo short id, "" when not set */
+	unsigned cpus;                      /* 0: not set */
+	unsigned long long memory_mib;      /* 0: not set */
+	unsigned long long disk_bytes;      /* 0: not set */
+	char format[8];                     /* qcow2, raw, "" */
+	char iso[1024], import[1024], kernel[1024], initrd[1024], cmdline[1024];
+	char nets[VM_SPEC_MAX_NETS][ENG_NAME_MAX + 1];
+	size_t n_nets;
+	bool agent;
+};
+
+/* Reads and checks a profile file; errors say file:line, section and key. */
+int prof_profile_load(const char *path, struct vm_profile *p, struct eng_error *err);
+/* A profile name (user's, then shipped) or a path to an .ini file. */
+int prof_profile_find(const char *name, char *path, size_t len, struct eng_error *err);
+
+struct prof_entry {
+	char name[ENG_NAME_MAX + 1];
+	char path[1024];
+	bool shipped;
+};
+int prof_profile_list(struct prof_entry **out, size_t *n);
+
 #endif

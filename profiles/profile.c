@@ -1,0 +1,264 @@
+/* profile.c - VM profiles: INI presets read into the values `create` uses.
+ * Every error names file:line, the section and the key; unknown sections and
+ * keys are errors (a typo must not silently become a default); sizes and
+ * counts are range-checked; files named by [install] must exist (relative
+ * paths are relative to the profile's own directory). */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "iniutil.h"
+#include "profiles.h"
+
+static const char *const vm_keys[] = { "description", "os", "cpus", "memory", NULL };
+static const char *const disk_keys[] = { "size", "format", NULL };
+static const char *const install_keys[] = { "iso", "import", "kernel", "initrd", "cmdline", NULL };
+static const char *const network_keys[] = { "nic0", "nic1", "nic2", "nic3", "nic4", "nic5", "nic6", "nic7", NULL };
+static const char *const tools_keys[] = { "agent", NULL };
+static const struct ini_section profile_sections[] = {
+	{ "vm", vm_keys }, { "disk", disk_keys }, { "install", install_keys },
+	{ "network", network_keys }, { "tools", tools_keys }, { NULL, NULL },
+};
+
+#define MIN_MEMORY_MIB 16ULL
+#define MAX_MEMORY_MIB (16ULL << 20)      /* 16 TiB */
+#define MAX_DISK_BYTES (64ULL << 40)      /* 64 TiB */
+#define MAX_CPUS 512
+
+/* "FILE:LINE: [sec] key: " + reason */
+static int fail(struct eng_error *err, const char *path, const char *sec, const char *key,
+		const char *reason)
+{
+	eng_err_set(err, ENG_E_INVALID, "%s:%d: [%s] %s: %s", path, ini_line_of(path, sec, key), sec, key,
+		    reason);
+	return -1;
+}
+
+static const char *get(dictionary *d, const char *sec, const char *key)
+{
+	char k[128];
+
+	snprintf(k, sizeof(k), "%s:%s", sec, key);
+	return iniparser_getstring(d, k, NULL);
+}
+
+/* A file named in the profile: relative to the profile's directory. */
+static int file_key(dictionary *d, const char *path, const char *key, char *out, size_t len,
+		    struct eng_error *err)
+{
+	const char *v = get(d, "install", key);
+	char dir[PATH_MAX], full[PATH_MAX + 256];
+	struct stat st;
+
+	out[0] = '\0';
+	if (!v)
+		return 0;
+	if (!*v)
+		return fail(err, path, "install", key, "empty path");
+	snprintf(dir, sizeof(dir), "%s", path);
+	*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+	if (v[0] == '/' || !dir[0])
+		snprintf(full, sizeof(full), "%s", v);
+	else
+		snprintf(full, sizeof(full), "%s/%s", dir, v);
+	const char *bad = stat(full, &st) < 0 ? strerror(errno) : !S_ISREG(st.st_mode) ? "not a regular file" : NULL;
+	if (!bad && strlen(full) >= len)
+		bad = "path too long";
+	if (bad) {
+		char why[1100];
+		snprintf(why, sizeof(why), "'%.1000s': %s", full, bad);
+		return fail(err, path, "install", key, why);
+	}
+	memcpy(out, full, strlen(full) + 1);
+	return 0;
+}
+
+int prof_profile_load(const char *path, struct vm_profile *p, struct eng_error *err)
+{
+	dictionary *d;
+	const char *v;
+	struct eng_error e2 = { 0 };
+	int rc = -1, n_src;
+	const char *base;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	snprintf(p->name, sizeof(p->name), "%.*s", (int)strcspn(base, "."), base);
+	p->agent = true;
+	if (!(d = ini_load_checked(path, err)))
+		return -1;
+	if (ini_check_sections(d, path, profile_sections, err) < 0)
+		goto out;
+	if (iniparser_find_entry(d, "vm") == 0) {
+		eng_err_set(err, ENG_E_INVALID, "%s:1: missing section [vm] (cpus and memory)", path);
+		goto out;
+	}
+	if ((v = get(d, "vm", "description")))
+		snprintf(p->description, sizeof(p->description), "%s", v);
+	if ((v = get(d, "vm", "os"))) {
+		if (!eng_name_valid(v)) {
+			fail(err, path, "vm", "os", "not a libosinfo short id (e.g. debian12, ubuntu22.04, win10)");
+			goto out;
+		}
+		snprintf(p->os, sizeof(p->os), "%s", v);
+	}
+	if ((v = get(d, "vm", "cpus")) && eng_count_parse("cpus", v, MAX_CPUS, &p->cpus, &e2) < 0) {
+		fail(err, path, "vm", "cpus", e2.msg);
+		goto out;
+	}
+	if ((v = get(d, "vm", "memory"))) {
+		unsigned long long b;
+		if (eng_size_parse("memory", v, ENG_UNIT_MIB, &b, &e2) < 0) {
+			fail(err, path, "vm", "memory", e2.msg);
+			goto out;
+		}
+		if (b >> 20 < MIN_MEMORY_MIB || b >> 20 > MAX_MEMORY_MIB) {
+			fail(err, path, "vm", "memory", "out of range (16 MiB to 16 TiB)");
+			goto out;
+		}
+		p->memory_mib = b >> 20;
+	}
+	if ((v = get(d, "disk", "size"))) {
+		if (eng_size_parse("disk size", v, ENG_UNIT_GIB, &p->disk_bytes, &e2) < 0) {
+			fail(err, path, "disk", "size", e2.msg);
+			goto out;
+		}
+		if (p->disk_bytes < (1ULL << 20) || p->disk_bytes > MAX_DISK_BYTES) {
+			fail(err, path, "disk", "size", "out of range (1 MiB to 64 TiB)");
+			goto out;
+		}
+	}
+	if ((v = get(d, "disk", "format"))) {
+		if (strcmp(v, "qcow2") && strcmp(v, "raw")) {
+			fail(err, path, "disk", "format", "use qcow2 or raw");
+			goto out;
+		}
+		snprintf(p->format, sizeof(p->format), "%s", v);
+	}
+	if (file_key(d, path, "iso", p->iso, sizeof(p->iso), err) < 0 ||
+	    file_key(d, path, "import", p->import, sizeof(p->import), err) < 0 ||
+	    file_key(d, path, "kernel", p->kernel, sizeof(p->kernel), err) < 0 ||
+	    file_key(d, path, "initrd", p->initrd, sizeof(p->initrd), err) < 0)
+		goto out;
+	if ((v = get(d, "install", "cmdline")))
+		snprintf(p->cmdline, sizeof(p->cmdline), "%s", v);
+	n_src = !!p->iso[0] + !!p->import[0] + !!p->kernel[0];
+	if (n_src > 1) {
+		fail(err, path, "install", p->kernel[0] ? "kernel" : "import",
+		     "give one install source: iso, import or kernel");
+		goto out;
+	}
+	if ((p->initrd[0] || p->cmdline[0]) && !p->kernel[0]) {
+		fail(err, path, "install", p->initrd[0] ? "initrd" : "cmdline", "needs kernel");
+		goto out;
+	}
+	for (int i = 0; network_keys[i]; i++) {
+		if (!(v = get(d, "network", network_keys[i])))
+			continue;
+		if (strcmp(v, "none") != 0 && !eng_name_valid(v)) {
+			fail(err, path, "network", network_keys[i], "not a network name");
+			goto out;
+		}
+		snprintf(p->nets[p->n_nets++], ENG_NAME_MAX + 1, "%s", v);
+	}
+	if ((v = get(d, "tools", "agent"))) {
+		int b = iniparser_getboolean(d, "tools:agent", -1);
+		if (b < 0) {
+			fail(err, path, "tools", "agent", "use yes or no");
+			goto out;
+		}
+		p->agent = b;
+	}
+	rc = 0;
+out:
+	iniparser_freedict(d);
+	return rc;
+}
+
+/* Where profiles live, most specific first: the user's, then the shipped
+ * ones (installed, or in the source tree when run from a build directory). */
+static int profile_dirs(const char *dirs[3], char user[PATH_MAX])
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	int n = 0;
+
+	if (xdg && *xdg)
+		snprintf(user, PATH_MAX, "%s/vmdeck/profiles", xdg);
+	else
+		snprintf(user, PATH_MAX, "%s/.config/vmdeck/profiles", home ? home : "");
+	dirs[n++] = user;
+	dirs[n++] = VMDECK_DATADIR "/profiles";
+	dirs[n++] = VMDECK_SOURCE_PROFILES;
+	return n;
+}
+
+int prof_profile_find(const char *name, char *path, size_t len, struct eng_error *err)
+{
+	const char *dirs[3];
+	char user[PATH_MAX];
+	int n = profile_dirs(dirs, user);
+
+	if (strchr(name, '/') || (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".ini") == 0)) {
+		snprintf(path, len, "%s", name);
+		return 0;
+	}
+	if (eng_name_check("profile", name, err) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		snprintf(path, len, "%s/%s.ini", dirs[i], name);
+		if (access(path, R_OK) == 0)
+			return 0;
+	}
+	eng_err_set(err, ENG_E_NOT_FOUND, "no profile named '%s' (see 'vmdeck profile list')", name);
+	return -1;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct prof_entry *)a)->name, ((const struct prof_entry *)b)->name);
+}
+
+int prof_profile_list(struct prof_entry **out, size_t *n_out)
+{
+	const char *dirs[3];
+	char user[PATH_MAX];
+	int nd = profile_dirs(dirs, user);
+	struct prof_entry *v = NULL;
+	size_t n = 0;
+
+	for (int i = 0; i < nd; i++) {
+		DIR *dir = opendir(dirs[i]);
+		struct dirent *de;
+		while (dir && (de = readdir(dir))) {
+			size_t l = strlen(de->d_name);
+			bool seen = false;
+			struct prof_entry *nv;
+			if (l < 5 || strcmp(de->d_name + l - 4, ".ini") != 0)
+				continue;
+			for (size_t k = 0; k < n; k++)
+				seen |= strncmp(v[k].name, de->d_name, l - 4) == 0 && v[k].name[l - 4] == '\0';
+			if (seen || !(nv = realloc(v, (n + 1) * sizeof(*v))))
+				continue;   /* a user's profile hides a shipped one of the same name */
+			v = nv;
+			memset(&v[n], 0, sizeof(v[n]));
+			snprintf(v[n].name, sizeof(v[n].name), "%.*s", (int)(l - 4), de->d_name);
+			snprintf(v[n].path, sizeof(v[n].path), "%s/%s", dirs[i], de->d_name);
+			v[n].shipped = i > 0;
+			n++;
+		}
+		if (dir)
+			closedir(dir);
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_entry);
+	*out = v;
+	*n_out = n;
+	return 0;
+}

@@ -1,0 +1,137 @@
+/* profiles: every shipped profile passes the check; broken ones fail with the
+ * right file:line, section and key. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "profiles.h"
+
+static char dir[] = "/tmp/vmdeck-profile-test.XXXXXX";
+
+static const char *write_file(const char *name, const char *text, size_t len)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fwrite(text, 1, len, f);
+	fclose(f);
+	return path;
+}
+
+static void shipped_profiles_pass(void **state)
+{
+	struct prof_entry *v;
+	struct vm_profile p;
+	size_t n, shipped = 0;
+	(void)state;
+	assert_int_equal(prof_profile_list(&v, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct eng_error err = { 0 };
+		if (!v[i].shipped)
+			continue;
+		shipped++;
+		if (prof_profile_load(v[i].path, &p, &err) < 0)
+			fail_msg("%s", err.msg);
+		assert_true(p.cpus > 0 && p.memory_mib > 0);
+		assert_true(p.description[0]);
+	}
+	assert_true(shipped >= 4);
+	free(v);
+}
+
+struct broken {
+	const char *file, *text, *want;   /* want: the start of the message after the path */
+};
+
+static void broken_profiles_fail(void **state)
+{
+	static const struct broken cases[] = {
+		{ "size.ini", "[vm]\ncpus = 1\nmemory = 512M\n[disk]\nsize = 12 bananas\n", ":5: [disk] size:" },
+		{ "huge.ini", "[vm]\ncpus = 1\nmemory = 99T\n", ":3: [vm] memory: out of range" },
+		{ "cpus.ini", "[vm]\n\ncpus = 0\n", ":3: [vm] cpus:" },
+		{ "key.ini", "[vm]\ncpus = 1\nmemroy = 512\n", ":3: unknown key 'memroy' in [vm]" },
+		{ "sect.ini", "[vm]\ncpus = 1\n[disks]\nsize = 1G\n", ":3: unknown section [disks]" },
+		{ "novm.ini", "[disk]\nsize = 4G\n", ":1: missing section [vm]" },
+		{ "iso.ini", "[vm]\ncpus = 1\n[install]\niso = /nonexistent/debian.iso\n", ":4: [install] iso: '/nonexistent/debian.iso'" },
+		{ "two.ini", "[vm]\ncpus = 1\n[install]\niso = two.ini\nimport = two.ini\n", "[install] import: give one install source" },
+		{ "fmt.ini", "[vm]\ncpus = 1\n[disk]\nformat = vdi\n", ":4: [disk] format: use qcow2 or raw" },
+		{ "net.ini", "[vm]\ncpus = 1\n[network]\nnic0 = a/b\n", ":4: [network] nic0: not a network name" },
+		{ "agent.ini", "[vm]\ncpus = 1\n[tools]\nagent = perhaps\n", ":4: [tools] agent: use yes or no" },
+		{ "initrd.ini", "[vm]\ncpus = 1\n[install]\ncmdline = quiet\n", "[install] cmdline: needs kernel" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct eng_error err = { 0 };
+		struct vm_profile p;
+		const char *path = write_file(cases[i].file, cases[i].text, strlen(cases[i].text));
+		if (prof_profile_load(path, &p, &err) == 0)
+			fail_msg("%s: loaded, should have failed with '%s'", cases[i].file, cases[i].want);
+		if (strncmp(err.msg, path, strlen(path)) != 0 || !strstr(err.msg, cases[i].want))
+			fail_msg("%s: got '%s', want '%s'", cases[i].file, err.msg, cases[i].want);
+		assert_null(strchr(err.msg, '\n'));
+	}
+	/* binary garbage */
+	{
+		static const char junk[] = "[vm]\ncpus = 1\n\x01\x02\xff\x00garbage\n";
+		struct eng_error err = { 0 };
+		struct vm_profile p;
+		const char *path = write_file("junk.ini", junk, sizeof(junk) - 1);
+		assert_int_equal(prof_profile_load(path, &p, &err), -1);
+		assert_non_null(strstr(err.msg, ":3: not a text INI file"));
+	}
+}
+
+static void relative_paths_and_values(void **state)
+{
+	struct eng_error err = { 0 };
+	struct vm_profile p;
+	const char *path;
+	(void)state;
+	write_file("vmlinuz", "k", 1);
+	static const char rel[] = "[vm]\ncpus = 2\nmemory = 1G\n[disk]\nsize = 3\n[install]\nkernel = vmlinuz\n"
+				  "cmdline = console=ttyS0\n[network]\nnic0 = default\nnic1 = lab\n[tools]\nagent = no\n";
+	path = write_file("rel.ini", rel, strlen(rel));
+	if (prof_profile_load(path, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p.cpus, 2);
+	assert_int_equal(p.memory_mib, 1024);
+	assert_int_equal(p.disk_bytes, 3ULL << 30);   /* bare disk sizes are GiB */
+	assert_non_null(strstr(p.kernel, dir));         /* relative to the profile's directory */
+	assert_string_equal(p.cmdline, "console=ttyS0");
+	assert_int_equal(p.n_nets, 2);
+	assert_string_equal(p.nets[1], "lab");
+	assert_false(p.agent);
+	assert_string_equal(p.name, "rel");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(shipped_profiles_pass),
+		cmocka_unit_test(broken_profiles_fail),
+		cmocka_unit_test(relative_paths_and_values),
+	};
+	int rc;
+
+	if (!mkdtemp(dir))
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	/* remove the fixtures (no shell: unlink each) */
+	const char *files[] = { "size.ini", "huge.ini", "cpus.ini", "key.ini", "sect.ini", "novm.ini", "iso.ini",
+				"two.ini", "fmt.ini", "net.ini", "agent.ini", "initrd.ini", "junk.ini", "vmlinuz", "rel.ini" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char p[600];
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+	return rc;
+}
