@@ -328,6 +328,8 @@ static void handle_key(struct tui *t, int ch)
 		return;
 	if (t->view == VIEW_NETWORKS && tui_networks_key(t, ch))
 		return;
+	if (t->view == VIEW_DETAILS && tui_details_key(t, ch))
+		return;
 	/* help and output views: only scrolling and leaving */
 	if ((t->view == VIEW_HELP || t->view == VIEW_OUTPUT) &&
 	    !(kb = tui_key_find(t, ch), kb && kb->command[0] == '@' &&

@@ -25,7 +25,8 @@ void tui_details_draw(struct tui *t)
 	int y = 2;
 
 	erase();
-	snprintf(title, sizeof(title), "details of %s (Tab/q: back, e: edit)", t->details_name);
+	snprintf(title, sizeof(title), "details of %s (Tab/q: back, e: edit, a/u: add/remove a NIC)",
+		 t->details_name);
 	tui_draw_frame(t, title);
 	pthread_mutex_lock(&t->lock);
 	if (!t->details_ok) {
@@ -154,4 +155,22 @@ void tui_scroll_view(struct tui *t, int delta)
 	*top += delta;
 	if (*top < 0)
 		*top = 0;
+}
+
+/* a: a NIC on a network the user names; u: remove the NIC on a network (asks).
+ * Both are the `net attach/detach` commands, run as jobs. */
+bool tui_details_key(struct tui *t, int ch)
+{
+	char net[ENG_NAME_MAX + 1] = "", line[256], q[160];
+
+	if (ch != 'a' && ch != 'u')
+		return false;
+	if (!tui_prompt_read(t, ch == 'a' ? "add a NIC on network: " : "remove the NIC on network: ", net,
+			     sizeof(net), false) || !net[0])
+		return true;
+	snprintf(line, sizeof(line), "net %s %s %s", ch == 'a' ? "attach" : "detach", t->details_name, net);
+	snprintf(q, sizeof(q), "remove %s's NIC on %s?", t->details_name, net);
+	if (ch == 'a' || tui_confirm(t, q, NULL, NULL))
+		tui_run_line(t, line);
+	return true;
 }

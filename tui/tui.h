@@ -179,6 +179,7 @@ void tui_graph_draw(struct tui *t, int y, int x, int rows, const float *v, int n
 void tui_networks_open(struct tui *t);
 void tui_networks_draw(struct tui *t);
 bool tui_networks_key(struct tui *t, int ch);
+bool tui_details_key(struct tui *t, int ch);
 
 /* prompt.c: ':' and '/' line editing, history, Tab completion */
 /* Reads a line at the bottom; returns false on Esc. */

@@ -90,6 +90,20 @@ wait_screen 10 "network tuinet deleted" || sleep 1    # one line: the status lin
 "$V" net list --json | grep -q '"tuinet"' && bad "tuinet still there after x y" || ok "n x y: tuinet deleted"
 keys q
 
+# details view: a adds a NIC, u removes one (asks)
+nics() { "$V" info alpha --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)['nics']))"; }
+keys / C-u a l p h a Enter
+keys Enter
+wait_screen 3 "details of alpha" || bad "no details view"
+keys a; keys -l default; keys Enter
+wait_for 10 sh -c "[ \"\$('$V' info alpha --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"nics\"]))')\" = 2 ]" \
+	&& ok "details a: alpha has a second NIC" || bad "details a: alpha has $(nics) NIC(s)"
+keys u; keys -l default; keys Enter
+wait_screen 3 "remove alpha's NIC on default?" && keys y
+wait_for 10 sh -c "[ \"\$('$V' info alpha --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"nics\"]))')\" = 1 ]" \
+	&& ok "details u y: back to one NIC" || bad "details u: alpha has $(nics) NIC(s)"
+keys q; keys / C-u Enter
+
 # help lists every key of the key table (read from tui/keys.c, not a copy)
 tmux resize-window -t "$S" -x 120 -y 70; sleep 0.3
 keys "?"
