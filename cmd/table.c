@@ -4,7 +4,7 @@
 
 extern const struct cmd_def cmd_list, cmd_info, cmd_host, cmd_create, cmd_start,
 	cmd_shutdown, cmd_poweroff, cmd_pause, cmd_resume, cmd_reboot, cmd_reset, cmd_save,
-	cmd_delete, cmd_set, cmd_ip, cmd_console, cmd_cdrom, cmd_help, cmd_version, cmd_snapshot_take,
+	cmd_delete, cmd_set, cmd_ip, cmd_console, cmd_cdrom, cmd_migrate, cmd_help, cmd_version, cmd_snapshot_take,
 	cmd_snapshot_list, cmd_snapshot_revert, cmd_snapshot_delete, cmd_clone, cmd_stats, cmd_net_list,
 	cmd_net_info, cmd_net_create, cmd_net_start, cmd_net_stop, cmd_net_delete, cmd_net_attach,
 	cmd_net_detach, cmd_net_forward_add, cmd_net_forward_list, cmd_net_forward_delete,
@@ -33,6 +33,7 @@ const struct cmd_def *const cmd_table[] = {
 	&cmd_snapshot_revert,
 	&cmd_snapshot_delete,
 	&cmd_clone,
+	&cmd_migrate,
 	&cmd_stats,
 	&cmd_net_list,
 	&cmd_net_info,

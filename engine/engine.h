@@ -382,7 +382,9 @@ struct eng_guest_stats {
 	/* internal: counters of the previous ticks */
 	struct eng_stat_record prev, prev_slow;
 	double prev_time, prev_slow_time;
-	bool seen, period_set;
+	unsigned long long prev_cpu_ns;   /* CPU time at the last reading (own time base) */
+	double prev_cpu_time;
+	bool seen, period_set, cpu_seen;
 	int gen;
 };
 
@@ -394,10 +396,14 @@ struct eng_host_stats {
 };
 
 /* Where records come from: libvirt (bulk calls), or a fake in tests/bench. */
-enum { ENG_STATS_CHEAP = 1, ENG_STATS_SLOW = 2 };
+enum { ENG_STATS_CHEAP = 1, ENG_STATS_SLOW = 2, ENG_STATS_CPU = 4 };
+/* Off-screen running guests whose CPU time is read per tick, in turn: the
+ * cost of guests nobody looks at stays flat however many there are. */
+#define ENG_STATS_ROTATE 4
 struct eng_stats_backend {
-	/* groups: ENG_STATS_CHEAP (state, cpu, net) for every guest when names is
-	 * NULL, or ENG_STATS_SLOW (block, balloon) for the n named guests */
+	/* groups: ENG_STATS_CHEAP (state, net; cpu when the backend has it for
+	 * free) for every guest, names NULL; ENG_STATS_SLOW (cpu, block, balloon)
+	 * or ENG_STATS_CPU (cpu time) for the n named guests */
 	int (*domains)(void *ctx, unsigned groups, const char *const *names, size_t n,
 		       struct eng_stat_record **out, size_t *nout, struct eng_error *err);
 	int (*host)(void *ctx, struct eng_host_record *out, struct eng_error *err);
@@ -417,6 +423,8 @@ void eng_sampler_free(struct eng_sampler *s);
  * focus_all: all running guests (the stats command). */
 int eng_sampler_tick(struct eng_sampler *s, const char *const *focus, size_t nfocus,
 		     bool focus_all, struct eng_error *err);
+/* Guests shown in a list (CPU % only): their CPU time is read every tick. */
+void eng_sampler_set_visible(struct eng_sampler *s, const char *const *names, size_t n);
 size_t eng_sampler_count(const struct eng_sampler *s);
 const struct eng_guest_stats *eng_sampler_guest(const struct eng_sampler *s, size_t i);
 const struct eng_guest_stats *eng_sampler_find(const struct eng_sampler *s, const char *name);
@@ -451,6 +459,16 @@ int eng_network_act(struct eng *e, const char *name, enum eng_net_action act, st
 int eng_network_attach(struct eng *e, const char *vm, const char *net, char *mac, size_t len,
 		       struct eng_error *err);
 int eng_network_detach(struct eng *e, const char *vm, const char *net, struct eng_error *err);
+
+/* ---- migration ---- */
+struct eng_migrate_opts {
+	bool live;          /* keep it running while its memory moves */
+	bool copy_storage;  /* copy its disks too (not on shared storage) */
+	bool tunnelled;     /* through libvirtd's connection (peer to peer) */
+};
+/* Moves vm to the libvirt at dest (defined there, undefined here). */
+int eng_domain_migrate(struct eng *e, const char *vm, const char *dest, const struct eng_migrate_opts *o,
+		       struct eng_error *err);
 
 /* ---- install media ---- */
 /* iso: insert it into vm's CD-ROM drive (a stopped guest without one gets

@@ -1,8 +1,12 @@
 /* stats.c - the sampler. Each tick: one virConnectGetAllDomainStats for the
- * cheap groups of every guest (state, cpu-total, interface: libvirtd reads
- * them from the kernel), and one virDomainListGetStats for the expensive
- * groups (block, balloon: a QEMU monitor round trip per guest) of only the
- * guests someone looks at. Plus the host's CPU and memory. */
+ * cheap groups of every guest (state and interface: libvirtd reads them from
+ * the kernel), one virDomainListGetStats for the expensive groups (block,
+ * balloon: a QEMU monitor round trip per guest, and cpu-total) of only the
+ * guests someone looks at, and one for the CPU time of the guests listed on
+ * screen plus a few others in turn. cpu-total is not in the bulk call because
+ * it is not cheap everywhere: on libvirt 9.0 without cgroups it measured
+ * ~2.3 ms per guest (bench/stats_bench groups), against ~0.05 ms for state and
+ * interface together. Plus the host's CPU and memory. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +22,9 @@ struct eng_sampler {
 	struct eng_host_record host_prev;
 	bool host_seen;
 	int gen;
+	char (*visible)[ENG_NAME_MAX + 1];   /* guests in a list on screen (CPU % only) */
+	size_t n_visible;
+	size_t rotate;                        /* where the next off-screen CPU reads start */
 };
 
 static double wall_now(void)
@@ -104,10 +111,10 @@ static int lv_domains(void *ctx, unsigned groups, const char *const *names, size
 {
 	struct eng *e = ctx;
 	virDomainStatsRecordPtr *recs = NULL;
-	unsigned stats = groups == ENG_STATS_CHEAP
-				 ? VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
-					   VIR_DOMAIN_STATS_INTERFACE
-				 : VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_BLOCK;
+	unsigned stats = groups == ENG_STATS_CHEAP ? VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_INTERFACE
+			 : groups == ENG_STATS_CPU ? VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL
+						   : VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
+							     VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_BLOCK;
 	int got;
 
 	if (groups == ENG_STATS_CHEAP) {
@@ -243,7 +250,66 @@ void eng_sampler_free(struct eng_sampler *s)
 	if (!s)
 		return;
 	free(s->g);
+	free(s->visible);
 	free(s);
+}
+
+void eng_sampler_set_visible(struct eng_sampler *s, const char *const *names, size_t n)
+{
+	char (*v)[ENG_NAME_MAX + 1] = n ? calloc(n, sizeof(*v)) : NULL;
+
+	for (size_t i = 0; v && i < n; i++)
+		snprintf(v[i], sizeof(v[i]), "%s", names[i]);
+	free(s->visible);
+	s->visible = v;
+	s->n_visible = v ? n : 0;
+}
+
+static bool listed(const char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool is_visible(const struct eng_sampler *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_visible; i++)
+		if (strcmp(s->visible[i], name) == 0)
+			return true;
+	return false;
+}
+
+static const struct eng_stat_record *record_of(const struct eng_stat_record *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* CPU % from the guest's own last CPU reading (guests off screen are read
+ * every few ticks: the real elapsed time makes that an average, not a spike);
+ * between readings the last figure stays. */
+static double cpu_from(struct eng_guest_stats *g, const struct eng_stat_record *r, enum eng_state st,
+		       double now)
+{
+	double pct = st == ENG_ST_RUNNING ? g->last.cpu_pct : 0;
+
+	if (st != ENG_ST_RUNNING) {
+		g->cpu_seen = false;
+		return 0;
+	}
+	if (!r || !r->has_cpu)
+		return pct;
+	if (g->cpu_seen)
+		pct = eng_cpu_pct(g->prev_cpu_ns, r->cpu_time_ns,
+				  (unsigned long long)((now - g->prev_cpu_time) * 1e9), g->vcpus);
+	g->prev_cpu_ns = r->cpu_time_ns;
+	g->prev_cpu_time = now;
+	g->cpu_seen = true;
+	return pct;
 }
 
 static struct eng_guest_stats *find_or_add(struct eng_sampler *s, const char *name)
@@ -306,41 +372,51 @@ static void tick_host(struct eng_sampler *s)
 int eng_sampler_tick(struct eng_sampler *s, const char *const *focus, size_t nfocus,
 		     bool focus_all, struct eng_error *err)
 {
-	struct eng_stat_record *cheap = NULL, *slow = NULL;
-	size_t ncheap = 0, nslow = 0, k = 0;
-	const char **names = NULL;
+	struct eng_stat_record *cheap = NULL, *slow = NULL, *cpu = NULL;
+	size_t ncheap = 0, nslow = 0, ncpu = 0, k = 0, kc = 0, rotated = 0;
+	const char **names = NULL, **cpu_names = NULL;
 	double now;
 
 	if (s->be.domains(s->be.ctx, ENG_STATS_CHEAP, NULL, 0, &cheap, &ncheap, err) < 0)
 		return -1;
 	now = wall_now();
 	s->gen++;
-	/* the slow groups: the focused guests that run */
 	names = calloc(ncheap + 1, sizeof(*names));
-	for (size_t i = 0; names && i < ncheap; i++) {
-		bool want = focus_all;
-		for (size_t f = 0; !want && f < nfocus; f++)
-			want = strcmp(focus[f], cheap[i].name) == 0;
-		/* a paused guest's memory and disks do not change: its last figures
-		 * stay on screen without asking its QEMU again */
-		if (want && cheap[i].state == ENG_ST_RUNNING)
+	cpu_names = calloc(ncheap + 1, sizeof(*cpu_names));
+	/* the slow groups: the focused guests that run (a paused guest's memory
+	 * and disks do not change: its last figures stay without asking again) */
+	for (size_t i = 0; names && i < ncheap; i++)
+		if (cheap[i].state == ENG_ST_RUNNING && (focus_all || listed(focus, nfocus, cheap[i].name)))
 			names[k++] = cheap[i].name;
+	/* CPU time alone: running guests in a list on screen, then a few others in turn */
+	for (size_t i = 0; names && cpu_names && i < ncheap; i++)
+		if (cheap[i].state == ENG_ST_RUNNING && !cheap[i].has_cpu && is_visible(s, cheap[i].name) &&
+		    !listed(names, k, cheap[i].name))
+			cpu_names[kc++] = cheap[i].name;
+	size_t start = s->rotate;
+	for (size_t step = 0; names && cpu_names && step < ncheap && rotated < ENG_STATS_ROTATE; step++) {
+		const struct eng_stat_record *c = &cheap[(start + step) % ncheap];
+		if (c->state != ENG_ST_RUNNING || c->has_cpu || listed(names, k, c->name) ||
+		    listed(cpu_names, kc, c->name))
+			continue;
+		cpu_names[kc++] = c->name;
+		rotated++;
+		s->rotate = (start + step + 1) % ncheap;
 	}
 	if (k && s->be.domains(s->be.ctx, ENG_STATS_SLOW, names, k, &slow, &nslow, NULL) < 0)
 		nslow = 0;
+	if (kc && s->be.domains(s->be.ctx, ENG_STATS_CPU, cpu_names, kc, &cpu, &ncpu, NULL) < 0)
+		ncpu = 0;
 
 	s->host.running = 0;
 	for (size_t i = 0; i < ncheap; i++) {
 		struct eng_stat_record *c = &cheap[i];
 		struct eng_guest_stats *g = find_or_add(s, c->name);
+		const struct eng_stat_record *sl = record_of(slow, nslow, c->name), *cr;
 		struct eng_sample cs, ss;
-		const struct eng_stat_record *sl = NULL;
 
 		if (!g)
 			continue;
-		for (size_t j = 0; j < nslow; j++)
-			if (strcmp(slow[j].name, c->name) == 0)
-				sl = &slow[j];
 		g->gen = s->gen;
 		/* the vCPU count (for CPU %) is asked once per start, not every tick:
 		 * the vcpu stats group would cost a QEMU round trip per guest */
@@ -355,10 +431,13 @@ int eng_sampler_tick(struct eng_sampler *s, const char *const *focus, size_t nfo
 		c->has_block = false;   /* disk figures belong to the slow groups */
 		eng_stats_rates(g->seen ? &g->prev : NULL, c, now - g->prev_time, &cs);
 		cs.time = now;
+		cr = c->has_cpu ? c : sl && sl->has_cpu ? sl : record_of(cpu, ncpu, c->name);
+		cs.cpu_pct = cpu_from(g, cr, c->state, now);
 		/* memory and disk come from the slow record, with its own time base */
 		if (sl) {
 			struct eng_stat_record merged = *sl;
 			merged.state = c->state;
+			merged.has_cpu = false;
 			eng_stats_rates(g->prev_slow.has_block || g->prev_slow.has_balloon ? &g->prev_slow : NULL,
 					&merged, now - g->prev_slow_time, &ss);
 			cs.mem_used_mib = ss.mem_used_mib;
@@ -399,8 +478,10 @@ int eng_sampler_tick(struct eng_sampler *s, const char *const *focus, size_t nfo
 	}
 	tick_host(s);
 	free(names);
+	free(cpu_names);
 	free(cheap);
 	free(slow);
+	free(cpu);
 	return 0;
 }
 

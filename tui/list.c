@@ -246,8 +246,11 @@ void tui_list_draw(struct tui *t)
 	else if (t->n_visible == 0)
 		mvprintw(3, 2, t->filter[0] ? "no guest matches '%s' (/ to change the filter)"
 					    : "no guests yet: ':create NAME ...' makes one", t->filter);
+	t->n_listed = 0;
 	for (int i = 0; i < h && t->top + i < (int)t->n_visible; i++) {
 		const struct tui_row *r = &t->rows[t->visible[t->top + i]];
+		if (t->n_listed < 64)
+			snprintf(t->listed[t->n_listed++], ENG_NAME_MAX + 1, "%s", r->s.name);
 		const struct state_look *look = &state_looks[r->s.state];
 		bool sel = t->top + i == t->sel;
 		char mem[24], ips[64] = "-", state[32];

@@ -86,6 +86,19 @@ static void *refresher_main(void *arg)
 		pthread_mutex_unlock(&t->lock);
 		for (size_t i = 0; i < nfocus; i++)
 			focus[i] = focus_buf[i];
+		/* the list's rows on screen: their CPU % every tick */
+		if (t->sampler) {
+			const char *listed[64];
+			char listed_buf[64][ENG_NAME_MAX + 1];
+			size_t nl = 0;
+			pthread_mutex_lock(&t->lock);
+			for (int i = 0; t->view == VIEW_LIST && i < t->n_listed; i++)
+				snprintf(listed_buf[nl++], ENG_NAME_MAX + 1, "%s", t->listed[i]);
+			pthread_mutex_unlock(&t->lock);
+			for (size_t i = 0; i < nl; i++)
+				listed[i] = listed_buf[i];
+			eng_sampler_set_visible(t->sampler, listed, nl);
+		}
 		rc = eng_domain_list(t->eng, true, true, &v, &n, &err);
 		if (t->sampler && eng_sampler_tick(t->sampler, focus, nfocus, false, NULL) == 0) {
 			size_t ns = eng_sampler_count(t->sampler);

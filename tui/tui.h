@@ -93,6 +93,8 @@ struct tui {
 	struct eng_host_stats mon_host;
 	char focus[64][ENG_NAME_MAX + 1];   /* guests on the monitor screen */
 	int n_focus;
+	char listed[64][ENG_NAME_MAX + 1];  /* guests in the list on screen (their CPU %) */
+	int n_listed;
 	int mon_sort, mon_top, mon_sel;
 
 	/* the networks view (refresh thread fills it while shown) */

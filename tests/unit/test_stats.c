@@ -135,6 +135,65 @@ static void sampler_focus_and_vanish(void **state)
 	eng_sampler_free(s);
 }
 
+/* a backend like libvirt's: the bulk call has no CPU time (it is not cheap
+ * there); CPU time comes from calls for named guests only */
+struct fake_lv {
+	int n, tick;
+	int cpu_calls, cpu_names, slow_names;
+};
+
+static int fake_lv_domains(void *ctx, unsigned groups, const char *const *names, size_t n,
+			   struct eng_stat_record **out, size_t *nout, struct eng_error *err)
+{
+	struct fake_lv *f = ctx;
+	size_t count = groups == ENG_STATS_CHEAP ? (size_t)f->n : n;
+	(void)err;
+	if (groups == ENG_STATS_CHEAP)
+		f->tick++;
+	else if (groups == ENG_STATS_CPU)
+		f->cpu_calls++, f->cpu_names += (int)n;
+	else
+		f->slow_names += (int)n;
+	*out = calloc(count + 1, sizeof(**out));
+	for (size_t i = 0; i < count; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "g%zu", i);
+		(*out)[i] = rec(groups == ENG_STATS_CHEAP ? name : names[i], (unsigned long long)f->tick * 1000000ULL,
+				0, 0);
+		(*out)[i].has_cpu = groups != ENG_STATS_CHEAP;
+	}
+	*nout = count;
+	return 0;
+}
+
+static void sampler_cpu_flat_off_screen(void **state)
+{
+	const char *focus[] = { "g2" }, *visible[] = { "g0", "g1" };
+	struct eng_error err = { 0 };
+	(void)state;
+	for (int total = 30; total <= 300; total *= 10) {
+		struct fake_lv f = { .n = total };
+		struct eng_stats_backend be = { .domains = fake_lv_domains, .ctx = &f };
+		struct eng_sampler *s = eng_sampler_new_backend(&be);
+		int ticks = (total - 3 + ENG_STATS_ROTATE - 1) / ENG_STATS_ROTATE;
+		eng_sampler_set_visible(s, visible, 2);
+		for (int t = 0; t < ticks; t++)
+			assert_int_equal(eng_sampler_tick(s, focus, 1, false, &err), 0);
+		/* per tick: the focused guest in the slow call; the two listed ones
+		 * and ENG_STATS_ROTATE others in the CPU call, however many there are */
+		assert_int_equal(f.slow_names, ticks);
+		assert_int_equal(f.cpu_calls, ticks);
+		assert_int_equal(f.cpu_names, ticks * (2 + ENG_STATS_ROTATE));
+		/* and in that many ticks every guest had its CPU time read */
+		for (int i = 0; i < total; i++) {
+			char name[16];
+			snprintf(name, sizeof(name), "g%d", i);
+			assert_true(eng_sampler_find(s, name)->cpu_seen);
+		}
+		eng_sampler_free(s);
+	}
+}
+
 static void history_and_sparkline(void **state)
 {
 	float ring[ENG_STATS_RING] = { 0 }, out[8];
@@ -166,6 +225,7 @@ int main(void)
 		cmocka_unit_test(counter_reset_and_zero_time),
 		cmocka_unit_test(memory_used_or_estimated),
 		cmocka_unit_test(sampler_focus_and_vanish),
+		cmocka_unit_test(sampler_cpu_flat_off_screen),
 		cmocka_unit_test(history_and_sparkline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
