@@ -156,7 +156,7 @@ static const struct cmd_opt create_opts[] = {
 	{ .name = "wait-ip", .help = "with --start: wait for its IPv4 address and print it" },
 	{ .name = "force", .help = "allow more vCPUs/memory than the host has" },
 	{ .name = "profile", .arg = "P", .help = "start from an INI preset (vmdeck profile list); options override it" },
-	{ .name = "os", .arg = "ID", .help = "libosinfo OS id for defaults (not yet available)" },
+	{ .name = "os", .arg = "ID", .help = "libosinfo short id (debian11, win10): its recommended memory, vCPUs, disk" },
 	{ .name = "linked-to", .arg = "VM", .help = "qcow2 overlays on VM's disks (VM becomes a template)" },
 	{ 0 },
 };
@@ -247,30 +247,58 @@ static int create_linked(struct cmd_ctx *ctx, const struct cmd_args *a, struct v
 }
 
 static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_spec *sp,
-		       const struct vm_profile *prof);
+		       const struct vm_profile *prof, const struct eng_ova *ova);
 
 static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct vm_spec s = { .name = a->pos[0], .cpus = 1, .memory_mib = 512 };
 	struct eng_error err = { 0 };
 	struct vm_profile *prof = NULL;
-	int rc;
+	struct eng_ova *ova = NULL;
+	const char *imp = cmd_opt(a, "import"), *fmt;
+	int rc = 1;
 
 	if (eng_name_check("VM", s.name, &err) < 0)
 		return cmd_error(ctx, 2, "%s", err.msg);
 	if (cmd_opt(a, "profile")) {
 		char path[1024];
-		prof = calloc(1, sizeof(*prof));
-		if (!prof || prof_profile_find(cmd_opt(a, "profile"), path, sizeof(path), &err) < 0 ||
-		    prof_profile_load(path, prof, &err) < 0) {
-			free(prof);
-			return cmd_fail(ctx, &err);
-		}
-		rc = create_from(ctx, a, &s, prof);
-		free(prof);
-		return rc;
+		if (!(prof = calloc(1, sizeof(*prof))) ||
+		    prof_profile_find(cmd_opt(a, "profile"), path, sizeof(path), &err) < 0 ||
+		    prof_profile_load(path, prof, &err) < 0)
+			goto fail;
 	}
-	return create_from(ctx, a, &s, NULL);
+	/* an OVA (VirtualBox/VMware export): unpacked for the create, then removed */
+	if (imp && eng_disk_format(imp, &fmt, &err) == 0 && strcmp(fmt, "ova") == 0) {
+		if (!(ova = calloc(1, sizeof(*ova))) || eng_ova_open(imp, ova, &err) < 0) {
+			free(ova);
+			ova = NULL;
+			goto fail;
+		}
+		fprintf(ctx->out, "%s: OVF '%s': %u vCPUs, %llu MiB, disk %s%s\n", s.name, ova->name, ova->cpus,
+			ova->memory_mib, strrchr(ova->disks[0], '/') + 1,
+			ova->n_disks > 1 ? " (only the first disk is imported)" : "");
+	}
+	rc = create_from(ctx, a, &s, prof, ova);
+	goto out;
+fail:
+	rc = cmd_fail(ctx, &err);
+out:
+	if (ova)
+		eng_ova_close(ova);
+	free(ova);
+	free(prof);
+	return rc;
+}
+
+/* libosinfo's recommendations where neither an option nor the profile says */
+static void os_defaults(const struct cmd_args *a, struct vm_spec *s, const struct vm_profile *p,
+			const struct eng_os *os)
+{
+	s->os_id = os->id;
+	if (os->ram_mib && !cmd_opt(a, "memory") && !(p && p->memory_mib))
+		s->memory_mib = os->ram_mib;
+	if (os->cpus && !cmd_opt(a, "cpus") && !(p && p->cpus))
+		s->cpus = os->cpus;
 }
 
 /* The profile's values, then the options given (which win). */
@@ -301,7 +329,7 @@ static void profile_defaults(const struct cmd_args *a, struct vm_spec *s, const 
 }
 
 static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_spec *sp,
-		       const struct vm_profile *prof)
+		       const struct vm_profile *prof, const struct eng_ova *ova)
 {
 	struct vm_spec s = *sp;
 	struct eng_error err = { 0 };
@@ -309,14 +337,24 @@ static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_
 	const char *const *nets;
 	int nnets, rc;
 	bool start = cmd_flag(a, "start") || cmd_flag(a, "wait-ip");
-	static const char *const later[] = { "os" };
+	struct eng_os os = { 0 };
+	const char *os_name = cmd_opt(a, "os") ? cmd_opt(a, "os") : prof && prof->os[0] ? prof->os : NULL;
+	bool have_os = false;
 
 	if (prof)
 		profile_defaults(a, &s, prof);
-	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++)
-		if (cmd_opt(a, later[i]))
-			return cmd_error(ctx, 1, "create %s: --%s is not yet available in this version",
-					 s.name, later[i]);
+	if (os_name) {
+		if (eng_os_lookup(os_name, &os, &err) == 0) {
+			have_os = true;
+			os_defaults(a, &s, prof, &os);
+		} else if (cmd_opt(a, "os")) {
+			return cmd_fail(ctx, &err);
+		} else {
+			/* a profile travels between hosts whose databases differ */
+			fprintf(ctx->err, "vmdeck: warning: profile %s: %s; its own values are used\n", prof->name,
+				err.msg);
+		}
+	}
 	if ((rc = parse_count_opt(ctx, a, "cpus", &s.cpus)) ||
 	    (rc = parse_count_opt(ctx, a, "max-cpus", &s.max_cpus)) ||
 	    (rc = parse_size_opt(ctx, a, "memory", ENG_UNIT_MIB, &mem)) ||
@@ -333,6 +371,14 @@ static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_
 		s.disk_bytes = disk;
 	if (cmd_opt(a, "import"))
 		s.import_path = cmd_opt(a, "import");
+	if (ova) {
+		/* the OVF's vCPUs and memory unless an option or the profile says */
+		if (ova->cpus && !cmd_opt(a, "cpus") && !(prof && prof->cpus))
+			s.cpus = ova->cpus;
+		if (ova->memory_mib && !cmd_opt(a, "memory") && !(prof && prof->memory_mib))
+			s.memory_mib = ova->memory_mib;
+		s.import_path = ova->disks[0];
+	}
 	s.import_in_place = cmd_flag(a, "in-place");
 	if (s.import_in_place && !s.import_path)
 		return cmd_error(ctx, 2, "create %s: --in-place needs --import DISK", s.name);
@@ -341,7 +387,7 @@ static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_
 	if (cmd_opt(a, "iso"))
 		s.iso = cmd_opt(a, "iso");
 	if (s.iso && !s.disk_bytes && !s.import_path)
-		s.disk_bytes = 10ULL << 30;
+		s.disk_bytes = have_os && os.storage_bytes ? os.storage_bytes : 10ULL << 30;
 	if (cmd_opt(a, "kernel"))
 		s.kernel = cmd_opt(a, "kernel");
 	if (cmd_opt(a, "initrd"))
@@ -365,7 +411,13 @@ static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_
 	} else if (eng_domain_create(ctx->eng, &s, start, &err) < 0) {
 		return cmd_fail(ctx, &err);
 	}
+	if (s.warning[0])
+		fprintf(ctx->err, "vmdeck: warning: %s\n", s.warning);
 	if (!ctx->g.json) {
+		if (have_os)
+			fprintf(ctx->out, "%s: %s recommends %llu MiB%s%s\n", s.name, os.name, os.ram_mib,
+				s.memory_mib != os.ram_mib ? "; using " : "",
+				s.memory_mib != os.ram_mib ? "the value given" : "");
 		fprintf(ctx->out, "created %s: %u vCPU%s, %llu MiB", s.name, s.cpus, s.cpus > 1 ? "s" : "",
 			s.memory_mib);
 		for (size_t i = 0; i < s.n_disks; i++)

@@ -143,76 +143,6 @@ int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error 
 
 /* ---- copying a disk ---- */
 
-/* Runs qemu-img with argv (never through a shell). With -p in argv its
- * "    (42.00/100%)\r" lines become the job's progress. The child dies with
- * vmdeck, so a killed vmdeck leaves no copy running; cancel kills it. */
-static int run_qemu_img(char *const argv[], const char *what, struct eng_error *err)
-{
-	int pipefd[2], status = 0;
-	pid_t pid;
-	char buf[256];
-	size_t got = 0;
-
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		eng_err_set(err, ENG_E_FAILED, "%s: pipe: %s", what, strerror(errno));
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		eng_err_set(err, ENG_E_FAILED, "%s: fork: %s", what, strerror(errno));
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(pipefd[1], STDOUT_FILENO);
-		dup2(pipefd[1], STDERR_FILENO);
-		execvp("qemu-img", argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-	for (;;) {
-		ssize_t r = read(pipefd[0], buf + got, sizeof(buf) - 1 - got);
-		if (r > 0) {
-			char *p;
-			got += (size_t)r;
-			buf[got] = '\0';
-			if ((p = strrchr(buf, '(')))
-				eng_job_progress((int)strtod(p + 1, NULL));
-			if (got > sizeof(buf) / 2) {
-				memmove(buf, buf + got / 2, got - got / 2);
-				got -= got / 2;
-			}
-			continue;
-		}
-		if (r == 0)
-			break;
-		if (eng_job_cancelled()) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		usleep(5 * 1000);
-	}
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
-	if (eng_job_cancelled()) {
-		eng_err_set(err, ENG_E_CANCELLED, "%s: cancelled", what);
-		return -1;
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		buf[got] = '\0';
-		for (char *q = buf; *q; q++)
-			if (*q == '\n' || *q == '\r')
-				*q = ' ';
-		eng_err_set(err, ENG_E_FAILED, "%s failed (qemu-img exit %d)%s%s", what,
-			    WIFEXITED(status) ? WEXITSTATUS(status) : -1, got ? ": " : "", buf);
-		return -1;
-	}
-	return 0;
-}
-
 static int copy_local(const char *from, const char *fmt, const char *to, struct eng_error *err)
 {
 	char *argv[] = { "qemu-img", "convert", "-p", "-f", (char *)fmt, "-O", (char *)fmt,
@@ -220,7 +150,7 @@ static int copy_local(const char *from, const char *fmt, const char *to, struct 
 	char what[1100];
 
 	snprintf(what, sizeof(what), "copying %s", from);
-	if (run_qemu_img(argv, what, err) < 0)
+	if (eng_qemu_img(argv, what, err) < 0)
 		return -1;
 	eng_job_progress(100);
 	return 0;
@@ -274,7 +204,7 @@ static int make_overlay(struct eng *e, struct disk_plan *dp, struct eng_error *e
 				 dp->fmt, dp->to, NULL };
 		char what[2100];
 		snprintf(what, sizeof(what), "overlay %s on %s", dp->to, dp->from);
-		return run_qemu_img(argv, what, err);
+		return eng_qemu_img(argv, what, err);
 	}
 	if ((bv = virStorageVolLookupByPath(e->conn, dp->from))) {
 		virStorageVolGetInfo(bv, &info);

@@ -11,7 +11,7 @@
 #include "template.h"
 #include "xmlutil.h"
 
-static int check_host_fit(struct eng *e, const struct vm_spec *s, struct eng_error *err)
+static int check_host_fit(struct eng *e, struct vm_spec *s, struct eng_error *err)
 {
 	virNodeInfo ni;
 
@@ -31,6 +31,14 @@ static int check_host_fit(struct eng *e, const struct vm_spec *s, struct eng_err
 			    s->name, s->memory_mib, ni.memory / 1024);
 		return -1;
 	}
+	/* (the test driver's free memory is a made-up 3 MiB) */
+	if (strcmp(e->accel.virt_type, "test") != 0) {
+		unsigned long long free_mib = virNodeGetFreeMemory(e->conn) >> 20;
+		if (free_mib && s->memory_mib > free_mib)
+			snprintf(s->warning, sizeof(s->warning),
+				 "VM %s: %llu MiB is more than the host's free memory (%llu MiB free of %lu MiB): "
+				 "it may swap or fail to start", s->name, s->memory_mib, free_mib, ni.memory / 1024);
+	}
 	return 0;
 }
 
@@ -46,7 +54,7 @@ static int check_file(struct eng *e, const char *what, const char *path, struct 
 	return 0;
 }
 
-int eng_spec_check(struct eng *e, const struct vm_spec *s, struct eng_error *err)
+int eng_spec_check(struct eng *e, struct vm_spec *s, struct eng_error *err)
 {
 	if (eng_name_check("VM", s->name, err) < 0)
 		return -1;
@@ -137,14 +145,35 @@ static int make_disks(struct eng *e, struct vm_spec *s, struct made *m, struct e
 		const char *fmt;
 		unsigned long long size;
 
+		bool foreign;
+
+		if (eng_disk_probe_format(s->import_path, &fmt, &size, err) < 0)
+			return -1;
+		foreign = strcmp(fmt, "qcow2") != 0 && strcmp(fmt, "raw") != 0;
+		if (strcmp(fmt, "ova") == 0) {
+			eng_err_set(err, ENG_E_INVALID, "%s is an OVA archive: 'vmdeck create NAME --import %s' "
+				    "unpacks it", s->import_path, s->import_path);
+			return -1;
+		}
+		if (foreign && s->import_in_place) {
+			eng_err_set(err, ENG_E_INVALID, "disk %s is %s: --in-place takes qcow2 or raw only "
+				    "(without it, vmdeck converts the disk to qcow2)", s->import_path, fmt);
+			return -1;
+		}
 		if (s->import_in_place) {
-			if (eng_disk_probe_format(s->import_path, &fmt, &size, err) < 0 ||
-			    add_disk(s, s->import_path, fmt, false, false, err) < 0)
+			if (add_disk(s, s->import_path, fmt, false, false, err) < 0)
+				return -1;
+		} else if (foreign) {
+			/* VirtualBox, VMware, Hyper-V disks become qcow2 in the pool */
+			char *path;
+			snprintf(vol, sizeof(vol), "%s-disk0.qcow2", s->name);
+			if (!(path = eng_vol_convert(e, vol, s->import_path, fmt, err)))
+				return -1;
+			m->vols[m->n_vols++] = path;
+			if (add_disk(s, path, "qcow2", false, true, err) < 0)
 				return -1;
 		} else {
 			char *path;
-			if (eng_disk_probe_format(s->import_path, &fmt, &size, err) < 0)
-				return -1;
 			snprintf(vol, sizeof(vol), "%s-disk0.%s", s->name,
 				 strcmp(fmt, "qcow2") == 0 ? "qcow2" : "img");
 			if (!(path = eng_vol_import(e, vol, s->import_path, &fmt, err)))

@@ -111,6 +111,17 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 	xmlDocSetRootElement(doc, dom);
 	xattr(dom, "type", s->virt_type ? s->virt_type : "qemu");
 	xnew(dom, "name", s->name);
+	if (s->os_id) {
+		/* where virt-install and virt-manager record the OS (libosinfo's id) */
+		xmlNodePtr md = xnew(dom, "metadata", NULL), lo;
+		xmlNsPtr ns;
+		lo = xmlNewChild(md, NULL, (const xmlChar *)"libosinfo", NULL);
+		ns = xmlNewNs(lo, (const xmlChar *)"http://libosinfo.org/xmlns/libvirt/domain/1.0",
+			      (const xmlChar *)"libosinfo");
+		xmlSetNs(lo, ns);
+		n = xmlNewChild(lo, ns, (const xmlChar *)"os", NULL);
+		xattr(n, "id", s->os_id);
+	}
 	n = xnewf(dom, "memory", "%llu", max_mem);
 	xattr(n, "unit", "MiB");
 	n = xnewf(dom, "currentMemory", "%llu", s->memory_mib);

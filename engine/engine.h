@@ -225,6 +225,8 @@ struct vm_spec {
 	size_t n_disks;
 	char disk_path_buf[VM_SPEC_MAX_DISKS][1024];   /* paths of volumes it made */
 	const char *serial_log;         /* file the serial console is logged to */
+	const char *os_id;              /* libosinfo id, recorded in the metadata as virt-install does */
+	char warning[256];              /* set by the checks: worth saying, not refusing */
 };
 
 /* Pure: the domain XML for a resolved spec (disks filled). Caller frees. */
@@ -234,8 +236,9 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err);
  * start: also start it (a failed start removes the new guest too). */
 int eng_domain_create(struct eng *e, struct vm_spec *s, bool start,
 		      struct eng_error *err);
-/* Checks a spec against the host (CPUs, memory) and the connection (name free). */
-int eng_spec_check(struct eng *e, const struct vm_spec *s, struct eng_error *err);
+/* Checks a spec against the host (CPUs, memory) and the connection (name free);
+ * s->warning says what is allowed but unwise (more memory than is free). */
+int eng_spec_check(struct eng *e, struct vm_spec *s, struct eng_error *err);
 
 struct eng_delete_report {
 	char removed[VM_SPEC_MAX_DISKS][512];
@@ -459,6 +462,34 @@ int eng_network_act(struct eng *e, const char *name, enum eng_net_action act, st
 int eng_network_attach(struct eng *e, const char *vm, const char *net, char *mac, size_t len,
 		       struct eng_error *err);
 int eng_network_detach(struct eng *e, const char *vm, const char *net, struct eng_error *err);
+
+/* ---- OS facts (libosinfo) ---- */
+struct eng_os {
+	char short_id[64];
+	char id[256];                       /* http://debian.org/debian/11 */
+	char name[128];                     /* Debian 11 */
+	unsigned long long ram_mib;         /* recommended, 0 when libosinfo has none */
+	unsigned cpus;
+	unsigned long long storage_bytes;
+};
+int eng_os_lookup(const char *short_id, struct eng_os *out, struct eng_error *err);
+
+/* ---- disks to import ---- */
+/* qcow2, raw; vdi, vmdk, vhdx, vpc (converted on import); ova (an archive). */
+int eng_disk_format(const char *path, const char **format, struct eng_error *err);
+
+/* ---- OVA archives (OVF + disks) ---- */
+#define ENG_OVA_MAX_DISKS 4
+struct eng_ova {
+	char dir[1024];                      /* where it was unpacked (removed by close) */
+	char name[ENG_NAME_MAX + 1];         /* the OVF's VirtualSystem name */
+	unsigned cpus;
+	unsigned long long memory_mib;
+	char disks[ENG_OVA_MAX_DISKS][1400]; /* unpacked disk files, DiskSection order */
+	int n_disks;
+};
+int eng_ova_open(const char *ova, struct eng_ova *o, struct eng_error *err);
+void eng_ova_close(struct eng_ova *o);
 
 /* ---- migration ---- */
 struct eng_migrate_opts {

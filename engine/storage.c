@@ -170,11 +170,19 @@ int eng_vol_delete_path(struct eng *e, const char *path, struct eng_error *err)
 }
 
 /* qcow2 starts with "QFI\xfb"; everything else vmdeck treats as raw. */
+int eng_disk_format(const char *path, const char **format, struct eng_error *err)
+{
+	unsigned long long size;
+
+	return eng_disk_probe_format(path, format, &size, err);
+}
+
 int eng_disk_probe_format(const char *path, const char **format, unsigned long long *size,
 			  struct eng_error *err)
 {
-	unsigned char magic[4] = { 0 };
+	unsigned char head[512] = { 0 }, tail[512] = { 0 };
 	struct stat st;
+	ssize_t got;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -188,13 +196,29 @@ int eng_disk_probe_format(const char *path, const char **format, unsigned long l
 		close(fd);
 		return -1;
 	}
-	if (read(fd, magic, 4) != 4) {
+	if ((got = read(fd, head, sizeof(head))) < 4) {
 		eng_err_set(err, ENG_E_INVALID, "disk %s is empty", path);
 		close(fd);
 		return -1;
 	}
+	if (st.st_size >= 512)
+		(void)!pread(fd, tail, sizeof(tail), st.st_size - 512);
 	close(fd);
-	*format = memcmp(magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
+	/* the formats' magic numbers, as qemu-img probes them */
+	if (memcmp(head, "QFI\xfb", 4) == 0)
+		*format = "qcow2";
+	else if (got >= 68 && memcmp(head + 64, "\x7f\x10\xda\xbe", 4) == 0)
+		*format = "vdi";                           /* VirtualBox */
+	else if (memcmp(head, "KDMV", 4) == 0 || memcmp(head, "# Disk DescriptorFile", 21) == 0)
+		*format = "vmdk";                          /* VMware */
+	else if (memcmp(head, "vhdxfile", 8) == 0)
+		*format = "vhdx";                          /* Hyper-V */
+	else if (memcmp(head, "conectix", 8) == 0 || memcmp(tail, "conectix", 8) == 0)
+		*format = "vpc";                           /* Virtual PC / VHD */
+	else if (got >= 262 && memcmp(head + 257, "ustar", 5) == 0)
+		*format = "ova";                           /* a tar: OVF + disks */
+	else
+		*format = "raw";
 	*size = (unsigned long long)st.st_size;
 	return 0;
 }
@@ -274,4 +298,42 @@ out:
 	free(xml);
 	virStoragePoolFree(p);
 	return path;
+}
+
+char *eng_vol_convert(struct eng *e, const char *vol_name, const char *src, const char *src_fmt,
+		      struct eng_error *err)
+{
+	virStoragePoolPtr p;
+	char dir[1024], to[1200], what[1300];
+	struct stat st;
+
+	if (!e->local) {
+		eng_err_set(err, ENG_E_FAILED, "disk %s is %s: converting it needs qemu-img on the libvirt host "
+			    "(run 'qemu-img convert -O qcow2 %s DISK.qcow2' there and import that)", src, src_fmt, src);
+		return NULL;
+	}
+	if (!(p = eng_pool_get(e, err)))
+		return NULL;
+	if (pool_path(p, dir, sizeof(dir)) < 0) {
+		eng_err_set(err, ENG_E_FAILED, "cannot read the path of pool %s", ENG_POOL_NAME);
+		virStoragePoolFree(p);
+		return NULL;
+	}
+	snprintf(to, sizeof(to), "%s/%s", dir, vol_name);
+	if (stat(to, &st) == 0) {
+		eng_err_set(err, ENG_E_FAILED, "disk %s already exists in pool %s", vol_name, ENG_POOL_NAME);
+		virStoragePoolFree(p);
+		return NULL;
+	}
+	char *argv[] = { "qemu-img", "convert", "-p", "-f", (char *)src_fmt, "-O", "qcow2", (char *)src, to, NULL };
+	snprintf(what, sizeof(what), "converting %s (%s) to qcow2", src, src_fmt);
+	if (eng_qemu_img(argv, what, err) < 0) {
+		unlink(to);   /* only the file this conversion began */
+		virStoragePoolFree(p);
+		return NULL;
+	}
+	eng_job_progress(100);
+	virStoragePoolRefresh(p, 0);
+	virStoragePoolFree(p);
+	return strdup(to);
 }

@@ -14,6 +14,14 @@ char *eng_vol_create(struct eng *e, const char *vol_name, const char *format,
 char *eng_vol_import(struct eng *e, const char *vol_name, const char *src,
 		     const char **format, struct eng_error *err);
 int eng_vol_delete_path(struct eng *e, const char *path, struct eng_error *err);
+/* Runs qemu-img with argv (never through a shell), progress from -p into the
+ * job; the child dies with vmdeck; a cancelled job kills it. */
+int eng_qemu_img(char *const argv[], const char *what, struct eng_error *err);
+/* A foreign disk (vdi, vmdk, vhdx, vpc) converted into a new qcow2 volume of
+ * vmdeck's pool (this machine's libvirt only); returns its path. */
+char *eng_vol_convert(struct eng *e, const char *vol_name, const char *src, const char *src_fmt,
+		      struct eng_error *err);
+/* qcow2, raw, or a format to convert: vdi, vmdk, vhdx, vpc; "ova" for an OVA archive. */
 int eng_disk_probe_format(const char *path, const char **format, unsigned long long *size,
 			  struct eng_error *err);
 

@@ -58,5 +58,22 @@ refused "unknown profile name" "1" "$V" create p3 --profile nosuchprofile
 [ "$(vols)" = "$before_vols" ] && [ "$("$V" list --all --json | tr -d ' \n')" = "$before_vms" ] \
 	&& ok "broken profiles created no VM and no volume" || bad "something was created"
 
-for vm in p1 p2; do "$V" delete $vm --disks --yes >/dev/null 2>&1; done
+# libosinfo: a known OS gives its recommended memory; more memory than is free warns
+expect "create o1 --os debian11 (no --memory)" "$V" create o1 --os debian11 "${TINY[@]}"
+"$V" info o1 --json >/tmp/vd.i.$$ && js /tmp/vd.i.$$ "j['memory_mib']['config']==1024" \
+	&& ok "o1 got Debian 11's recommended 1024 MiB" || bad "o1: $(tr -d '\n ' </tmp/vd.i.$$ | cut -c1-200)"
+virsh -q -c qemu:///system dumpxml o1 | grep -q 'libosinfo:os id="http://debian.org/debian/11"' \
+	&& ok "o1's metadata records the OS as virt-install does" || bad "no libosinfo metadata"
+refused "an unknown OS id" "1 2" "$V" create o2 --os nosuchos11 "${TINY[@]}"
+# libvirt's own figures (what vmdeck compares with)
+TOTAL=$(virsh -c qemu:///system nodeinfo | awk '/^Memory size:/ {print int($3/1024)}')
+FREE=$(virsh -c qemu:///system freecell --all | awk '/Total:/ {print int($2/1024)}')
+if [ $((TOTAL - FREE)) -gt 256 ]; then
+	BIG=$(( (FREE + TOTAL) / 2 ))
+	"$V" create o3 --memory "$BIG" "${TINY[@]}" >/dev/null 2>/tmp/vd.w.$$ && ok "create o3 with $BIG MiB (more than free, less than the host has)" || bad "o3 refused: $(cat /tmp/vd.w.$$)"
+	grep -q "^vmdeck: warning: .*free memory ([0-9]* MiB free of $TOTAL MiB)" /tmp/vd.w.$$ \
+		&& ok "the warning names the host's free memory: $(cut -c1-140 /tmp/vd.w.$$)" || bad "no free-memory warning: $(cat /tmp/vd.w.$$)"
+fi
+
+for vm in p1 p2 o1 o3; do "$V" delete $vm --disks --yes >/dev/null 2>&1; done
 finish

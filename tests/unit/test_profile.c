@@ -1,5 +1,5 @@
 /* profiles: every shipped profile passes the check; broken ones fail with the
- * right file:line, section and key. */
+ * right file:line, section and key; libosinfo's recommendations. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -112,12 +112,42 @@ static void relative_paths_and_values(void **state)
 	assert_string_equal(p.name, "rel");
 }
 
+/* libosinfo: a known OS gives its recommended memory; an unknown one names similar ids */
+static void osinfo_defaults(void **state)
+{
+	struct eng_error err = { 0 };
+	struct eng_os os;
+	(void)state;
+	if (eng_os_lookup("debian11", &os, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(os.name, "Debian 11");
+	assert_string_equal(os.id, "http://debian.org/debian/11");
+	assert_int_equal(os.ram_mib, 1024);
+	assert_int_equal(eng_os_lookup("debian99", &os, &err), -1);
+	assert_non_null(strstr(err.msg, "unknown OS 'debian99'"));
+	assert_non_null(strstr(err.msg, "debian11"));
+}
+
+static void osinfo_in_domain_xml(void **state)
+{
+	struct eng_error err = { 0 };
+	struct vm_spec s = { .name = "o1", .cpus = 1, .memory_mib = 1024, .os_id = "http://debian.org/debian/11" };
+	char *xml = eng_domxml_build(&s, &err);
+	(void)state;
+	assert_non_null(xml);
+	assert_non_null(strstr(xml, "<libosinfo:libosinfo xmlns:libosinfo=\"http://libosinfo.org/xmlns/libvirt/domain/1.0\">"));
+	assert_non_null(strstr(xml, "<libosinfo:os id=\"http://debian.org/debian/11\"/>"));
+	free(xml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(shipped_profiles_pass),
 		cmocka_unit_test(broken_profiles_fail),
 		cmocka_unit_test(relative_paths_and_values),
+		cmocka_unit_test(osinfo_defaults),
+		cmocka_unit_test(osinfo_in_domain_xml),
 	};
 	int rc;
 
