@@ -429,6 +429,20 @@ static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_
 			fprintf(ctx->out, "started %s\n", s.name);
 		fflush(ctx->out);
 	}
+	if (start && s.iso) {
+		/* step 4: the install runs with the media; its end boots the disk */
+		if (!ctx->g.json) {
+			fprintf(ctx->out, "installing %s from %s: waiting for the installer to power off or reboot\n"
+				"  (watch it: vmdeck console %s; Ctrl-C stops waiting, the install goes on, and\n"
+				"  'vmdeck start %s' boots the installed disk afterwards)\n", s.name, s.iso, s.name, s.name);
+			fflush(ctx->out);
+		}
+		if (eng_install_wait(ctx->eng, s.name, &err) < 0 ||
+		    eng_domain_act(ctx->eng, s.name, ENG_ACT_START, &err) < 0)
+			return cmd_fail(ctx, &err);
+		if (!ctx->g.json)
+			fprintf(ctx->out, "installed: %s started from its disk, the install media ejected\n", s.name);
+	}
 	if (cmd_flag(a, "wait-ip"))
 		return print_ips(ctx, s.name, CREATE_WAIT_IP_S, ENG_IP_AUTO);
 	if (ctx->g.json) {

@@ -226,13 +226,46 @@ int eng_domain_create(struct eng *e, struct vm_spec *s, bool start, struct eng_e
 	s->n_disks = 0;
 	if (make_disks(e, s, &m, err) < 0)
 		goto out;
-	if (!(xml = eng_domxml_build(s, err)))
+	/* an ISO install: the definition keeps an empty drive and boots its disk;
+	 * the install runs from a live definition with the media, booted first */
+	struct vm_disk_spec *cd = NULL;
+	for (size_t i = 0; i < s->n_disks; i++)
+		if (s->disks[i].cdrom && s->iso)
+			cd = &s->disks[i];
+	if (cd)
+		cd->path = NULL;
+	xml = eng_domxml_build(s, err);
+	if (cd)
+		cd->path = s->iso;
+	if (!xml)
 		goto out;
 	if (!(m.dom = virDomainDefineXML(e->conn, xml))) {
 		eng_err_libvirt(err, "cannot define VM %s", s->name);
 		goto out;
 	}
-	if (start && virDomainCreate(m.dom) < 0) {
+	if (start && cd) {
+		char uuid[VIR_UUID_STRING_BUFLEN], ilog[512];
+		const char *boot_log = s->serial_log;
+		virDomainPtr run;
+		free(xml);
+		virDomainGetUUIDString(m.dom, uuid);
+		s->uuid = uuid;
+		s->install_run = true;
+		/* the installer's console in a file of its own: each boot rewrites the other */
+		if (boot_log) {
+			snprintf(ilog, sizeof(ilog), "/var/log/libvirt/qemu/%s-install-serial.log", s->name);
+			s->serial_log = ilog;
+		}
+		xml = eng_domxml_build(s, err);
+		s->serial_log = boot_log;
+		s->uuid = NULL;
+		if (!xml || !(run = virDomainCreateXML(e->conn, xml, 0))) {
+			if (xml)
+				eng_err_libvirt(err, "VM %s was defined but its install cannot start (removed again)", s->name);
+			goto out;
+		}
+		virDomainFree(run);
+	} else if (start && virDomainCreate(m.dom) < 0) {
 		eng_err_libvirt(err, "VM %s was defined but cannot start (removed again)", s->name);
 		goto out;
 	}
@@ -244,6 +277,33 @@ out:
 		s->serial_log = NULL;
 	made_free(&m);
 	free(xml);
+	return ret;
+}
+
+int eng_install_wait(struct eng *e, const char *name, struct eng_error *err)
+{
+	virDomainPtr d = eng_dom_lookup(e, name, err);
+	int ret = -1, st, reason;
+
+	if (!d)
+		return -1;
+	for (;;) {
+		if (virDomainGetState(d, &st, &reason, 0) < 0) {
+			eng_err_libvirt(err, "VM %s: cannot read its state", name);
+			break;
+		}
+		if (st == VIR_DOMAIN_SHUTOFF || st == VIR_DOMAIN_CRASHED) {
+			ret = 0;
+			break;
+		}
+		if (eng_job_cancelled()) {
+			eng_err_set(err, ENG_E_CANCELLED, "VM %s: stopped waiting for its install (it goes on; "
+				    "'vmdeck start %s' boots its disk once it is done)", name, name);
+			break;
+		}
+		usleep(500 * 1000);
+	}
+	virDomainFree(d);
 	return ret;
 }
 

@@ -111,6 +111,8 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 	xmlDocSetRootElement(doc, dom);
 	xattr(dom, "type", s->virt_type ? s->virt_type : "qemu");
 	xnew(dom, "name", s->name);
+	if (s->uuid)
+		xnew(dom, "uuid", s->uuid);
 	if (s->os_id) {
 		/* where virt-install and virt-manager record the OS (libosinfo's id) */
 		xmlNodePtr md = xnew(dom, "metadata", NULL), lo;
@@ -143,7 +145,7 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 		if (s->cmdline)
 			xnew(os, "cmdline", s->cmdline);
 	}
-	if (s->iso) {
+	if (s->install_run) {
 		n = xnew(os, "boot", NULL);
 		xattr(n, "dev", "cdrom");
 	}
@@ -156,7 +158,9 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 	n = xnew(dom, "clock", NULL);
 	xattr(n, "offset", "utc");
 	xnew(dom, "on_poweroff", "destroy");
-	xnew(dom, "on_reboot", "restart");
+	/* installers reboot when done: that ends the install run, and the guest
+	 * then starts from its own definition (disk first, no media) */
+	xnew(dom, "on_reboot", s->install_run ? "destroy" : "restart");
 	xnew(dom, "on_crash", "destroy");
 
 	devs = xnew(dom, "devices", NULL);

@@ -226,6 +226,8 @@ struct vm_spec {
 	char disk_path_buf[VM_SPEC_MAX_DISKS][1024];   /* paths of volumes it made */
 	const char *serial_log;         /* file the serial console is logged to */
 	const char *os_id;              /* libosinfo id, recorded in the metadata as virt-install does */
+	const char *uuid;               /* set: this UUID (the install run of a defined guest) */
+	bool install_run;               /* boot the install media first; a reboot ends the run */
 	char warning[256];              /* set by the checks: worth saying, not refusing */
 };
 
@@ -236,6 +238,9 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err);
  * start: also start it (a failed start removes the new guest too). */
 int eng_domain_create(struct eng *e, struct vm_spec *s, bool start,
 		      struct eng_error *err);
+/* Waits until an install run (create with iso and start) ends: the installer
+ * powered off or rebooted. Cancel (Ctrl-C, Esc) stops waiting, not the install. */
+int eng_install_wait(struct eng *e, const char *name, struct eng_error *err);
 /* Checks a spec against the host (CPUs, memory) and the connection (name free);
  * s->warning says what is allowed but unwise (more memory than is free). */
 int eng_spec_check(struct eng *e, struct vm_spec *s, struct eng_error *err);

@@ -9,7 +9,8 @@ PKGS_BUILD="build-essential cmake pkg-config libvirt-dev libxml2-dev libjson-c-d
 PKGS_RUN="libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86
  qemu-utils dnsmasq-base iptables nftables"
 PKGS_TEST="busybox-static cpio gzip linux-image-amd64 tmux python3 debootstrap
- virtinst iproute2 procps util-linux qemu-guest-agent xorriso"
+ virtinst iproute2 procps util-linux qemu-guest-agent xorriso
+ grub-common grub-pc-bin mtools"
 
 missing=""
 for p in $PKGS_BUILD $PKGS_RUN $PKGS_TEST; do

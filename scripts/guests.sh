@@ -3,13 +3,14 @@
 # cached so a second run takes seconds.
 #   scripts/guests.sh tiny   [CACHE]  -> CACHE/tiny/{vmlinuz,initrd.gz}         (~0.5 s)
 #                                        busybox, DHCP or vmdeck.ip=, qemu-guest-agent
+#   scripts/guests.sh install [CACHE] -> CACHE/install/installer.iso (an installer, ~10 s)
 #   scripts/guests.sh debian [CACHE]  -> CACHE/debian/{vmlinuz,initrd.img,disk.qcow2}
 #                                        Debian 12 with systemd, DHCP and qemu-guest-agent
 #   scripts/guests.sh all    [CACHE]
 # CACHE defaults to $VMDECK_CACHE or .cache/guests in the source tree.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-WHAT=${1:?usage: guests.sh tiny|debian|all [CACHE]}
+WHAT=${1:?usage: guests.sh tiny|install|debian|all [CACHE]}
 CACHE=$(realpath -m "${2:-${VMDECK_CACHE:-$HERE/../.cache/guests}}")
 KVER=$(ls /boot/vmlinuz-* | sort -V | tail -1 | sed 's|.*/vmlinuz-||')
 MIRROR=$(awk '/^URIs:/ {print $2; exit} /^deb / {print $2; exit}' \
@@ -51,6 +52,63 @@ build_tiny() {
 	chmod 644 "$out"/initrd.gz "$out"/vmlinuz
 	echo "$stamp" > "$out"/stamp
 	echo "guests: tiny guest in $out"
+}
+
+# an initramfs: busybox, the modules named (in load order), init, extra files
+# as SRC:DEST pairs; written gzipped to $1
+make_initramfs() {
+	local out=$1 init=$2 mods=$3 root m f
+	shift 3
+	root=$(mktemp -d)
+	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,var/log,var/run,etc/acpi/PWRF,lib/modules}
+	cp /bin/busybox "$root"/bin/busybox
+	: > "$root"/etc/modules
+	for m in $mods; do
+		for f in $(modprobe -S "$KVER" --show-depends "$m" | awk '$1 == "insmod" {print $2}'); do
+			m=$(basename "$f" .ko)
+			grep -qx "$m" "$root"/etc/modules && continue
+			cp "$f" "$root"/lib/modules/
+			echo "$m" >> "$root"/etc/modules
+		done
+	done
+	install -m 755 "$init" "$root"/init
+	install -m 755 "$HERE"/guest/acpi-poweroff "$root"/etc/acpi/PWRF/00000080
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
+	rm -rf "$root"
+}
+
+# grub.cfg on the serial console booting kernel + initrd at once
+grub_cfg() {
+	printf 'serial --unit=0 --speed=115200\nterminal_input serial console\nterminal_output serial console\n'
+	printf 'set timeout=0\nmenuentry "%s" {\n  linux /vmlinuz console=ttyS0 quiet\n  initrd /%s\n}\n' "$1" "$2"
+}
+
+# A real install ISO (BIOS, grub-mkrescue): its installer writes system.img
+# from the ISO to the guest's disk and powers off; system.img is itself a
+# bootable disk image (grub-mkrescue's hybrid MBR boots from a hard disk too)
+# whose system prints INSTALLED-SYSTEM-BOOTED on the serial console.
+build_install() {
+	local out=$CACHE/install stamp work
+	stamp="$KVER $(sha1sum "$HERE"/guest/installer-init "$HERE"/guest/system-init "$HERE"/guests.sh | sha1sum | cut -c1-12)"
+	if [ -s "$out/installer.iso" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' RETURN
+	mkdir -p "$work"/sys/boot/grub "$work"/cd/boot/grub "$out"
+	cp /boot/vmlinuz-"$KVER" "$work"/sys/vmlinuz
+	make_initramfs "$work"/sys/system.gz "$HERE"/guest/system-init "button evdev"
+	grub_cfg "installed system" system.gz > "$work"/sys/boot/grub/grub.cfg
+	grub-mkrescue -o "$work"/cd/system.img "$work"/sys >"$work"/log 2>&1 || { cat "$work"/log; exit 1; }
+	cp /boot/vmlinuz-"$KVER" "$work"/cd/vmlinuz
+	make_initramfs "$work"/cd/installer.gz "$HERE"/guest/installer-init \
+		"virtio_pci virtio_blk ata_piix sr_mod isofs button"
+	grub_cfg "install vmdeck test system" installer.gz > "$work"/cd/boot/grub/grub.cfg
+	grub-mkrescue -o "$out"/installer.iso.tmp "$work"/cd >"$work"/log 2>&1 || { cat "$work"/log; exit 1; }
+	mv "$out"/installer.iso.tmp "$out"/installer.iso
+	chmod 644 "$out"/installer.iso
+	echo "$stamp" > "$out"/stamp
+	echo "guests: install ISO in $out ($(du -h "$out"/installer.iso | cut -f1))"
 }
 
 build_debian() {
@@ -114,7 +172,8 @@ UNIT
 
 case $WHAT in
 tiny) build_tiny ;;
+install) build_install ;;
 debian) build_debian ;;
-all) build_tiny; build_debian ;;
-*) echo "usage: guests.sh tiny|debian|all [CACHE]" >&2; exit 2 ;;
+all) build_tiny; build_install; build_debian ;;
+*) echo "usage: guests.sh tiny|install|debian|all [CACHE]" >&2; exit 2 ;;
 esac

@@ -40,7 +40,7 @@ if [ "${1:-}" = unit ]; then
 	exit
 fi
 
-scripts/guests.sh tiny || { echo "tiny guest build failed"; exit 1; }
+scripts/guests.sh tiny && scripts/guests.sh install || { echo "tiny guest or install ISO build failed"; exit 1; }
 
 if [ $# -gt 0 ]; then
 	tests=()
