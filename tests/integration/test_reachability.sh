@@ -32,18 +32,21 @@ expect "net create ho1 --mode hostonly" "$V" net create ho1 --mode hostonly
 expect "net create in1 --mode internal" "$V" net create in1 --mode internal
 expect "net create br1 --mode bridged --uplink $UP" "$V" net create br1 --mode bridged --uplink $UP
 
-# guest NAME NET [static address for networks without DHCP]
+# guest NAME NET [static address for networks without DHCP]: started, not
+# waited for (the eight boot together; their agents are awaited below)
 guest() {
 	local cmdline="console=ttyS0 quiet${3:+ vmdeck.ip=$3}"
-	expect "create $1 on $2 --start --wait-ip" "$V" create "$1" --memory 128 --kernel "$T"/vmlinuz \
-		--initrd "$T"/initrd.gz --cmdline "$cmdline" --network "$2" --start --wait-ip
+	expect "create $1 on $2 --start" "$V" create "$1" --memory 128 --kernel "$T"/vmlinuz \
+		--initrd "$T"/initrd.gz --cmdline "$cmdline" --network "$2" --start
 }
 guest n1 nat1; guest n2 nat1
 guest h1 ho1; guest h2 ho1
 guest i1 in1 10.77.0.11/24; guest i2 in1 10.77.0.12/24
 guest b1 br1 172.31.200.11/24; guest b2 br1 172.31.200.12/24
 ALL="n1 n2 h1 h2 i1 i2 b1 b2"
-for vm in $ALL; do agent_ready $vm 60 || bad "$vm: no guest agent"; done
+for vm in $ALL; do agent_ready $vm 90 || bad "$vm: no guest agent"; done
+# the DHCP guests' leases (the probe reads addresses from them)
+for vm in n1 n2 h1 h2; do "$V" ip "$vm" --wait 60 >/dev/null || bad "$vm: no lease"; done
 "$V" info i1 --json >/tmp/vd.i.$$ && js /tmp/vd.i.$$ "j['nics'][0]['ipv4']==['10.77.0.11']" \
 	&& ok "info shows the internal NIC's address (from the agent)" || bad "info i1: $(tr -d '\n ' </tmp/vd.i.$$)"
 
