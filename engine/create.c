@@ -226,17 +226,21 @@ int eng_domain_create(struct eng *e, struct vm_spec *s, bool start, struct eng_e
 	s->n_disks = 0;
 	if (make_disks(e, s, &m, err) < 0)
 		goto out;
-	/* an ISO install: the definition keeps an empty drive and boots its disk;
-	 * the install runs from a live definition with the media, booted first */
+	/* an ISO install started now: the definition keeps an empty drive and
+	 * boots its disk, the install runs from a live definition with the media
+	 * booted first. Not started: the media stays in, booted before the disk
+	 * (ejecting it later with `cdrom --eject` leaves the disk to boot). */
 	struct vm_disk_spec *cd = NULL;
 	for (size_t i = 0; i < s->n_disks; i++)
 		if (s->disks[i].cdrom && s->iso)
 			cd = &s->disks[i];
-	if (cd)
+	if (cd && start)
 		cd->path = NULL;
+	s->cd_boot = cd && !start;
 	xml = eng_domxml_build(s, err);
 	if (cd)
 		cd->path = s->iso;
+	s->cd_boot = false;
 	if (!xml)
 		goto out;
 	if (!(m.dom = virDomainDefineXML(e->conn, xml))) {
@@ -250,7 +254,7 @@ int eng_domain_create(struct eng *e, struct vm_spec *s, bool start, struct eng_e
 		free(xml);
 		virDomainGetUUIDString(m.dom, uuid);
 		s->uuid = uuid;
-		s->install_run = true;
+		s->install_run = s->cd_boot = true;
 		/* the installer's console in a file of its own: each boot rewrites the other */
 		if (boot_log) {
 			snprintf(ilog, sizeof(ilog), "/var/log/libvirt/qemu/%s-install-serial.log", s->name);
@@ -259,6 +263,7 @@ int eng_domain_create(struct eng *e, struct vm_spec *s, bool start, struct eng_e
 		xml = eng_domxml_build(s, err);
 		s->serial_log = boot_log;
 		s->uuid = NULL;
+		s->install_run = s->cd_boot = false;
 		if (!xml || !(run = virDomainCreateXML(e->conn, xml, 0))) {
 			if (xml)
 				eng_err_libvirt(err, "VM %s was defined but its install cannot start (removed again)", s->name);

@@ -145,7 +145,7 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 		if (s->cmdline)
 			xnew(os, "cmdline", s->cmdline);
 	}
-	if (s->install_run) {
+	if (s->cd_boot) {
 		n = xnew(os, "boot", NULL);
 		xattr(n, "dev", "cdrom");
 	}

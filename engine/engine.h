@@ -227,7 +227,8 @@ struct vm_spec {
 	const char *serial_log;         /* file the serial console is logged to */
 	const char *os_id;              /* libosinfo id, recorded in the metadata as virt-install does */
 	const char *uuid;               /* set: this UUID (the install run of a defined guest) */
-	bool install_run;               /* boot the install media first; a reboot ends the run */
+	bool install_run;               /* an install run: a reboot ends it (on_reboot destroy) */
+	bool cd_boot;                   /* boot the CD-ROM before the disk */
 	char warning[256];              /* set by the checks: worth saying, not refusing */
 };
 

@@ -87,6 +87,13 @@ static int parse_ip(const char *ip, struct sockaddr_in *sa, struct eng_error *er
 	return 0;
 }
 
+bool hn_is_ipv4(const char *text)
+{
+	struct in_addr a;
+
+	return text && inet_pton(AF_INET, text, &a) == 1;
+}
+
 static double now_ms(void)
 {
 	struct timespec t;

@@ -12,6 +12,7 @@
  * (/proc/PID/ns/net). The results: 1 answered, 0 did not, -1 error (err). */
 int hn_ping(const char *ns, const char *ip, int tries, int timeout_ms, struct eng_error *err);
 int hn_tcp(const char *ns, const char *ip, unsigned port, int timeout_ms, struct eng_error *err);
+bool hn_is_ipv4(const char *text);
 /* The first non-loopback IPv4 address of ns (with its prefix length). */
 int hn_first_addr(const char *ns, char ip[16], unsigned *prefix, struct eng_error *err);
 /* This host's address on interface ifname, or in the same subnet as ip/prefix

@@ -218,8 +218,10 @@ int eng_probe(struct eng *e, const char *const *vms, size_t n, const struct eng_
 		return -1;
 	}
 	if (o->outside_host) {
-		if (hn_tcp(NULL, o->outside_host, 0, 0, err) < 0)   /* validates the address */
+		if (!hn_is_ipv4(o->outside_host)) {
+			eng_err_set(err, ENG_E_INVALID, "--outside-host '%s' is not an IPv4 address", o->outside_host);
 			return -1;
+		}
 		snprintf(p.out_ip, sizeof(p.out_ip), "%s", o->outside_host);
 	}
 	if (o->outside_ns) {

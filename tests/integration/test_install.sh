@@ -31,4 +31,11 @@ wait_for 60 sh -c "[ \$(grep -c INSTALLED-SYSTEM-BOOTED '$T/log/qemu/inst1-seria
 [ "$(ilog | grep -c 'INSTALLER: started')" = 1 ] && ! serial_log inst1 | grep -q INSTALLER \
 	&& ok "the installer ran once only" || bad "installer ran again"
 "$V" delete inst1 --disks --yes >/dev/null
+
+# not started: the media stays in and boots first until it is ejected
+expect "create inst2 --iso (not started)" "$V" create inst2 --memory 128 --disk 16M --iso "$T"/installer.iso
+virsh -c qemu:///system dumpxml inst2 --inactive | grep -q "<boot dev='cdrom'/>" && \
+	[ "$(virsh -q -c qemu:///system domblklist inst2 --inactive | awk '$1=="hdc" {print $2}')" = "$T/installer.iso" ] \
+	&& ok "inst2 keeps the ISO in its drive, booted first" || bad "inst2 definition"
+"$V" delete inst2 --disks --yes >/dev/null
 finish

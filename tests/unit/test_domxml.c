@@ -50,7 +50,7 @@ static void iso_install_two_nets(void **state)
 {
 	struct vm_spec s = {
 		.name = "web1", .virt_type = "kvm", .cpus = 2, .max_cpus = 4, .memory_mib = 2048,
-		.max_memory_mib = 4096, .iso = "/iso/debian.iso", .install_run = true,
+		.max_memory_mib = 4096, .iso = "/iso/debian.iso", .install_run = true, .cd_boot = true,
 		.networks = { "default", "lab-int" }, .n_networks = 2,
 		.disks = { { .path = "/pool/web1.qcow2", .format = "qcow2" },
 			   { .path = "/iso/debian.iso", .format = "raw", .cdrom = true } },
