@@ -12,12 +12,6 @@
 #include "internal.h"
 #include "xmlutil.h"
 
-static unsigned affect(virDomainPtr d)
-{
-	return (virDomainIsActive(d) == 1 ? VIR_DOMAIN_AFFECT_LIVE : 0) |
-	       (virDomainIsPersistent(d) == 1 ? VIR_DOMAIN_AFFECT_CONFIG : 0);
-}
-
 /* The drive's <disk> with its source replaced (iso NULL: none). */
 static char *drive_xml(xmlNodePtr disk, const char *iso)
 {
@@ -91,7 +85,7 @@ int eng_cdrom(struct eng *e, const char *vm, const char *iso, char *target, size
 	if (o && o->nodesetval && o->nodesetval->nodeNr > 0) {
 		xmlNodePtr disk = o->nodesetval->nodeTab[0];
 		char *dx = drive_xml(disk, path);
-		unsigned flags = affect(d) | (path ? 0 : VIR_DOMAIN_DEVICE_MODIFY_FORCE);  /* eject a locked tray */
+		unsigned flags = eng_affect_flags(d) | (path ? 0 : VIR_DOMAIN_DEVICE_MODIFY_FORCE);  /* eject a locked tray */
 
 		dev = xdoc_str(&x, disk, "target/@dev");
 		if (!dx || virDomainUpdateDeviceFlags(d, dx, flags) < 0) {

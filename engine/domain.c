@@ -122,6 +122,12 @@ static void fill_summary(virDomainPtr d, bool with_ip, struct eng_dom_summary *s
 	}
 }
 
+unsigned eng_affect_flags(virDomainPtr d)
+{
+	return (virDomainIsActive(d) == 1 ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+	       (virDomainIsPersistent(d) == 1 ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+}
+
 double eng_cpu_pct(unsigned long long prev_ns, unsigned long long cur_ns,
 		   unsigned long long wall_ns, unsigned vcpus)
 {

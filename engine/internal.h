@@ -31,6 +31,8 @@ void eng_libvirt_init(void);
 /* Looks a guest up by name; err says "no VM named 'x'" when missing. */
 virDomainPtr eng_dom_lookup(struct eng *e, const char *name, struct eng_error *err);
 enum eng_state eng_state_from_libvirt(int st);
+/* A device change that applies now (running) and at the next boot (persistent). */
+unsigned eng_affect_flags(virDomainPtr d);
 int eng_refuse_readonly(struct eng *e, const char *verb, const char *name,
 			struct eng_error *err);
 

@@ -328,18 +328,6 @@ out:
 	return ret;
 }
 
-/* live when running, and always in the configuration of a persistent guest */
-static unsigned affect_flags(virDomainPtr d)
-{
-	unsigned f = 0;
-
-	if (virDomainIsActive(d) == 1)
-		f |= VIR_DOMAIN_AFFECT_LIVE;
-	if (virDomainIsPersistent(d) == 1)
-		f |= VIR_DOMAIN_AFFECT_CONFIG;
-	return f;
-}
-
 /* <interface type='network'> on net, with mac when known; model only when adding. */
 static char *nic_xml(const char *net, const char *mac, bool with_model)
 {
@@ -377,7 +365,7 @@ int eng_network_attach(struct eng *e, const char *vm, const char *net, char *mac
 	if (!(d = eng_dom_lookup(e, vm, err)))
 		return -1;
 	xml = nic_xml(net, mac, true);
-	if (!xml || virDomainAttachDeviceFlags(d, xml, affect_flags(d)) < 0)
+	if (!xml || virDomainAttachDeviceFlags(d, xml, eng_affect_flags(d)) < 0)
 		eng_err_libvirt(err, "cannot attach %s to network %s", vm, net);
 	else
 		ret = 0;
@@ -423,7 +411,7 @@ int eng_network_detach(struct eng *e, const char *vm, const char *net, struct en
 	} else {
 		char *xml = nic_xml(net, mac, false);
 
-		if (!xml || virDomainDetachDeviceFlags(d, xml, affect_flags(d)) < 0)
+		if (!xml || virDomainDetachDeviceFlags(d, xml, eng_affect_flags(d)) < 0)
 			eng_err_libvirt(err, "cannot detach %s from network %s", vm, net);
 		else
 			ret = 0;
