@@ -214,6 +214,37 @@ static int sync_filter(const struct fwd_rule *r, size_t n, struct eng_error *err
 	return rc;
 }
 
+/* vmdeck's table already holds exactly these rules (each in prerouting and
+ * output): a sync that changes nothing writes nothing, as the TUI syncs on
+ * every refresh of its networks view. */
+static bool nat_current(const struct fwd_rule *r, size_t n, size_t live)
+{
+	static const char list[] =
+		"{\"nftables\":[{\"list\":{\"table\":{\"family\":\"ip\",\"name\":\"" FWD_TABLE "\"}}}]}";
+	unsigned long long handles[MAX_RULES];
+	char (*have)[128] = calloc(MAX_RULES, 128), *out = NULL;
+	bool at_head, same = false;
+	int got;
+
+	if (have && nft_run(list, &out, NULL) == 0 &&
+	    (got = fwd_filter_parse(out, handles, have, MAX_RULES, &at_head)) >= 0 && (size_t)got == 2 * live) {
+		same = true;
+		for (size_t i = 0; i < n && same; i++) {
+			char c[128];
+			int seen = 0;
+			if (!r[i].guest_ip[0])
+				continue;
+			fwd_comment(&r[i], c, sizeof(c));
+			for (int j = 0; j < got; j++)
+				seen += strcmp(have[j], c) == 0;
+			same = seen == 2;
+		}
+	}
+	free(out);
+	free(have);
+	return same;
+}
+
 static int apply(const struct fwd_rule *r, size_t n, struct eng_error *err)
 {
 	size_t live = 0;
@@ -227,7 +258,7 @@ static int apply(const struct fwd_rule *r, size_t n, struct eng_error *err)
 		static const char del[] =
 			"{\"nftables\":[{\"delete\":{\"table\":{\"family\":\"ip\",\"name\":\"" FWD_TABLE "\"}}}]}";
 		nft_run(del, NULL, NULL);
-	} else {
+	} else if (!nat_current(r, n, live)) {
 		if (!(batch = fwd_nat_batch(r, n)))
 			return -1;
 		rc = nft_run(batch, NULL, err);

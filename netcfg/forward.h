@@ -41,9 +41,9 @@ char *fwd_nat_batch(const struct fwd_rule *rules, size_t n);
  * rejects new inbound connections to NAT guests there. */
 char *fwd_filter_batch(const struct fwd_rule *rules, size_t n,
 		       const unsigned long long *del_handles, size_t n_del);
-/* From `list chain ip filter LIBVIRT_FWI` JSON output: vmdeck's rules
- * (handles and comments, in chain order) and whether they are the first
- * rules of the chain. Returns how many, -1 when the text is not that output. */
+/* From nft's JSON listing of a chain (LIBVIRT_FWI) or of vmdeck's table:
+ * vmdeck's rules (handles and comments, in order) and whether they come
+ * before every other rule. Returns how many, -1 when the text is not that output. */
 int fwd_filter_parse(const char *json, unsigned long long *handles, char (*comments)[128],
 		     size_t max, bool *at_head);
 
