@@ -18,35 +18,19 @@ MIRROR=$(awk '/^URIs:/ {print $2; exit} /^deb / {print $2; exit}' \
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 
 build_tiny() {
-	local out=$CACHE/tiny stamp
-	stamp="$KVER $(sha1sum "$HERE"/guest/tiny-init "$HERE"/guest/udhcpc.script "$HERE"/guest/shutdown /usr/sbin/qemu-ga | sha1sum | cut -c1-12)"
+	local out=$CACHE/tiny stamp f extra
+	stamp="$KVER $(sha1sum "$HERE"/guest/tiny-init "$HERE"/guest/udhcpc.script "$HERE"/guest/shutdown "$HERE"/guests.sh /usr/sbin/qemu-ga | sha1sum | cut -c1-12)"
 	if [ -s "$out/initrd.gz" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
 		return 0
 	fi
-	local root mods m f
-	root=$(mktemp -d)
-	trap 'rm -rf "$root"' RETURN
-	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,var/log,var/run,etc/acpi/PWRF,lib/modules}
-	cp /bin/busybox "$root"/bin/busybox
+	extra=("$HERE/guest/udhcpc.script:/etc/udhcpc.script" "$HERE/guest/shutdown:/sbin/shutdown"
+	       "/usr/sbin/qemu-ga:/bin/qemu-ga")
 	# qemu-guest-agent from the host's Debian package, with the libraries it links
-	cp /usr/sbin/qemu-ga "$root"/bin/
-	for f in $(ldd /usr/sbin/qemu-ga | grep -o '/[^ ]*'); do
-		mkdir -p "$root$(dirname "$f")"
-		cp -L "$f" "$root$f"
-	done
-	install -m 755 "$HERE"/guest/shutdown "$root"/sbin/shutdown
-	# load order from modprobe --show-depends (virtio NIC, balloon, block, ACPI button)
-	mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_balloon virtio_blk virtio_console button evdev"
-	for m in $mods; do
-		f=$(modprobe -S "$KVER" --show-depends "$m" | awk 'END{print $2}')
-		cp "$f" "$root"/lib/modules/
-	done
-	echo "$mods" > "$root"/etc/modules
-	install -m 755 "$HERE"/guest/tiny-init "$root"/init
-	install -m 755 "$HERE"/guest/udhcpc.script "$root"/etc/udhcpc.script
-	install -m 755 "$HERE"/guest/acpi-poweroff "$root"/etc/acpi/PWRF/00000080
+	for f in $(ldd /usr/sbin/qemu-ga | grep -o '/[^ ]*'); do extra+=("$f:$f"); done
 	mkdir -p "$out"
-	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"/initrd.gz.tmp
+	# virtio NIC, balloon, block, agent channel, ACPI button
+	make_initramfs "$out"/initrd.gz.tmp "$HERE"/guest/tiny-init \
+		"virtio_pci virtio_net virtio_balloon virtio_blk virtio_console button evdev" "${extra[@]}"
 	mv "$out"/initrd.gz.tmp "$out"/initrd.gz
 	cp /boot/vmlinuz-"$KVER" "$out"/vmlinuz
 	chmod 644 "$out"/initrd.gz "$out"/vmlinuz
@@ -54,10 +38,11 @@ build_tiny() {
 	echo "guests: tiny guest in $out"
 }
 
-# an initramfs: busybox, the modules named (in load order), init, extra files
-# as SRC:DEST pairs; written gzipped to $1
+# make_initramfs OUT INIT MODULES [SRC:DEST...]: busybox, the modules named
+# with what they depend on (in load order, listed in /etc/modules), INIT as
+# /init, the ACPI power-button handler and the extra files; gzipped to OUT
 make_initramfs() {
-	local out=$1 init=$2 mods=$3 root m f
+	local out=$1 init=$2 mods=$3 root m f pair
 	shift 3
 	root=$(mktemp -d)
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,var/log,var/run,etc/acpi/PWRF,lib/modules}
@@ -71,6 +56,7 @@ make_initramfs() {
 			echo "$m" >> "$root"/etc/modules
 		done
 	done
+	for pair in "$@"; do install -D -m 755 "${pair%%:*}" "$root${pair#*:}"; done
 	install -m 755 "$init" "$root"/init
 	install -m 755 "$HERE"/guest/acpi-poweroff "$root"/etc/acpi/PWRF/00000080
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
