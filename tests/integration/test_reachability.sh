@@ -45,8 +45,12 @@ guest i1 in1 10.77.0.11/24; guest i2 in1 10.77.0.12/24
 guest b1 br1 172.31.200.11/24; guest b2 br1 172.31.200.12/24
 ALL="n1 n2 h1 h2 i1 i2 b1 b2"
 for vm in $ALL; do agent_ready $vm 90 || bad "$vm: no guest agent"; done
-# the DHCP guests' leases (the probe reads addresses from them)
-for vm in n1 n2 h1 h2; do "$V" ip "$vm" --wait 60 >/dev/null || bad "$vm: no lease"; done
+# the DHCP guests' leases (the probe reads addresses from them), and the
+# address configured inside the guest (the lease exists a moment before)
+for vm in n1 n2 h1 h2; do
+	"$V" ip "$vm" --wait 60 >/dev/null || bad "$vm: no lease"
+	wait_for 30 agent_sh "$vm" "ip -4 addr show eth0 | grep -q inet" || bad "$vm: no address inside"
+done
 "$V" info i1 --json >/tmp/vd.i.$$ && js /tmp/vd.i.$$ "j['nics'][0]['ipv4']==['10.77.0.11']" \
 	&& ok "info shows the internal NIC's address (from the agent)" || bad "info i1: $(tr -d '\n ' </tmp/vd.i.$$)"
 
