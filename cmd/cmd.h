@@ -10,7 +10,7 @@
 #include "engine.h"
 
 #define CMD_MAX_POS 64
-#define CMD_MAX_OPTS 24
+#define CMD_MAX_OPTS 32
 #define CMD_MAX_REPEAT 8
 
 enum cmd_opt_flags {

@@ -154,10 +154,16 @@ static const struct cmd_opt create_opts[] = {
 	{ .name = "max-memory", .arg = "SIZE", .help = "memory maximum for later ballooning up" },
 	{ .name = "start", .help = "start it once created" },
 	{ .name = "wait-ip", .help = "with --start: wait for its IPv4 address and print it" },
-	{ .name = "force", .help = "allow more vCPUs/memory than the host has" },
+	{ .name = "force", .help = "allow more vCPUs/memory than the host has, a disk beyond the pool's free space" },
+	{ .name = "firmware", .arg = "bios|uefi", .help = "boot firmware (uefi: OVMF, when installed; default bios)" },
 	{ .name = "profile", .arg = "P", .help = "start from an INI preset (vmdeck profile list); options override it" },
 	{ .name = "os", .arg = "ID", .help = "libosinfo short id (debian11, win10): its recommended memory, vCPUs, disk" },
 	{ .name = "linked-to", .arg = "VM", .help = "qcow2 overlays on VM's disks (VM becomes a template)" },
+	{ .name = "cloud-init", .help = "attach a cloud-init NoCloud seed (hostname, qemu-guest-agent installed)" },
+	{ .name = "cloud-user", .arg = "NAME", .help = "seed: a user with sudo (implies --cloud-init)" },
+	{ .name = "cloud-password-file", .arg = "FILE", .help = "seed: the user's password, first line (stored hashed)" },
+	{ .name = "cloud-ssh-key", .arg = "FILE", .help = "seed: the user's SSH public key(s)" },
+	{ .name = "cloud-hostname", .arg = "NAME", .help = "seed: hostname (default: the VM's name)" },
 	{ 0 },
 };
 
@@ -249,17 +255,56 @@ static int create_linked(struct cmd_ctx *ctx, const struct cmd_args *a, struct v
 static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_spec *sp,
 		       const struct vm_profile *prof, const struct eng_ova *ova);
 
+/* --cloud-*: the seed's answers; files are read (and the password hashed) here */
+static int seed_from_opts(const struct cmd_args *a, struct eng_seed *seed, char *hash, size_t hlen,
+			  char **keys, struct eng_error *err)
+{
+	const char *pw = cmd_opt(a, "cloud-password-file"), *key = cmd_opt(a, "cloud-ssh-key");
+
+	seed->hostname = cmd_opt(a, "cloud-hostname");
+	seed->user = cmd_opt(a, "cloud-user");
+	seed->agent = true;
+	if (pw) {
+		if (eng_seed_read_password(pw, hash, hlen, err) < 0)
+			return -1;
+		seed->password_hash = hash;
+	}
+	if (key) {
+		if (eng_seed_read_keys(key, keys, err) < 0)
+			return -1;
+		seed->ssh_keys = *keys;
+	}
+	return 0;
+}
+
+static bool wants_seed(const struct cmd_args *a)
+{
+	return cmd_flag(a, "cloud-init") || cmd_opt(a, "cloud-user") || cmd_opt(a, "cloud-password-file") ||
+	       cmd_opt(a, "cloud-ssh-key") || cmd_opt(a, "cloud-hostname");
+}
+
 static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct vm_spec s = { .name = a->pos[0], .cpus = 1, .memory_mib = 512 };
 	struct eng_error err = { 0 };
 	struct vm_profile *prof = NULL;
 	struct eng_ova *ova = NULL;
+	struct eng_seed seed = { 0 };
+	char hash[256] = "", *keys = NULL;
 	const char *imp = cmd_opt(a, "import"), *fmt;
 	int rc = 1;
 
 	if (eng_name_check("VM", s.name, &err) < 0)
 		return cmd_error(ctx, 2, "%s", err.msg);
+	if (wants_seed(a)) {
+		if (cmd_opt(a, "linked-to"))
+			return cmd_error(ctx, 2, "create %s: cloud-init options cannot be combined with --linked-to "
+					 "(the clone starts from its base's disk as it is)", s.name);
+		if (seed_from_opts(a, &seed, hash, sizeof(hash), &keys, &err) < 0 ||
+		    eng_seed_check(&seed, s.name, &err) < 0)
+			goto fail;
+		s.seed = &seed;
+	}
 	if (cmd_opt(a, "profile")) {
 		char path[1024];
 		if (!(prof = calloc(1, sizeof(*prof))) ||
@@ -287,6 +332,8 @@ out:
 		eng_ova_close(ova);
 	free(ova);
 	free(prof);
+	free(keys);
+	explicit_bzero(hash, sizeof(hash));
 	return rc;
 }
 
@@ -395,6 +442,11 @@ static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_
 	if (cmd_opt(a, "cmdline"))
 		s.cmdline = cmd_opt(a, "cmdline");
 	s.force = cmd_flag(a, "force");
+	if (cmd_opt(a, "firmware")) {
+		s.firmware = cmd_opt(a, "firmware");
+		if (strcmp(s.firmware, "bios") != 0 && strcmp(s.firmware, "uefi") != 0)
+			return cmd_error(ctx, 2, "invalid --firmware '%s': bios or uefi", s.firmware);
+	}
 	nnets = cmd_optv(a, "network", &nets);
 	for (int i = 0; i < nnets; i++) {
 		if (strcmp(nets[i], "none") == 0) {
@@ -522,7 +574,8 @@ static const struct cmd_opt set_opts[] = {
 	{ .name = "autostart", .arg = "on|off", .help = "start with the host's libvirt" },
 	{ .name = "live", .help = "change the running guest only" },
 	{ .name = "config", .help = "change the configuration (next boot) only" },
-	{ .name = "force", .help = "allow more vCPUs/memory than the host has" },
+	{ .name = "force", .help = "allow more vCPUs/memory than the host has, a disk beyond the pool's free space" },
+	{ .name = "firmware", .arg = "bios|uefi", .help = "boot firmware (uefi: OVMF, when installed; default bios)" },
 	{ 0 },
 };
 

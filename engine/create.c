@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -42,6 +43,46 @@ static int check_host_fit(struct eng *e, struct vm_spec *s, struct eng_error *er
 	return 0;
 }
 
+/* A sparse disk can be larger than the pool's free space, but a guest that
+ * fills it then pauses on I/O errors: only when asked for (--force). */
+static int check_disk_space(struct eng *e, const struct vm_spec *s, struct eng_error *err)
+{
+	virStoragePoolPtr p;
+	virStoragePoolInfo pi;
+	int ret = 0;
+
+	if (!s->disk_bytes || s->force || !(p = virStoragePoolLookupByName(e->conn, ENG_POOL_NAME)))
+		return 0;
+	if (virStoragePoolIsActive(p) == 1 && virStoragePoolRefresh(p, 0) == 0 &&
+	    virStoragePoolGetInfo(p, &pi) == 0 && s->disk_bytes > pi.available) {
+		char want[32], avail[32];
+		eng_size_format(s->disk_bytes, want, sizeof(want));
+		eng_size_format(pi.available, avail, sizeof(avail));
+		eng_err_set(err, ENG_E_FAILED, "VM %s: a %s disk is more than pool %s has free (%s): "
+			    "--force makes it anyway, sparse (space is taken as the guest writes)",
+			    s->name, want, ENG_POOL_NAME, avail);
+		ret = -1;
+	}
+	virStoragePoolFree(p);
+	return ret;
+}
+
+static int check_firmware(struct eng *e, const struct vm_spec *s, struct eng_error *err)
+{
+	if (!s->firmware || strcmp(s->firmware, "bios") == 0)
+		return 0;
+	if (strcmp(s->firmware, "uefi") != 0) {
+		eng_err_set(err, ENG_E_INVALID, "VM %s: unknown firmware '%s' (bios or uefi)", s->name, s->firmware);
+		return -1;
+	}
+	if (strcmp(e->accel.virt_type, "test") != 0 && !eng_uefi_available(e)) {
+		eng_err_set(err, ENG_E_FAILED, "VM %s: no UEFI firmware on the host (install OVMF: "
+			    "apt-get install ovmf)", s->name);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_file(struct eng *e, const char *what, const char *path, struct eng_error *err)
 {
 	/* paths name files on the libvirt host: only checkable when it is this machine */
@@ -70,11 +111,14 @@ int eng_spec_check(struct eng *e, struct vm_spec *s, struct eng_error *err)
 		eng_err_set(err, ENG_E_INVALID, "VM %s: --import and --disk exclude each other", s->name);
 		return -1;
 	}
+	if (s->seed && eng_seed_check(s->seed, s->name, err) < 0)
+		return -1;
 	if ((s->initrd || s->cmdline) && !s->kernel) {
 		eng_err_set(err, ENG_E_INVALID, "VM %s: --initrd and --cmdline need --kernel", s->name);
 		return -1;
 	}
-	if (check_host_fit(e, s, err) < 0 ||
+	if (check_host_fit(e, s, err) < 0 || check_firmware(e, s, err) < 0 ||
+	    check_disk_space(e, s, err) < 0 ||
 	    check_file(e, "kernel", s->kernel, err) < 0 ||
 	    check_file(e, "initrd", s->initrd, err) < 0 ||
 	    check_file(e, "ISO", s->iso, err) < 0 ||
@@ -137,6 +181,32 @@ static int add_disk(struct vm_spec *s, const char *path, const char *format, boo
 	return 0;
 }
 
+/* The seed is built here, then uploaded into the pool as NAME-seed.iso (so
+ * remote hosts work too) and attached as a second CD-ROM. */
+static int make_seed(struct eng *e, struct vm_spec *s, struct made *m, struct eng_error *err)
+{
+	char dir[] = "/tmp/vmdeck-seed-XXXXXX", file[64], vol[ENG_NAME_MAX + 16], id[ENG_NAME_MAX + 40];
+	const char *fmt;
+	char *path = NULL;
+
+	if (!mkdtemp(dir)) {
+		eng_err_set(err, ENG_E_FAILED, "VM %s: cannot make a directory for its seed", s->name);
+		return -1;
+	}
+	snprintf(file, sizeof(file), "%s/seed.iso", dir);
+	/* a new instance id per create: cloud-init runs again for a new guest */
+	snprintf(id, sizeof(id), "vmdeck-%s-%lx", s->name, (unsigned long)time(NULL));
+	snprintf(vol, sizeof(vol), "%s-seed.iso", s->name);
+	if (eng_seed_write_iso(s->seed, s->name, id, file, err) == 0 &&
+	    (path = eng_vol_import(e, vol, file, &fmt, err)))
+		m->vols[m->n_vols++] = path;
+	unlink(file);
+	rmdir(dir);
+	if (!path)
+		return -1;
+	return add_disk(s, path, "raw", true, true, err);
+}
+
 static int make_disks(struct eng *e, struct vm_spec *s, struct made *m, struct eng_error *err)
 {
 	char vol[ENG_NAME_MAX + 16];
@@ -195,6 +265,8 @@ static int make_disks(struct eng *e, struct vm_spec *s, struct made *m, struct e
 	}
 	if (s->iso && add_disk(s, s->iso, "raw", true, false, err) < 0)
 		return -1;
+	if (s->seed)
+		return make_seed(e, s, m, err);
 	return 0;
 }
 
@@ -232,7 +304,7 @@ int eng_domain_create(struct eng *e, struct vm_spec *s, bool start, struct eng_e
 	 * (ejecting it later with `cdrom --eject` leaves the disk to boot). */
 	struct vm_disk_spec *cd = NULL;
 	for (size_t i = 0; i < s->n_disks; i++)
-		if (s->disks[i].cdrom && s->iso)
+		if (s->disks[i].cdrom && s->iso && s->disks[i].path == s->iso)
 			cd = &s->disks[i];
 	if (cd && start)
 		cd->path = NULL;
@@ -314,6 +386,15 @@ int eng_install_wait(struct eng *e, const char *name, struct eng_error *err)
 
 /* ---- delete ---- */
 
+static bool is_own_seed(const char *vm, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char want[ENG_NAME_MAX + 16];
+
+	snprintf(want, sizeof(want), "%s-seed.iso", vm);
+	return base && strcmp(base + 1, want) == 0;
+}
+
 int eng_domain_delete(struct eng *e, const char *name, bool with_disks,
 		      struct eng_delete_report *rep, struct eng_error *err)
 {
@@ -353,8 +434,9 @@ int eng_domain_delete(struct eng *e, const char *name, bool with_disks,
 		struct eng_disk *dk = &info.disks[i];
 		struct eng_error verr = { 0 };
 
-		/* install media and files outside storage pools are never removed */
-		if (!dk->source || (dk->device && strcmp(dk->device, "disk") != 0))
+		/* install media and files outside storage pools are never removed;
+		 * the cloud-init seed vmdeck made for this guest is one of its disks */
+		if (!dk->source || (dk->device && strcmp(dk->device, "disk") != 0 && !is_own_seed(name, dk->source)))
 			continue;
 		if (eng_vol_delete_path(e, dk->source, &verr) == 0) {
 			if (rep->n_removed < VM_SPEC_MAX_DISKS)

@@ -10,9 +10,10 @@
 #include "engine.h"
 
 /* Disk slot naming: virtio disks vda.., the install CD on the IDE bus of the
- * default 'pc' machine (hdc, as virt-install does). */
-static void add_disk(xmlNodePtr devs, const struct vm_disk_spec *d, unsigned *n_virtio)
+ * default 'pc' machine (hdc, as virt-install does), a cloud-init seed next (hdd). */
+static void add_disk(xmlNodePtr devs, const struct vm_disk_spec *d, unsigned *n_virtio, unsigned *n_cd)
 {
+	static const char *const cd_slots[] = { "hdc", "hdd", "hdb" };
 	xmlNodePtr disk = xnew(devs, "disk", NULL), n;
 	char dev[8];
 
@@ -27,7 +28,7 @@ static void add_disk(xmlNodePtr devs, const struct vm_disk_spec *d, unsigned *n_
 	}
 	n = xnew(disk, "target", NULL);
 	if (d->cdrom) {
-		xattr(n, "dev", "hdc");
+		xattr(n, "dev", cd_slots[*n_cd < 3 ? (*n_cd)++ : 2]);
 		xattr(n, "bus", "ide");
 		xnew(disk, "readonly", NULL);
 	} else {
@@ -97,7 +98,7 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 	unsigned max_cpus = s->max_cpus > s->cpus ? s->max_cpus : s->cpus;
 	unsigned long long max_mem = s->max_memory_mib > s->memory_mib ? s->max_memory_mib
 								       : s->memory_mib;
-	unsigned n_virtio = 0;
+	unsigned n_virtio = 0, n_cd = 0;
 	char *xml;
 
 	if (eng_name_check("VM", s->name, err) < 0)
@@ -136,6 +137,9 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 	}
 
 	os = xnew(dom, "os", NULL);
+	/* libvirt picks the OVMF build and makes the guest's NVRAM itself */
+	if (s->firmware && strcmp(s->firmware, "uefi") == 0)
+		xattr(os, "firmware", "efi");
 	n = xnew(os, "type", "hvm");
 	xattr(n, "arch", "x86_64");
 	if (s->kernel) {
@@ -165,7 +169,7 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 
 	devs = xnew(dom, "devices", NULL);
 	for (size_t i = 0; i < s->n_disks; i++)
-		add_disk(devs, &s->disks[i], &n_virtio);
+		add_disk(devs, &s->disks[i], &n_virtio, &n_cd);
 	for (size_t i = 0; i < s->n_networks; i++)
 		add_nic(devs, s->networks[i]);
 	add_console(devs, s->serial_log);

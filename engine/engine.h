@@ -108,8 +108,19 @@ struct eng_host {
 	unsigned cpus;
 	unsigned long long mem_total_kib, mem_free_kib;
 	struct eng_accel_choice accel;
+	/* what a first guest needs (the create wizard's step 1) */
+	bool pool_exists, pool_active;
+	char pool_path[512];
+	unsigned long long pool_capacity, pool_available;   /* bytes, when active */
+	bool default_net_exists, default_net_active;
+	bool uefi;                  /* UEFI firmware (OVMF) is installed for new guests */
 };
 int eng_host_info(struct eng *e, struct eng_host *h, struct eng_error *err);
+/* Makes what is missing of it: vmdeck's pool, the default NAT network (started).
+ * done: what it did, "; "-joined, "" when nothing was missing. */
+int eng_host_setup(struct eng *e, char *done, size_t len, struct eng_error *err);
+/* UEFI firmware (OVMF) for new guests of this connection's domain type. */
+bool eng_uefi_available(struct eng *e);
 
 /* ---- domains ---- */
 enum eng_state {
@@ -204,6 +215,15 @@ struct vm_disk_spec {
 	bool cdrom;
 };
 
+/* A cloud-init NoCloud seed (cloud images): attached as a second CD-ROM. */
+struct eng_seed {
+	const char *hostname;           /* NULL: the VM's name */
+	const char *user;               /* NULL: the image's default user only */
+	const char *password_hash;      /* crypt(3) hash for user (eng_seed_read_password) */
+	const char *ssh_keys;           /* authorized_keys lines for user */
+	bool agent;                     /* install and enable qemu-guest-agent */
+};
+
 struct vm_spec {
 	const char *name;
 	const char *virt_type;          /* kvm, qemu, test; NULL = from the connection */
@@ -219,7 +239,10 @@ struct vm_spec {
 	size_t n_networks;
 	bool no_network;                /* --network none */
 	bool no_agent;                  /* no qemu-guest-agent channel (profile [tools] agent = no) */
-	bool force;                     /* allow overcommit beyond host CPUs/memory */
+	bool force;                     /* allow overcommit beyond host CPUs/memory, and a
+					 * sparse disk larger than the pool's free space */
+	const char *firmware;           /* "uefi" (OVMF) or NULL/"bios" */
+	const struct eng_seed *seed;    /* cloud-init seed to make and attach, or NULL */
 	/* filled by the engine while creating (or by tests for the XML): */
 	struct vm_disk_spec disks[VM_SPEC_MAX_DISKS];
 	size_t n_disks;
@@ -479,6 +502,20 @@ struct eng_os {
 	unsigned long long storage_bytes;
 };
 int eng_os_lookup(const char *short_id, struct eng_os *out, struct eng_error *err);
+
+/* ---- cloud-init seeds (seed.c) ---- */
+/* Hostname and user names checked; a password or key needs a user. */
+int eng_seed_check(const struct eng_seed *s, const char *vm, struct eng_error *err);
+/* The first line of path, hashed (SHA-512 crypt) into hash. */
+int eng_seed_read_password(const char *path, char *hash, size_t len, struct eng_error *err);
+/* An SSH public key file (one key per line); *keys malloc'd. */
+int eng_seed_read_keys(const char *path, char **keys, struct eng_error *err);
+/* Pure: the seed's files ("#cloud-config" + JSON, and JSON). Caller frees. */
+char *eng_seed_user_data(const struct eng_seed *s, const char *vm);
+char *eng_seed_meta_data(const struct eng_seed *s, const char *vm, const char *instance_id);
+/* The ISO 9660 seed (volume label cidata) at path, which must not exist. */
+int eng_seed_write_iso(const struct eng_seed *s, const char *vm, const char *instance_id, const char *path,
+		       struct eng_error *err);
 
 /* ---- disks to import ---- */
 /* qcow2, raw; vdi, vmdk, vhdx, vpc (converted on import); ova (an archive). */

@@ -1,13 +1,71 @@
-/* host.c - what `host` reports: hypervisor, versions, acceleration, CPUs, memory. */
+/* host.c - what `host` reports: hypervisor, versions, acceleration, CPUs, memory,
+ * and whether what a first guest needs is there (pool, default network, UEFI). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "storage.h"
+#include "xmlutil.h"
 
 static void version_string(unsigned long v, char *buf, size_t len)
 {
 	snprintf(buf, len, "%lu.%lu.%lu", v / 1000000, (v / 1000) % 1000, v % 1000);
+}
+
+/* libvirt picks the firmware itself (<os firmware='efi'>) from the descriptors
+ * Debian's ovmf package installs; its domain capabilities list 'efi' then. */
+bool eng_uefi_available(struct eng *e)
+{
+	char *xml = virConnectGetDomainCapabilities(e->conn, NULL, "x86_64", NULL,
+						    e->accel.virt_type, 0);
+	struct xdoc x;
+	bool yes = false;
+
+	if (xml && xdoc_parse(&x, xml) == 0) {
+		xmlXPathObjectPtr o = xdoc_nodes(&x, NULL, "/domainCapabilities/os/enum[@name='firmware']/value[.='efi']");
+		yes = o && o->nodesetval && o->nodesetval->nodeNr > 0;
+		xmlXPathFreeObject(o);
+		xdoc_free(&x);
+	}
+	free(xml);
+	return yes;
+}
+
+static void pool_facts(struct eng *e, struct eng_host *h)
+{
+	virStoragePoolPtr p = virStoragePoolLookupByName(e->conn, ENG_POOL_NAME);
+	virStoragePoolInfo pi;
+	char *xml, *path = NULL;
+	struct xdoc x;
+
+	if (!p)
+		return;
+	h->pool_exists = true;
+	h->pool_active = virStoragePoolIsActive(p) == 1;
+	if (h->pool_active && virStoragePoolGetInfo(p, &pi) == 0) {
+		h->pool_capacity = pi.capacity;
+		h->pool_available = pi.available;
+	}
+	if ((xml = virStoragePoolGetXMLDesc(p, 0)) && xdoc_parse(&x, xml) == 0) {
+		path = xdoc_str(&x, NULL, "/pool/target/path");
+		xdoc_free(&x);
+	}
+	snprintf(h->pool_path, sizeof(h->pool_path), "%s", path ? path : "");
+	free(path);
+	free(xml);
+	virStoragePoolFree(p);
+}
+
+static void default_net_facts(struct eng *e, struct eng_host *h)
+{
+	virNetworkPtr n = virNetworkLookupByName(e->conn, "default");
+
+	if (!n)
+		return;
+	h->default_net_exists = true;
+	h->default_net_active = virNetworkIsActive(n) == 1;
+	virNetworkFree(n);
 }
 
 int eng_host_info(struct eng *e, struct eng_host *h, struct eng_error *err)
@@ -40,5 +98,40 @@ int eng_host_info(struct eng *e, struct eng_host *h, struct eng_error *err)
 	}
 	snprintf(h->uri, sizeof(h->uri), "%s", e->uri);
 	h->accel = e->accel;
+	pool_facts(e, h);
+	default_net_facts(e, h);
+	h->uefi = strcmp(e->accel.virt_type, "test") != 0 && eng_uefi_available(e);
+	return 0;
+}
+
+int eng_host_setup(struct eng *e, char *done, size_t len, struct eng_error *err)
+{
+	struct eng_host h = { 0 };
+	char path[1024];
+	size_t used;
+
+	done[0] = '\0';
+	if (eng_refuse_readonly(e, "set up", "the host", err) < 0)
+		return -1;
+	pool_facts(e, &h);
+	default_net_facts(e, &h);
+	if (!h.pool_exists || !h.pool_active) {
+		if (eng_pool_ensure(e, path, sizeof(path), err) < 0)
+			return -1;
+		snprintf(done, len, "%s storage pool %s at %s", h.pool_exists ? "started" : "created",
+			 ENG_POOL_NAME, path);
+	}
+	used = strlen(done);
+	if (!h.default_net_exists) {
+		struct eng_net made;
+		if (eng_network_create(e, "default", "nat", NULL, NULL, false, &made, err) < 0)
+			return -1;
+		snprintf(done + used, len - used, "%screated NAT network default (%s)", used ? "; " : "",
+			 made.subnet);
+	} else if (!h.default_net_active) {
+		if (eng_network_act(e, "default", ENG_NET_START, err) < 0)
+			return -1;
+		snprintf(done + used, len - used, "%sstarted network default", used ? "; " : "");
+	}
 	return 0;
 }

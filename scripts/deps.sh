@@ -5,12 +5,13 @@
 set -eu
 
 PKGS_BUILD="build-essential cmake pkg-config libvirt-dev libxml2-dev libjson-c-dev
- libncurses-dev libiniparser-dev libcmocka-dev libosinfo-1.0-dev libnftables-dev libarchive-dev"
+ libncurses-dev libiniparser-dev libcmocka-dev libosinfo-1.0-dev libnftables-dev libarchive-dev
+ libisofs-dev libcrypt-dev"
 PKGS_RUN="libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86
- qemu-utils dnsmasq-base iptables nftables"
+ qemu-utils dnsmasq-base iptables nftables ovmf"
 PKGS_TEST="busybox-static cpio gzip linux-image-amd64 tmux python3 debootstrap
  virtinst iproute2 procps util-linux qemu-guest-agent xorriso
- grub-common grub-pc-bin mtools"
+ grub-common grub-pc-bin grub-efi-amd64-bin mtools python3-yaml"
 
 missing=""
 for p in $PKGS_BUILD $PKGS_RUN $PKGS_TEST; do

@@ -4,6 +4,7 @@
 #   scripts/guests.sh tiny   [CACHE]  -> CACHE/tiny/{vmlinuz,initrd.gz}         (~0.5 s)
 #                                        busybox, DHCP or vmdeck.ip=, qemu-guest-agent
 #   scripts/guests.sh install [CACHE] -> CACHE/install/installer.iso (an installer, ~10 s)
+#                                        and system.img, the disk it installs (BIOS and UEFI)
 #   scripts/guests.sh debian [CACHE]  -> CACHE/debian/{vmlinuz,initrd.img,disk.qcow2}
 #                                        Debian 12 with systemd, DHCP and qemu-guest-agent
 #   scripts/guests.sh all    [CACHE]
@@ -28,9 +29,11 @@ build_tiny() {
 	# qemu-guest-agent from the host's Debian package, with the libraries it links
 	for f in $(ldd /usr/sbin/qemu-ga | grep -o '/[^ ]*'); do extra+=("$f:$f"); done
 	mkdir -p "$out"
-	# virtio NIC, balloon, block, agent channel, ACPI button
+	# virtio NIC, balloon, block, agent channel, ACPI button; the CD-ROM for
+	# reading a cloud-init seed (vmdeck.seed) loaded only then
 	make_initramfs "$out"/initrd.gz.tmp "$HERE"/guest/tiny-init \
-		"virtio_pci virtio_net virtio_balloon virtio_blk virtio_console button evdev" "${extra[@]}"
+		"virtio_pci virtio_net virtio_balloon virtio_blk virtio_console button evdev | ata_piix sr_mod isofs" \
+		"${extra[@]}"
 	mv "$out"/initrd.gz.tmp "$out"/initrd.gz
 	cp /boot/vmlinuz-"$KVER" "$out"/vmlinuz
 	chmod 644 "$out"/initrd.gz "$out"/vmlinuz
@@ -38,22 +41,26 @@ build_tiny() {
 	echo "guests: tiny guest in $out"
 }
 
-# make_initramfs OUT INIT MODULES [SRC:DEST...]: busybox, the modules named
-# with what they depend on (in load order, listed in /etc/modules), INIT as
-# /init, the ACPI power-button handler and the extra files; gzipped to OUT
+# make_initramfs OUT INIT "MODULES [| LATER]" [SRC:DEST...]: busybox, the
+# modules named with what they depend on (in load order, listed in
+# /etc/modules; those after '|' in /etc/modules.later, for INIT to load when
+# it needs them), INIT as /init, the ACPI power-button handler and the extra
+# files; gzipped to OUT
 make_initramfs() {
-	local out=$1 init=$2 mods=$3 root m f pair
+	local out=$1 init=$2 mods=$3 root m f pair list=modules
 	shift 3
 	root=$(mktemp -d)
 	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,var/log,var/run,etc/acpi/PWRF,lib/modules}
 	cp /bin/busybox "$root"/bin/busybox
 	: > "$root"/etc/modules
+	: > "$root"/etc/modules.later
 	for m in $mods; do
+		[ "$m" = "|" ] && { list=modules.later; continue; }
 		for f in $(modprobe -S "$KVER" --show-depends "$m" | awk '$1 == "insmod" {print $2}'); do
 			m=$(basename "$f" .ko)
-			grep -qx "$m" "$root"/etc/modules && continue
+			grep -qx "$m" "$root"/etc/modules "$root"/etc/modules.later && continue
 			cp "$f" "$root"/lib/modules/
-			echo "$m" >> "$root"/etc/modules
+			echo "$m" >> "$root"/etc/$list
 		done
 	done
 	for pair in "$@"; do install -D -m 755 "${pair%%:*}" "$root${pair#*:}"; done
@@ -69,14 +76,14 @@ grub_cfg() {
 	printf 'set timeout=0\nmenuentry "%s" {\n  linux /vmlinuz console=ttyS0 quiet\n  initrd /%s\n}\n' "$1" "$2"
 }
 
-# A real install ISO (BIOS, grub-mkrescue): its installer writes system.img
+# A real install ISO (BIOS and UEFI, grub-mkrescue): its installer writes system.img
 # from the ISO to the guest's disk and powers off; system.img is itself a
 # bootable disk image (grub-mkrescue's hybrid MBR boots from a hard disk too)
 # whose system prints INSTALLED-SYSTEM-BOOTED on the serial console.
 build_install() {
 	local out=$CACHE/install stamp work
 	stamp="$KVER $(sha1sum "$HERE"/guest/installer-init "$HERE"/guest/system-init "$HERE"/guests.sh | sha1sum | cut -c1-12)"
-	if [ -s "$out/installer.iso" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
+	if [ -s "$out/installer.iso" ] && [ -s "$out/system.img" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
 		return 0
 	fi
 	work=$(mktemp -d)
@@ -86,6 +93,8 @@ build_install() {
 	make_initramfs "$work"/sys/system.gz "$HERE"/guest/system-init "button evdev"
 	grub_cfg "installed system" system.gz > "$work"/sys/boot/grub/grub.cfg
 	grub-mkrescue -o "$work"/cd/system.img "$work"/sys >"$work"/log 2>&1 || { cat "$work"/log; exit 1; }
+	# the installed system's disk image on its own: imports convert it and boot it
+	cp "$work"/cd/system.img "$out"/system.img
 	cp /boot/vmlinuz-"$KVER" "$work"/cd/vmlinuz
 	make_initramfs "$work"/cd/installer.gz "$HERE"/guest/installer-init \
 		"virtio_pci virtio_blk ata_piix sr_mod isofs button"
