@@ -9,12 +9,16 @@
 int cmd_error(struct cmd_ctx *ctx, int rc, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[2048];
 
-	fputs("vmdeck: error: ", ctx->err);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
+	/* one line, whatever the user typed into the names it quotes */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	fprintf(ctx->err, "vmdeck: error: %s\n", msg);
 	fflush(ctx->err);
 	return rc;
 }

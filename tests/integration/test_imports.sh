@@ -1,7 +1,8 @@
 #!/bin/bash
 # Imports: VirtualBox .vdi, VMware .vmdk, Hyper-V .vhdx and .vhd made here with
 # qemu-img from one disk are converted to qcow2 and attached to a booting guest
-# that reads the original bytes back; an .ova (OVF written here + the vmdk)
+# that reads the original bytes back; a bootable disk converted from vmdk and
+# vdi boots (BIOS, and UEFI); an .ova (OVF written here + the vmdk)
 # gives a guest the OVF's vCPUs and memory. Bad archives create nothing.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/lib.sh
@@ -31,6 +32,25 @@ agent_ready ivdi 60 || bad "ivdi: no agent"
 [ "$(agent_sh ivdi "head -c ${#MARK} /dev/vda")" = "$MARK" ] && ok "ivdi boots and reads the original bytes from its disk" \
 	|| bad "ivdi: disk content differs in the guest"
 for f in vmdk vdi vhdx vhd; do "$V" delete "i$f" --disks --yes >/dev/null; done
+
+# a bootable disk (the test installer's system: grub for BIOS and UEFI, its
+# marker on the serial console) exported as VMware and VirtualBox disks: the
+# converted vmdk boots with BIOS, the converted vdi with UEFI (OVMF)
+qemu-img convert -O vmdk "$GUESTS"/install/system.img "$T"/sys.vmdk
+qemu-img convert -O vdi "$GUESTS"/install/system.img "$T"/sys.vdi
+boots() { wait_for 90 sh -c "grep -aq 'INSTALLED-SYSTEM-BOOTED from disk' '$T/log/qemu/$1-serial.log'"; }
+S=$(date +%s)
+expect "create bootvmdk --import sys.vmdk --start (BIOS)" "$V" create bootvmdk --memory 128 --import "$T"/sys.vmdk --start
+expect "create bootvdi --import sys.vdi --firmware uefi --start" \
+	"$V" create bootvdi --memory 384 --import "$T"/sys.vdi --firmware uefi --start
+boots bootvmdk && ok "the converted vmdk boots its system (BIOS, $(( $(date +%s) - S )) s)" || bad "bootvmdk did not boot"
+boots bootvdi && ok "the converted vdi boots its system with UEFI ($(( $(date +%s) - S )) s)" || bad "bootvdi did not boot"
+virsh -c qemu:///system dumpxml bootvdi | grep -q "<loader .*OVMF" && ok "bootvdi runs OVMF" || bad "bootvdi firmware"
+virsh -c qemu:///system dumpxml bootvmdk | grep -q "OVMF" && bad "bootvmdk has OVMF" || ok "bootvmdk boots with BIOS"
+"$V" delete bootvdi --disks --yes >/dev/null
+[ -z "$(ls "$T"/lib/qemu/nvram/ 2>/dev/null)" ] && ok "delete removed bootvdi's UEFI variables" || bad "nvram left: $(ls "$T"/lib/qemu/nvram/)"
+"$V" delete bootvmdk --disks --yes >/dev/null
+refused "--firmware efi (not a choice)" 2 "$V" create badfw --firmware efi --memory 64
 
 # an OVA: the OVF says 2 vCPUs and 192 MiB, the disk is the vmdk
 cat > "$T"/box.ovf <<'OVF'

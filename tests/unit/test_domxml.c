@@ -60,6 +60,21 @@ static void iso_install_two_nets(void **state)
 	check_golden(&s, "iso-install");
 }
 
+static void uefi_cloud_image(void **state)
+{
+	/* an imported cloud image with its seed on the second CD slot, booted by OVMF */
+	struct vm_spec s = {
+		.name = "cloud1", .virt_type = "kvm", .cpus = 2, .memory_mib = 1024, .firmware = "uefi",
+		.networks = { "default" }, .n_networks = 1,
+		.disks = { { .path = "/pool/cloud1-disk0.qcow2", .format = "qcow2" },
+			   { .path = "/iso/install.iso", .format = "raw", .cdrom = true },
+			   { .path = "/pool/cloud1-seed.iso", .format = "raw", .cdrom = true } },
+		.n_disks = 3,
+	};
+	(void)state;
+	check_golden(&s, "uefi-seed");
+}
+
 static void user_text_is_escaped(void **state)
 {
 	/* a cmdline with markup characters must stay text, never become XML */
@@ -91,6 +106,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kernel_boot),
 		cmocka_unit_test(iso_install_two_nets),
+		cmocka_unit_test(uefi_cloud_image),
 		cmocka_unit_test(user_text_is_escaped),
 		cmocka_unit_test(bad_spec),
 	};
