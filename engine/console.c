@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "xmlutil.h"
 
 struct bridge {
 	virStreamPtr st;
@@ -156,4 +158,167 @@ out_sync:
 out:
 	virDomainFree(d);
 	return ret;
+}
+
+int eng_domain_graphics(struct eng *e, const char *name, char *out, size_t len, struct eng_error *err)
+{
+	virDomainPtr d = eng_dom_lookup(e, name, err);
+	char *xml, *type = NULL, *port = NULL, *listen = NULL;
+	struct xdoc x;
+	int ret = -1;
+
+	out[0] = '\0';
+	if (!d)
+		return -1;
+	if ((xml = virDomainGetXMLDesc(d, 0)) && xdoc_parse(&x, xml) == 0) {
+		type = xdoc_str(&x, NULL, "/domain/devices/graphics[1]/@type");
+		port = xdoc_str(&x, NULL, "/domain/devices/graphics[1]/@port");
+		listen = xdoc_str(&x, NULL, "/domain/devices/graphics[1]/@listen");
+		xdoc_free(&x);
+	}
+	/* a running guest has its real port; -1 means not yet assigned */
+	if (type && port && atoi(port) > 0) {
+		snprintf(out, len, "%s://%s:%s", type, listen && *listen ? listen : "127.0.0.1", port);
+		ret = 0;
+	} else {
+		eng_err_set(err, ENG_E_NOT_FOUND, "VM %s has no graphical console%s", name,
+			    type ? " while it is stopped" : "");
+	}
+	free(type);
+	free(port);
+	free(listen);
+	free(xml);
+	virDomainFree(d);
+	return ret;
+}
+
+/* ---- a tap: the console's recent output, for a screen that shows it ---- */
+
+#define TAP_SIZE 16384
+
+struct eng_console_tap {
+	virStreamPtr st;
+	pthread_mutex_t lock;
+	char buf[TAP_SIZE];
+	size_t len;
+	bool closed;
+};
+
+static void tap_append(struct eng_console_tap *t, const char *p, size_t n)
+{
+	if (n >= TAP_SIZE) {
+		p += n - TAP_SIZE / 2;
+		n = TAP_SIZE / 2;
+	}
+	if (t->len + n > TAP_SIZE) {
+		/* keep the newer half: the screen shows the last lines only */
+		size_t keep = TAP_SIZE / 2 > n ? TAP_SIZE / 2 - n : 0;
+		memmove(t->buf, t->buf + t->len - keep, keep);
+		t->len = keep;
+	}
+	memcpy(t->buf + t->len, p, n);
+	t->len += n;
+}
+
+static void tap_cb(virStreamPtr st, int events, void *opaque)
+{
+	struct eng_console_tap *t = opaque;
+	char buf[4096];
+	int got = 0;
+
+	pthread_mutex_lock(&t->lock);
+	while (!t->closed && !(events & (VIR_STREAM_EVENT_ERROR | VIR_STREAM_EVENT_HANGUP)) &&
+	       (got = virStreamRecv(st, buf, sizeof(buf))) > 0)
+		tap_append(t, buf, (size_t)got);
+	if (got == 0 || got == -1 || (events & (VIR_STREAM_EVENT_ERROR | VIR_STREAM_EVENT_HANGUP)))
+		t->closed = true;
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* libvirt calls this once the callback can no longer run: only then may the tap go */
+static void tap_free(void *opaque)
+{
+	struct eng_console_tap *t = opaque;
+
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+struct eng_console_tap *eng_console_tap_open(struct eng *e, const char *name, struct eng_error *err)
+{
+	struct eng_console_tap *t = NULL;
+	virDomainPtr d;
+
+	if (eng_refuse_readonly(e, "watch the console of", name, err) < 0)
+		return NULL;
+	if (!e->loop_running) {
+		eng_err_set(err, ENG_E_FAILED, "console %s: no event loop", name);
+		return NULL;
+	}
+	if (!(d = eng_dom_lookup(e, name, err)))
+		return NULL;
+	if (!(t = calloc(1, sizeof(*t))))
+		goto fail;
+	pthread_mutex_init(&t->lock, NULL);
+	/* no FORCE: a console the user has open is theirs */
+	if (!(t->st = virStreamNew(e->conn, VIR_STREAM_NONBLOCK)) ||
+	    virDomainOpenConsole(d, NULL, t->st, 0) < 0) {
+		eng_err_libvirt(err, "cannot watch the console of %s", name);
+		goto fail;
+	}
+	if (virStreamEventAddCallback(t->st, VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_ERROR |
+						     VIR_STREAM_EVENT_HANGUP, tap_cb, t, tap_free) < 0) {
+		eng_err_libvirt(err, "cannot watch the console of %s", name);
+		goto fail;
+	}
+	virDomainFree(d);
+	return t;
+fail:
+	if (t) {
+		if (t->st) {
+			virStreamAbort(t->st);
+			virStreamFree(t->st);
+		}
+		tap_free(t);
+	}
+	virDomainFree(d);
+	return NULL;
+}
+
+size_t eng_console_tap_text(struct eng_console_tap *t, char *buf, size_t len)
+{
+	size_t n;
+
+	pthread_mutex_lock(&t->lock);
+	n = t->len < len - 1 ? t->len : len - 1;
+	memcpy(buf, t->buf + t->len - n, n);
+	pthread_mutex_unlock(&t->lock);
+	buf[n] = '\0';
+	return n;
+}
+
+bool eng_console_tap_closed(struct eng_console_tap *t)
+{
+	bool c;
+
+	pthread_mutex_lock(&t->lock);
+	c = t->closed;
+	pthread_mutex_unlock(&t->lock);
+	return c;
+}
+
+void eng_console_tap_close(struct eng_console_tap *t)
+{
+	virStreamPtr st;
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->lock);
+	t->closed = true;
+	st = t->st;
+	pthread_mutex_unlock(&t->lock);
+	/* removing the callback hands t to tap_free */
+	virStreamEventRemoveCallback(st);
+	virStreamAbort(st);
+	virStreamFree(st);
 }

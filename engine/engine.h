@@ -500,8 +500,14 @@ struct eng_os {
 	unsigned long long ram_mib;         /* recommended, 0 when libosinfo has none */
 	unsigned cpus;
 	unsigned long long storage_bytes;
+	char family[32];                    /* linux, winnt, freebsd ... */
+	char distro[32];                    /* debian, fedora, win ... */
 };
 int eng_os_lookup(const char *short_id, struct eng_os *out, struct eng_error *err);
+/* Every OS of the database, sorted by name (the wizard's list). Caller frees. */
+int eng_os_list(struct eng_os **out, size_t *n, struct eng_error *err);
+/* The command that installs qemu-guest-agent in a guest of that distro/family. */
+const char *eng_os_agent_hint(const char *distro, const char *family);
 
 /* ---- cloud-init seeds (seed.c) ---- */
 /* Hostname and user names checked; a password or key needs a user. */
@@ -613,10 +619,25 @@ struct eng_job *eng_job_current(void);
 bool eng_job_cancelled(void);
 void eng_job_progress(int pct);
 
+/* ---- guest agent and screens ---- */
+/* qemu-guest-agent answers guest-info (within 2 s); version filled. */
+int eng_agent_ping(struct eng *e, const char *name, char *version, size_t len, struct eng_error *err);
+/* A running guest's graphical console as an address: "vnc://127.0.0.1:5900". */
+int eng_domain_graphics(struct eng *e, const char *name, char *out, size_t len, struct eng_error *err);
+
 /* ---- serial console ---- */
 /* Bridges the guest's serial console to in_fd/out_fd until the escape byte
  * (Ctrl-] = 0x1d) is read from in_fd or the console closes. */
 int eng_console_bridge(struct eng *e, const char *name, int in_fd, int out_fd,
 		       unsigned char escape, struct eng_error *err);
+/* A tap keeps the console's recent output (read-only; a console the user has
+ * open is left alone) for a screen to show, e.g. an installer's. */
+struct eng_console_tap;
+struct eng_console_tap *eng_console_tap_open(struct eng *e, const char *name, struct eng_error *err);
+/* The last bytes (at most len - 1), NUL-terminated; returns how many. */
+size_t eng_console_tap_text(struct eng_console_tap *t, char *buf, size_t len);
+/* The console closed (the guest stopped): open a new tap when it runs again. */
+bool eng_console_tap_closed(struct eng_console_tap *t);
+void eng_console_tap_close(struct eng_console_tap *t);
 
 #endif

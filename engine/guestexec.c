@@ -11,11 +11,12 @@
 
 #include "guestexec.h"
 
-/* One agent command; returns the "return" member (caller puts) or NULL. */
-static json_object *agent(virDomainPtr d, json_object *cmd, struct eng_error *err)
+/* One agent command, waiting up to timeout_s; returns the "return" member
+ * (caller puts) or NULL. */
+static json_object *agent_within(virDomainPtr d, json_object *cmd, int timeout_s, struct eng_error *err)
 {
 	char *reply = virDomainQemuAgentCommand(d, json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN),
-						10, 0);
+						timeout_s, 0);
 	json_object *root, *ret = NULL;
 
 	json_object_put(cmd);
@@ -31,6 +32,11 @@ static json_object *agent(virDomainPtr d, json_object *cmd, struct eng_error *er
 		eng_err_set(err, ENG_E_FAILED, "VM %s: unexpected guest agent reply", virDomainGetName(d));
 	json_object_put(root);
 	return ret;
+}
+
+static json_object *agent(virDomainPtr d, json_object *cmd, struct eng_error *err)
+{
+	return agent_within(d, cmd, 10, err);
 }
 
 static json_object *command(const char *execute, json_object *args)
@@ -91,4 +97,25 @@ int eng_guest_exec(virDomainPtr d, const char *const *argv, double timeout_s, in
 	eng_err_set(err, ENG_E_TIMEOUT, "VM %s: %s did not finish within %.0f s", virDomainGetName(d), argv[0],
 		    timeout_s);
 	return -1;
+}
+
+int eng_agent_ping(struct eng *e, const char *name, char *version, size_t len, struct eng_error *err)
+{
+	virDomainPtr d = eng_dom_lookup(e, name, err);
+	json_object *c, *ret, *v;
+
+	version[0] = '\0';
+	if (!d)
+		return -1;
+	c = json_object_new_object();
+	json_object_object_add(c, "execute", json_object_new_string("guest-info"));
+	/* short: the wizard asks again on its next refresh */
+	ret = agent_within(d, c, 2, err);
+	virDomainFree(d);
+	if (!ret)
+		return -1;
+	if (json_object_object_get_ex(ret, "version", &v))
+		snprintf(version, len, "%s", json_object_get_string(v));
+	json_object_put(ret);
+	return 0;
 }

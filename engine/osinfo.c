@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <osinfo/osinfo.h>
 
@@ -30,26 +31,64 @@ static void similar(OsinfoOsList *oses, const char *id, char *out, size_t len)
 	}
 }
 
-int eng_os_lookup(const char *short_id, struct eng_os *out, struct eng_error *err)
+static OsinfoLoader *load_db(struct eng_error *err)
 {
 	OsinfoLoader *loader = osinfo_loader_new();
 	GError *gerr = NULL;
-	OsinfoDb *db;
+
+	osinfo_loader_process_default_path(loader, &gerr);
+	if (gerr) {
+		eng_err_set(err, ENG_E_FAILED, "cannot read libosinfo's OS database: %s", gerr->message);
+		g_error_free(gerr);
+		g_object_unref(loader);
+		return NULL;
+	}
+	return loader;
+}
+
+static void copy_prop(char *out, size_t len, const char *v)
+{
+	snprintf(out, len, "%s", v ? v : "");
+}
+
+static void fill_os(OsinfoOs *os, struct eng_os *out)
+{
+	OsinfoResourcesList *rl = osinfo_os_get_recommended_resources(os);
+
+	memset(out, 0, sizeof(*out));
+	copy_prop(out->short_id, sizeof(out->short_id), osinfo_product_get_short_id(OSINFO_PRODUCT(os)));
+	copy_prop(out->id, sizeof(out->id), osinfo_entity_get_id(OSINFO_ENTITY(os)));
+	copy_prop(out->name, sizeof(out->name), osinfo_product_get_name(OSINFO_PRODUCT(os)));
+	copy_prop(out->family, sizeof(out->family), osinfo_os_get_family(os));
+	copy_prop(out->distro, sizeof(out->distro), osinfo_os_get_distro(os));
+	for (int i = 0; rl && i < osinfo_list_get_length(OSINFO_LIST(rl)); i++) {
+		OsinfoResources *r = OSINFO_RESOURCES(osinfo_list_get_nth(OSINFO_LIST(rl), i));
+		const char *arch = osinfo_resources_get_architecture(r);
+		if (arch && strcmp(arch, "all") && strcmp(arch, "x86_64"))
+			continue;
+		if (osinfo_resources_get_ram(r) > 0)
+			out->ram_mib = (unsigned long long)osinfo_resources_get_ram(r) >> 20;
+		if (osinfo_resources_get_n_cpus(r) > 0)
+			out->cpus = (unsigned)osinfo_resources_get_n_cpus(r);
+		if (osinfo_resources_get_storage(r) > 0)
+			out->storage_bytes = (unsigned long long)osinfo_resources_get_storage(r);
+	}
+	if (rl)
+		g_object_unref(rl);
+}
+
+int eng_os_lookup(const char *short_id, struct eng_os *out, struct eng_error *err)
+{
+	OsinfoLoader *loader = load_db(err);
 	OsinfoOsList *oses;
 	OsinfoFilter *filter;
 	OsinfoList *match;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
-	osinfo_loader_process_default_path(loader, &gerr);
-	if (gerr) {
-		eng_err_set(err, ENG_E_FAILED, "cannot read libosinfo's OS database: %s", gerr->message);
-		g_error_free(gerr);
-		g_object_unref(loader);
+	if (!loader)
 		return -1;
-	}
-	db = osinfo_loader_get_db(loader);
-	oses = osinfo_db_get_os_list(db);
+	oses = osinfo_db_get_os_list(osinfo_loader_get_db(loader));
 	filter = osinfo_filter_new();
 	osinfo_filter_add_constraint(filter, OSINFO_PRODUCT_PROP_SHORT_ID, short_id);
 	match = osinfo_list_new_filtered(OSINFO_LIST(oses), filter);
@@ -59,25 +98,8 @@ int eng_os_lookup(const char *short_id, struct eng_os *out, struct eng_error *er
 		eng_err_set(err, ENG_E_INVALID, "unknown OS '%s' in this host's libosinfo database%s%s%s", short_id,
 			    near[0] ? " (known: " : "", near, near[0] ? ")" : "");
 	} else {
-		OsinfoOs *os = OSINFO_OS(osinfo_list_get_nth(match, 0));
-		OsinfoResourcesList *rl = osinfo_os_get_recommended_resources(os);
+		fill_os(OSINFO_OS(osinfo_list_get_nth(match, 0)), out);
 		snprintf(out->short_id, sizeof(out->short_id), "%s", short_id);
-		snprintf(out->id, sizeof(out->id), "%s", osinfo_entity_get_id(OSINFO_ENTITY(os)));
-		snprintf(out->name, sizeof(out->name), "%s", osinfo_product_get_name(OSINFO_PRODUCT(os)));
-		for (int i = 0; rl && i < osinfo_list_get_length(OSINFO_LIST(rl)); i++) {
-			OsinfoResources *r = OSINFO_RESOURCES(osinfo_list_get_nth(OSINFO_LIST(rl), i));
-			const char *arch = osinfo_resources_get_architecture(r);
-			if (arch && strcmp(arch, "all") && strcmp(arch, "x86_64"))
-				continue;
-			if (osinfo_resources_get_ram(r) > 0)
-				out->ram_mib = (unsigned long long)osinfo_resources_get_ram(r) >> 20;
-			if (osinfo_resources_get_n_cpus(r) > 0)
-				out->cpus = (unsigned)osinfo_resources_get_n_cpus(r);
-			if (osinfo_resources_get_storage(r) > 0)
-				out->storage_bytes = (unsigned long long)osinfo_resources_get_storage(r);
-		}
-		if (rl)
-			g_object_unref(rl);
 		ret = 0;
 	}
 	g_object_unref(match);
@@ -85,4 +107,70 @@ int eng_os_lookup(const char *short_id, struct eng_os *out, struct eng_error *er
 	g_object_unref(oses);
 	g_object_unref(loader);
 	return ret;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcasecmp(((const struct eng_os *)a)->name, ((const struct eng_os *)b)->name);
+}
+
+int eng_os_list(struct eng_os **out, size_t *n, struct eng_error *err)
+{
+	OsinfoLoader *loader = load_db(err);
+	OsinfoOsList *oses;
+	size_t count = 0, len;
+
+	*out = NULL;
+	*n = 0;
+	if (!loader)
+		return -1;
+	oses = osinfo_db_get_os_list(osinfo_loader_get_db(loader));
+	len = (size_t)osinfo_list_get_length(OSINFO_LIST(oses));
+	if (!(*out = calloc(len + 1, sizeof(**out)))) {
+		eng_err_set(err, ENG_E_FAILED, "out of memory reading the OS database");
+	} else {
+		for (size_t i = 0; i < len; i++) {
+			fill_os(OSINFO_OS(osinfo_list_get_nth(OSINFO_LIST(oses), (int)i)), &(*out)[count]);
+			if ((*out)[count].short_id[0])
+				count++;
+		}
+		qsort(*out, count, sizeof(**out), by_name);
+		*n = count;
+	}
+	g_object_unref(oses);
+	g_object_unref(loader);
+	return *out ? 0 : -1;
+}
+
+/* Step 5, guest tools: how each family installs qemu-guest-agent. */
+static const struct {
+	const char *distro;   /* libosinfo's distro, or NULL for any of the family */
+	const char *family;
+	const char *how;
+} agent_hints[] = {
+	{ "debian", NULL, "apt-get install qemu-guest-agent && systemctl enable --now qemu-guest-agent" },
+	{ "ubuntu", NULL, "apt-get install qemu-guest-agent && systemctl enable --now qemu-guest-agent" },
+	{ "fedora", NULL, "dnf install qemu-guest-agent && systemctl enable --now qemu-guest-agent" },
+	{ "rhel", NULL, "dnf install qemu-guest-agent && systemctl enable --now qemu-guest-agent" },
+	{ "centos", NULL, "dnf install qemu-guest-agent && systemctl enable --now qemu-guest-agent" },
+	{ "rocky", NULL, "dnf install qemu-guest-agent && systemctl enable --now qemu-guest-agent" },
+	{ "almalinux", NULL, "dnf install qemu-guest-agent && systemctl enable --now qemu-guest-agent" },
+	{ "opensuse", NULL, "zypper install qemu-guest-agent && systemctl enable --now qemu-guest-agent" },
+	{ "sles", NULL, "zypper install qemu-guest-agent && systemctl enable --now qemu-guest-agent" },
+	{ "archlinux", NULL, "pacman -S qemu-guest-agent && systemctl enable --now qemu-guest-agent" },
+	{ "alpinelinux", NULL, "apk add qemu-guest-agent && rc-update add qemu-guest-agent" },
+	{ "win", NULL, "run virtio-win-guest-tools.exe from the virtio-win ISO (vmdeck cdrom VM virtio-win.iso)" },
+	{ NULL, "freebsd", "pkg install qemu-guest-agent && sysrc qemu_guest_agent_enable=YES && service qemu-guest-agent start" },
+	{ NULL, "linux", "install your distribution's qemu-guest-agent package and start its service" },
+	{ NULL, "winnt", "run virtio-win-guest-tools.exe from the virtio-win ISO (vmdeck cdrom VM virtio-win.iso)" },
+};
+
+const char *eng_os_agent_hint(const char *distro, const char *family)
+{
+	for (size_t i = 0; i < sizeof(agent_hints) / sizeof(agent_hints[0]); i++) {
+		if (agent_hints[i].distro ? distro && strcmp(agent_hints[i].distro, distro) == 0
+					  : family && strcmp(agent_hints[i].family, family) == 0)
+			return agent_hints[i].how;
+	}
+	return "install the guest's qemu-guest-agent package (Linux) or the virtio-win guest tools (Windows)";
 }

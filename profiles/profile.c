@@ -262,3 +262,96 @@ int prof_profile_list(struct prof_entry **out, size_t *n_out)
 	*n_out = n;
 	return 0;
 }
+
+/* INI values are written quoted; iniparser has no escape for a quote inside */
+static int put_value(FILE *f, const char *key, const char *v, struct eng_error *err)
+{
+	if (!v || !*v)
+		return 0;
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == '"') {
+			eng_err_set(err, ENG_E_INVALID, "profile key %s: control bytes and '\"' cannot be saved", key);
+			return -1;
+		}
+	fprintf(f, "%s = \"%s\"\n", key, v);
+	return 0;
+}
+
+static void put_size(FILE *f, const char *key, unsigned long long bytes)
+{
+	if (bytes % (1ULL << 30) == 0)
+		fprintf(f, "%s = %lluG\n", key, bytes >> 30);
+	else
+		fprintf(f, "%s = %lluM\n", key, bytes >> 20);
+}
+
+static int write_profile(FILE *f, const struct vm_profile *p, struct eng_error *err)
+{
+	int rc = 0;
+
+	fprintf(f, "; saved by vmdeck's create wizard (man vmdeck-profile.5)\n[vm]\n");
+	rc |= put_value(f, "description", p->description, err);
+	rc |= put_value(f, "os", p->os, err);
+	fprintf(f, "cpus = %u\n", p->cpus);
+	put_size(f, "memory", p->memory_mib << 20);
+	if (p->disk_bytes) {
+		fprintf(f, "\n[disk]\n");
+		put_size(f, "size", p->disk_bytes);
+		rc |= put_value(f, "format", p->format, err);
+	}
+	if (p->iso[0] || p->import[0] || p->kernel[0]) {
+		fprintf(f, "\n[install]\n");
+		rc |= put_value(f, "iso", p->iso, err);
+		rc |= put_value(f, "import", p->import, err);
+		rc |= put_value(f, "kernel", p->kernel, err);
+		rc |= put_value(f, "initrd", p->initrd, err);
+		rc |= put_value(f, "cmdline", p->cmdline, err);
+	}
+	if (p->n_nets) {
+		fprintf(f, "\n[network]\n");
+		for (size_t i = 0; i < p->n_nets; i++)
+			fprintf(f, "nic%zu = %s\n", i, p->nets[i]);
+	}
+	fprintf(f, "\n[tools]\nagent = %s\n", p->agent ? "yes" : "no");
+	return rc ? -1 : 0;
+}
+
+int prof_profile_save(const char *name, const struct vm_profile *p, char *path, size_t len,
+		      struct eng_error *err)
+{
+	const char *dirs[3];
+	char user[PATH_MAX];
+	struct vm_profile check;
+	FILE *f;
+
+	if (eng_name_check("profile", name, err) < 0)
+		return -1;
+	profile_dirs(dirs, user);
+	for (char *s = user + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(user, 0755);
+			*s = '/';
+		}
+	mkdir(user, 0755);
+	snprintf(path, len, "%s/%s.ini", user, name);
+	/* never over a profile that is there */
+	if (!(f = fopen(path, "wx"))) {
+		eng_err_set(err, ENG_E_FAILED, "profile %s: cannot write %s: %s", name, path,
+			    errno == EEXIST ? "it exists (choose another name)" : strerror(errno));
+		return -1;
+	}
+	eng_err_clear(err);
+	if ((write_profile(f, p, err) < 0) | (fclose(f) != 0)) {
+		if (!err->msg[0])
+			eng_err_set(err, ENG_E_FAILED, "profile %s: cannot write %s", name, path);
+		unlink(path);
+		return -1;
+	}
+	/* what was written must read back: the same checks as every profile */
+	if (prof_profile_load(path, &check, err) < 0) {
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}

@@ -54,5 +54,9 @@ struct prof_entry {
 	bool shipped;
 };
 int prof_profile_list(struct prof_entry **out, size_t *n);
+/* Writes p as the user's profile NAME ($XDG_CONFIG_HOME/vmdeck/profiles/NAME.ini,
+ * never over an existing file) and reads it back; path: where it went. */
+int prof_profile_save(const char *name, const struct vm_profile *p, char *path, size_t len,
+		      struct eng_error *err);
 
 #endif

@@ -66,8 +66,9 @@ static void *refresher_main(void *arg)
 		snprintf(name, sizeof(name), "%s",
 			 t->view == VIEW_DETAILS || t->view == VIEW_SNAPSHOTS ? t->details_name : "");
 		bool want_snaps = t->view == VIEW_SNAPSHOTS;
-		bool want_nets = t->view == VIEW_NETWORKS ||
-				 (t->view == VIEW_OUTPUT && t->output_back == VIEW_NETWORKS);
+		bool want_fwd = t->view == VIEW_NETWORKS ||
+				(t->view == VIEW_OUTPUT && t->output_back == VIEW_NETWORKS);
+		bool want_nets = want_fwd || t->view == VIEW_WIZARD;
 		pthread_mutex_unlock(&t->lock);
 
 		struct eng_snapshot *snaps = NULL;
@@ -125,8 +126,10 @@ static void *refresher_main(void *arg)
 		size_t n_fwd = 0;
 		/* the networks view re-applies forwards (addresses change, libvirt
 		 * re-inserts its rules when a network starts) and shows them */
-		if (want_nets && eng_forward_sync(t->eng, &fwd, &n_fwd, NULL) < 0)
+		if (want_fwd && eng_forward_sync(t->eng, &fwd, &n_fwd, NULL) < 0)
 			fwd = NULL, n_fwd = 0;
+		/* the create wizard's host facts, OS list, new guest's console and agent */
+		tui_wizard_refresh(t);
 
 		pthread_mutex_lock(&t->lock);
 		if (rc == 0) {
@@ -153,7 +156,7 @@ static void *refresher_main(void *arg)
 			t->n_nets = n_nets;
 			t->nets_ok = true;
 		}
-		if (want_nets) {
+		if (want_fwd) {
 			free(t->fwd);
 			t->fwd = fwd;
 			t->n_fwd = n_fwd;
@@ -308,11 +311,6 @@ static void act_monitor(struct tui *t)
 	request_refresh(t);
 }
 
-static void act_not_yet(struct tui *t)
-{
-	tui_set_status(t, true, "not yet available in this version");
-}
-
 static const struct {
 	const char *name;
 	void (*fn)(struct tui *t);
@@ -323,7 +321,7 @@ static const struct {
 	{ "@refresh", act_refresh }, { "@redraw", act_redraw }, { "@edit", act_edit },
 	{ "@details", act_details }, { "@next-view", act_next_view }, { "@mark", act_mark },
 	{ "@prompt", act_prompt }, { "@filter", act_filter },
-	{ "@snapshots", tui_snapshots_open }, { "@create", act_not_yet }, { "@clone", act_clone },
+	{ "@snapshots", tui_snapshots_open }, { "@create", tui_wizard_open }, { "@clone", act_clone },
 	{ "@monitor", act_monitor }, { "@networks", tui_networks_open },
 };
 
@@ -342,6 +340,8 @@ static void handle_key(struct tui *t, int ch)
 	if (t->view == VIEW_NETWORKS && tui_networks_key(t, ch))
 		return;
 	if (t->view == VIEW_DETAILS && tui_details_key(t, ch))
+		return;
+	if (t->view == VIEW_WIZARD && tui_wizard_key(t, ch))
 		return;
 	/* help and output views: only scrolling and leaving */
 	if ((t->view == VIEW_HELP || t->view == VIEW_OUTPUT) &&
@@ -382,6 +382,7 @@ static void draw(struct tui *t)
 	case VIEW_SNAPSHOTS: tui_snapshots_draw(t); break;
 	case VIEW_MONITOR: tui_monitor_draw(t); break;
 	case VIEW_NETWORKS: tui_networks_draw(t); break;
+	case VIEW_WIZARD: tui_wizard_draw(t); break;
 	default: tui_list_draw(t); break;
 	}
 	refresh();

@@ -75,22 +75,34 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void job_start(struct tui *t, const char *line)
+static bool job_start(struct tui *t, const char *line, bool for_wizard)
 {
 	struct tui_job *j = calloc(1, sizeof(*j));
 
 	if (!j) {
 		tui_set_status(t, true, "out of memory");
-		return;
+		return false;
 	}
 	snprintf(j->line, sizeof(j->line), "%s", line);
 	j->job.progress = -1;
+	j->for_wizard = for_wizard;
 	t->job = j;
 	if (pthread_create(&t->worker, NULL, worker_main, t) != 0) {
 		t->job = NULL;
 		free(j);
 		tui_set_status(t, true, "cannot start a worker thread");
+		return false;
 	}
+	return true;
+}
+
+bool tui_job_start(struct tui *t, const char *line, bool for_wizard)
+{
+	if (t->job) {
+		tui_set_status(t, true, "busy: %.200s (wait for it, or Esc to cancel it)", t->job->line);
+		return false;
+	}
+	return job_start(t, line, for_wizard);
 }
 
 /* Called when the wake pipe fires: collects a finished job, starts the next. */
@@ -108,7 +120,12 @@ void tui_jobs_poll(struct tui *t)
 			text[--len] = '\0';
 		for (const char *p = text; *p; p++)
 			lines += *p == '\n';
-		if (lines > 0) {
+		if (j->for_wizard && t->wiz) {
+			tui_set_status(t, j->rc != 0, "%s", j->rc ? "create failed (its output is on the wizard's screen)"
+								    : "created");
+			tui_wizard_job_done(t, j->rc, text);
+			text = NULL;
+		} else if (lines > 0) {
 			/* several lines: the output view, scrollable */
 			free(t->output);
 			t->output = text;
@@ -131,10 +148,10 @@ void tui_jobs_poll(struct tui *t)
 		pthread_mutex_unlock(&t->lock);
 	}
 	if (!t->job && t->n_queue > 0) {
-		char line[512];
+		char line[TUI_LINE_MAX];
 		snprintf(line, sizeof(line), "%s", t->queue[0]);
 		memmove(t->queue[0], t->queue[1], sizeof(t->queue[0]) * (size_t)(--t->n_queue));
-		job_start(t, line);
+		job_start(t, line, false);
 	}
 }
 
@@ -199,7 +216,7 @@ void tui_run_line(struct tui *t, const char *line)
 			tui_set_status(t, true, "too many queued commands");
 		}
 	} else {
-		job_start(t, line);
+		job_start(t, line, false);
 	}
 	cmd_words_free(argc, argv);
 }

@@ -16,7 +16,10 @@
 int tui_main(const struct cmd_global *g);
 
 enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW_MONITOR, VIEW_NETWORKS,
-		VIEW__COUNT };
+		VIEW_WIZARD, VIEW__COUNT };
+
+/* A command line from a key, the prompt or the wizard (paths included). */
+#define TUI_LINE_MAX 4096
 
 struct tui_row {
 	struct eng_dom_summary s;
@@ -45,10 +48,61 @@ struct key_binding {
 
 struct tui_job {
 	struct eng_job job;
-	char line[512];
+	char line[TUI_LINE_MAX];
 	char *output;          /* stdout + stderr of the command */
 	int rc;
 	bool done;
+	bool for_wizard;       /* its end goes to the create wizard, not the output view */
+};
+
+/* The create wizard's five steps (wizard.c). */
+enum wiz_step { WIZ_HOST, WIZ_VM, WIZ_RESOURCES, WIZ_INSTALL, WIZ_TOOLS, WIZ__STEPS };
+
+/* What the user answered, as text: it becomes one `create` command line. */
+struct wiz_answers {
+	char name[ENG_NAME_MAX + 1];
+	char profile[ENG_NAME_MAX + 1];
+	char os[ENG_NAME_MAX + 1];         /* libosinfo short id; "" = other */
+	char source[8];                    /* iso, import, linked, kernel, none */
+	char iso[1024], import[1024], base[ENG_NAME_MAX + 1];
+	char kernel[1024], initrd[1024], cmdline[1024];
+	char cpus[12], memory[16], disk[16];
+	char nets[512];                    /* ", "-joined network names */
+	char firmware[8];                  /* bios, uefi */
+	char seed[4];                      /* cloud-init seed: no, yes */
+	char cloud_user[33], cloud_key[1024];
+	char force[4];                     /* no, yes: overcommit / sparse beyond the pool */
+};
+
+struct tui_wizard {
+	enum wiz_step step;
+	int field;                         /* focused field of the step */
+	struct wiz_answers a;
+	char msg[400];                     /* the last check's verdict, under the form */
+	bool msg_error;
+	int picker;                        /* field index whose list is open, -1 none */
+	char pick_filter[64];
+	int pick_sel;
+	struct prof_entry *profiles;       /* for "start from profile" */
+	size_t n_profiles;
+	/* the create job and what the refresh thread watches (under t->lock) */
+	bool started, done;
+	int rc;
+	char *job_output;
+	char watch[ENG_NAME_MAX + 1];      /* the guest being made, "" before the job */
+	bool installing;                   /* an ISO install runs (step 4 waits for it) */
+	struct eng_host host;
+	bool host_ok, host_stale;
+	struct eng_os *oses;
+	size_t n_oses;
+	bool oses_ok;
+	char oses_err[256];
+	char console[8192];                /* the guest's recent console output */
+	char graphics[128];                /* vnc://127.0.0.1:5900, "" when none */
+	int agent;                         /* -1 not asked yet, 0 silent, 1 answers */
+	char agent_version[32];
+	char agent_why[512];
+	double tools_since;                /* when step 5 began (monotonic s) */
 };
 
 struct tui {
@@ -128,8 +182,14 @@ struct tui {
 	/* the one running job (commands run off the UI thread) */
 	pthread_t worker;
 	struct tui_job *job;
-	char queue[32][512];
+	char queue[32][TUI_LINE_MAX];
 	int n_queue;
+
+	struct tui_wizard *wiz;         /* the create wizard while open */
+	/* refresh thread only: the console of the guest the wizard made */
+	struct eng_console_tap *wiz_tap;
+	char wiz_tap_vm[ENG_NAME_MAX + 1];
+	char wiz_console_prev[4096];    /* what closed taps showed (earlier boots) */
 
 	/* prompt history */
 	char history[TUI_HISTORY][512];
@@ -183,6 +243,18 @@ void tui_networks_draw(struct tui *t);
 bool tui_networks_key(struct tui *t, int ch);
 bool tui_details_key(struct tui *t, int ch);
 
+/* wizard.c: c, the five steps of creating a VM */
+void tui_wizard_open(struct tui *t);
+void tui_wizard_draw(struct tui *t);
+bool tui_wizard_key(struct tui *t, int ch);
+/* refresh thread: the host facts, OS list, console and agent the wizard shows */
+void tui_wizard_refresh(struct tui *t);
+/* the wizard's create job ended (output: its text, taken) */
+void tui_wizard_job_done(struct tui *t, int rc, char *output);
+void tui_wizard_free(struct tui *t);
+/* Quotes a word for cmd_split_line when it needs it ("a b" -> 'a b'). */
+void tui_quote_word(const char *w, char *out, size_t len);
+
 /* prompt.c: ':' and '/' line editing, history, Tab completion */
 /* Reads a line at the bottom; returns false on Esc. */
 bool tui_prompt_read(struct tui *t, const char *prefix, char *buf, size_t len, bool complete);
@@ -194,6 +266,8 @@ void tui_run_line(struct tui *t, const char *line);
 void tui_run_key(struct tui *t, const struct key_binding *kb);
 void tui_jobs_poll(struct tui *t);
 void tui_job_cancel(struct tui *t);
+/* Starts line as the job now; false (with the status saying why) when one runs. */
+bool tui_job_start(struct tui *t, const char *line, bool for_wizard);
 void tui_set_status(struct tui *t, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool tui_confirm(struct tui *t, const char *question, const char *tick_label, bool *tick);
