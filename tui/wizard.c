@@ -212,6 +212,19 @@ static void build_line(const struct tui_wizard *w, char *line, size_t len)
 
 /* ---- opening, closing ---- */
 
+static void say(struct tui_wizard *w, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(struct tui_wizard *w, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
+	va_end(ap);
+	w->msg_error = error;
+}
+
+
 void tui_wizard_open(struct tui *t)
 {
 	struct tui_wizard *w;
@@ -283,6 +296,18 @@ void tui_wizard_job_done(struct tui *t, int rc, char *output)
 {
 	struct tui_wizard *w = t->wiz;
 
+	if (!w->started) {   /* step 1's host --setup: its first line says what it made */
+		char first[300];
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(output, "\n"), output);
+		say(w, rc != 0, "%s", first[0] ? first : rc ? "set-up failed" : "set up");
+		free(output);
+		pthread_mutex_lock(&t->lock);
+		w->host_stale = true;
+		t->refresh_wanted = true;
+		pthread_cond_signal(&t->cond);
+		pthread_mutex_unlock(&t->lock);
+		return;
+	}
 	pthread_mutex_lock(&t->lock);
 	w->done = true;
 	w->rc = rc;
@@ -340,6 +365,17 @@ static void follow_console(struct tui *t, const char *vm, bool running, char *te
 	keep_tail(text, len, t->wiz_console_prev, now);
 }
 
+/* Locks and says whether w is still the open wizard (results go only to it);
+ * unlocks when not. */
+static bool still_open(struct tui *t, struct tui_wizard *w)
+{
+	pthread_mutex_lock(&t->lock);
+	if (w && t->wiz == w)
+		return true;
+	pthread_mutex_unlock(&t->lock);
+	return false;
+}
+
 void tui_wizard_refresh(struct tui *t)
 {
 	struct tui_wizard *w;
@@ -350,7 +386,7 @@ void tui_wizard_refresh(struct tui *t)
 	char vm[ENG_NAME_MAX + 1] = "", text[sizeof(w->console)], gfx[128] = "", version[32] = "";
 	char why[512] = "";
 	bool want_host = false, want_oses = false, tools = false;
-	int host_rc = -1, agent = -1;
+	int agent = -1;
 	enum eng_state st = ENG_ST_OTHER;
 
 	pthread_mutex_lock(&t->lock);
@@ -362,11 +398,28 @@ void tui_wizard_refresh(struct tui *t)
 	}
 	pthread_mutex_unlock(&t->lock);
 
-	/* the wizard may close meanwhile: results go only to the same one */
-	if (want_host)
-		host_rc = eng_host_info(t->eng, &host, &err);
-	if (want_oses && eng_os_list(&oses, &n_oses, &err) < 0)
-		snprintf(why, sizeof(why), "%s", err.msg);
+	/* each result is shown as soon as it is there (the first domain
+	 * capabilities query of a fresh libvirtd takes seconds) */
+	if (want_host && eng_host_info(t->eng, &host, &err) == 0 && still_open(t, w)) {
+		w->host = host;
+		w->host_ok = true;
+		w->host_stale = false;
+		pthread_mutex_unlock(&t->lock);
+	}
+	if (want_oses) {
+		if (eng_os_list(&oses, &n_oses, &err) < 0)
+			snprintf(why, sizeof(why), "%s", err.msg);
+		if (still_open(t, w)) {
+			w->oses = oses;
+			w->n_oses = n_oses;
+			w->oses_ok = oses != NULL;
+			if (!oses)
+				snprintf(w->oses_err, sizeof(w->oses_err), "%s", why[0] ? why : "no OS database");
+			pthread_mutex_unlock(&t->lock);
+		} else {
+			free(oses);
+		}
+	}
 	if (vm[0] && eng_domain_state(t->eng, vm, &st, NULL) == 0 && st == ENG_ST_RUNNING)
 		eng_domain_graphics(t->eng, vm, gfx, sizeof(gfx), NULL);
 	follow_console(t, vm, st == ENG_ST_RUNNING, text, sizeof(text));
@@ -376,29 +429,10 @@ void tui_wizard_refresh(struct tui *t)
 		if (!agent)
 			snprintf(why, sizeof(why), "%s", aerr.msg);
 	}
-
-	pthread_mutex_lock(&t->lock);
-	if (!w || t->wiz != w) {
-		pthread_mutex_unlock(&t->lock);
-		free(oses);
+	if (!vm[0] || !still_open(t, w))
 		return;
-	}
-	if (host_rc == 0) {
-		w->host = host;
-		w->host_ok = true;
-		w->host_stale = false;
-	}
-	if (want_oses) {
-		w->oses = oses;
-		w->n_oses = n_oses;
-		w->oses_ok = oses != NULL;
-		if (!oses)
-			snprintf(w->oses_err, sizeof(w->oses_err), "%s", why[0] ? why : "no OS database");
-	}
-	if (vm[0]) {
-		snprintf(w->console, sizeof(w->console), "%s", text);
-		snprintf(w->graphics, sizeof(w->graphics), "%s", gfx);
-	}
+	snprintf(w->console, sizeof(w->console), "%s", text);
+	snprintf(w->graphics, sizeof(w->graphics), "%s", gfx);
 	if (agent >= 0 && w->agent != 1) {
 		w->agent = agent;
 		snprintf(w->agent_version, sizeof(w->agent_version), "%s", version);
@@ -408,18 +442,6 @@ void tui_wizard_refresh(struct tui *t)
 }
 
 /* ---- checks: what the user would be told by `create`, said before it runs ---- */
-
-static void say(struct tui_wizard *w, bool error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(struct tui_wizard *w, bool error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
-	va_end(ap);
-	w->msg_error = error;
-}
 
 static bool vm_exists(const struct tui *t, const char *name)
 {
@@ -484,7 +506,8 @@ static bool check_resources(struct tui_wizard *w)
 
 	if (eng_count_parse("vCPUs", w->a.cpus, 4096, &cpus, &err) < 0 ||
 	    eng_size_parse("memory", w->a.memory, ENG_UNIT_MIB, &mem, &err) < 0 ||
-	    (w->a.disk[0] && eng_size_parse("disk size", w->a.disk, ENG_UNIT_GIB, &disk, &err) < 0)) {
+	    (w->a.disk[0] && strcmp(w->a.disk, "0") != 0 &&
+	     eng_size_parse("disk size", w->a.disk, ENG_UNIT_GIB, &disk, &err) < 0)) {
 		say(w, true, "%s", err.msg);
 		return false;
 	}
@@ -1040,7 +1063,7 @@ static void draw_form(struct tui *t, struct tui_wizard *w)
 			addnstr(m ? m->summary : "not known here", COLS - getcurx(stdscr) - 1);
 			if (m) {
 				char cells[200];
-				snprintf(cells, sizeof(cells), "VM->host %s, VM<->VM %s, VM->outside %s, outside->VM %s",
+				snprintf(cells, sizeof(cells), "VM->host %s  VM<->VM %s  VM->out %s  out->VM %s",
 					 m->reach[0], m->reach[1], m->reach[2], m->reach[3]);
 				mvaddnstr(++y, 4, cells, COLS - 5);
 			}
@@ -1143,7 +1166,7 @@ void tui_wizard_draw(struct tui *t)
 	pthread_mutex_lock(&t->lock);
 	draw_steps(w);
 	switch (w->step) {
-	case WIZ_HOST: draw_host(w); break;
+	case WIZ_HOST: draw_host(w); draw_msg(t, w, LINES - 4); break;
 	case WIZ_VM:
 	case WIZ_RESOURCES: draw_form(t, w); break;
 	case WIZ_INSTALL: draw_install(t, w); break;
@@ -1260,7 +1283,7 @@ bool tui_wizard_key(struct tui *t, int ch)
 			pthread_mutex_lock(&t->lock);
 			w->host_stale = true;
 			pthread_mutex_unlock(&t->lock);
-			tui_job_start(t, "host --setup", false);
+			tui_job_start(t, "host --setup", true);
 		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 			w->step = WIZ_VM;
 			w->field = 0;
