@@ -106,6 +106,9 @@ int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv);
  * nothing expanded). Returns argc or -1; free with cmd_words_free. */
 int cmd_split_line(const char *line, char ***argv_out, char *errbuf, size_t errlen);
 void cmd_words_free(int argc, char **argv);
+/* The inverse: a word quoted so that cmd_split_line gives it back as it is
+ * ("a b" -> 'a b'); plain words stay plain. -1 when out is too small. */
+int cmd_quote_word(const char *w, char *out, size_t len);
 
 /* ---- output helpers (output.c) ---- */
 int cmd_error(struct cmd_ctx *ctx, int rc, const char *fmt, ...)

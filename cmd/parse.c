@@ -323,3 +323,31 @@ void cmd_words_free(int argc, char **argv)
 		free(argv[i]);
 	free(argv);
 }
+
+int cmd_quote_word(const char *w, char *out, size_t len)
+{
+	size_t o = 0;
+	bool plain = *w != '\0';
+
+	for (const char *p = w; *p; p++)
+		plain &= isalnum((unsigned char)*p) || strchr("/._-+,:=@%", *p);
+	if (plain)
+		return snprintf(out, len, "%s", w) < (int)len ? 0 : -1;
+	/* single quotes keep everything; a quote inside is '\'' */
+	if (len < 3)
+		return -1;
+	out[o++] = '\'';
+	for (const char *p = w; *p; p++) {
+		size_t need = *p == '\'' ? 4 : 1;
+		if (o + need + 2 > len)
+			return -1;   /* never a word cut short */
+		if (*p == '\'')
+			memcpy(out + o, "'\\''", 4);
+		else
+			out[o] = *p;
+		o += need;
+	}
+	out[o++] = '\'';
+	out[o] = '\0';
+	return 0;
+}

@@ -96,7 +96,7 @@ struct tui_wizard {
 	struct eng_os *oses;
 	size_t n_oses;
 	bool oses_ok;
-	char oses_err[256];
+	char oses_err[512];
 	char console[8192];                /* the guest's recent console output */
 	char graphics[128];                /* vnc://127.0.0.1:5900, "" when none */
 	int agent;                         /* -1 not asked yet, 0 silent, 1 answers */
@@ -252,8 +252,6 @@ void tui_wizard_refresh(struct tui *t);
 /* the wizard's create job ended (output: its text, taken) */
 void tui_wizard_job_done(struct tui *t, int rc, char *output);
 void tui_wizard_free(struct tui *t);
-/* Quotes a word for cmd_split_line when it needs it ("a b" -> 'a b'). */
-void tui_quote_word(const char *w, char *out, size_t len);
 
 /* prompt.c: ':' and '/' line editing, history, Tab completion */
 /* Reads a line at the bottom; returns false on Esc. */

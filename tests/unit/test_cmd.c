@@ -128,6 +128,26 @@ static void split_lines(void **state)
 	assert_non_null(strstr(errbuf, "unterminated"));
 }
 
+/* What the create wizard quotes comes back word for word from the splitter. */
+static void quote_round_trip(void **state)
+{
+	static const char *const words[] = { "plain", "/tmp/my isos/a.iso", "it's", "a\"b", "$(reboot)", "x;y",
+					     "'", "", "back\\slash", "tab\there", "--memory" };
+	char q[256], small[8], **argv, err[64];
+	(void)state;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		assert_int_equal(cmd_quote_word(words[i], q, sizeof(q)), 0);
+		assert_int_equal(cmd_split_line(q, &argv, err, sizeof(err)), 1);
+		assert_string_equal(argv[0], words[i]);
+		cmd_words_free(1, argv);
+	}
+	assert_int_equal(cmd_quote_word("plain", q, sizeof(q)), 0);
+	assert_string_equal(q, "plain");
+	/* too long: refused, never cut */
+	assert_int_equal(cmd_quote_word("a long word", small, sizeof(small)), -1);
+	assert_int_equal(cmd_quote_word("longplainword", small, sizeof(small)), -1);
+}
+
 static void readonly_refuses_before_connecting(void **state)
 {
 	char *argv[] = { "poweroff", "web1" };
@@ -175,6 +195,7 @@ int main(void)
 		cmocka_unit_test(usage_errors),
 		cmocka_unit_test(globals_before_command),
 		cmocka_unit_test(split_lines),
+		cmocka_unit_test(quote_round_trip),
 		cmocka_unit_test(readonly_refuses_before_connecting),
 		cmocka_unit_test(man_page_matches_table),
 	};

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "profiles.h"
@@ -140,6 +141,85 @@ static void osinfo_in_domain_xml(void **state)
 	free(xml);
 }
 
+/* The wizard's answers saved as a profile read back the same; nothing is overwritten. */
+static void save_round_trip(void **state)
+{
+	struct vm_profile p = { .cpus = 2, .memory_mib = 384, .disk_bytes = 2ULL << 30, .agent = true, .n_nets = 2 };
+	struct vm_profile back;
+	struct eng_error err = { 0 };
+	char path[1100], conf[600];
+	(void)state;
+	snprintf(conf, sizeof(conf), "%s/conf", dir);
+	setenv("XDG_CONFIG_HOME", conf, 1);
+	snprintf(p.description, sizeof(p.description), "from the wizard; a 'quoted' word");
+	snprintf(p.os, sizeof(p.os), "debian11");
+	snprintf(p.iso, sizeof(p.iso), "%s", write_file("my iso.iso", "x", 1));
+	snprintf(p.nets[0], sizeof(p.nets[0]), "default");
+	snprintf(p.nets[1], sizeof(p.nets[1]), "lab");
+	if (prof_profile_save("saved1", &p, path, sizeof(path), &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_non_null(strstr(path, "/conf/vmdeck/profiles/saved1.ini"));
+	assert_int_equal(prof_profile_load(path, &back, &err), 0);
+	assert_string_equal(back.description, p.description);
+	assert_string_equal(back.os, "debian11");
+	assert_int_equal(back.cpus, 2);
+	assert_int_equal(back.memory_mib, 384);
+	assert_int_equal(back.disk_bytes, 2ULL << 30);
+	assert_string_equal(back.iso, p.iso);
+	assert_int_equal(back.n_nets, 2);
+	assert_string_equal(back.nets[1], "lab");
+	assert_true(back.agent);
+	/* found by name like the shipped ones */
+	assert_int_equal(prof_profile_find("saved1", conf, sizeof(conf), &err), 0);
+	assert_string_equal(conf, path);
+	/* never over an existing profile */
+	assert_int_equal(prof_profile_save("saved1", &p, path, sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "exists"));
+	assert_int_equal(prof_profile_load(path, &back, &err), 0);
+	/* what cannot be written is refused and leaves no file */
+	snprintf(p.description, sizeof(p.description), "a \"quote\"");
+	assert_int_equal(prof_profile_save("saved2", &p, path, sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "description"));
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(prof_profile_save("bad/name", &p, path, sizeof(path), &err), -1);
+	snprintf(path, sizeof(path), "%s/conf/vmdeck/profiles/saved1.ini", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/conf/vmdeck/profiles", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/conf/vmdeck", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/conf", dir);
+	rmdir(path);
+}
+
+/* The wizard's OS list and step 5's install commands. */
+static void os_list_and_agent_hints(void **state)
+{
+	struct eng_error err = { 0 };
+	struct eng_os *v;
+	size_t n;
+	const struct eng_os *deb = NULL;
+	(void)state;
+	assert_int_equal(eng_os_list(&v, &n, &err), 0);
+	assert_true(n > 100);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].short_id, "debian11") == 0)
+			deb = &v[i];
+		if (i)
+			assert_true(strcasecmp(v[i - 1].name, v[i].name) <= 0);
+	}
+	assert_non_null(deb);
+	assert_int_equal(deb->ram_mib, 1024);
+	assert_string_equal(deb->distro, "debian");
+	assert_string_equal(deb->family, "linux");
+	assert_non_null(strstr(eng_os_agent_hint(deb->distro, deb->family), "apt-get install qemu-guest-agent"));
+	assert_non_null(strstr(eng_os_agent_hint("fedora", "linux"), "dnf install"));
+	assert_non_null(strstr(eng_os_agent_hint(NULL, "freebsd"), "pkg install"));
+	assert_non_null(strstr(eng_os_agent_hint("win", "winnt"), "virtio-win"));
+	assert_non_null(strstr(eng_os_agent_hint("plan9", "unknown"), "qemu-guest-agent"));
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +228,8 @@ int main(void)
 		cmocka_unit_test(relative_paths_and_values),
 		cmocka_unit_test(osinfo_defaults),
 		cmocka_unit_test(osinfo_in_domain_xml),
+		cmocka_unit_test(save_round_trip),
+		cmocka_unit_test(os_list_and_agent_hints),
 	};
 	int rc;
 
@@ -156,7 +238,8 @@ int main(void)
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	/* remove the fixtures (no shell: unlink each) */
 	const char *files[] = { "size.ini", "huge.ini", "cpus.ini", "key.ini", "sect.ini", "novm.ini", "iso.ini",
-				"two.ini", "fmt.ini", "net.ini", "agent.ini", "initrd.ini", "junk.ini", "vmlinuz", "rel.ini" };
+				"two.ini", "fmt.ini", "net.ini", "agent.ini", "initrd.ini", "junk.ini", "vmlinuz", "rel.ini",
+				"my iso.iso" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char p[600];
 		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
