@@ -27,18 +27,10 @@ fi
 
 if [ "$(id -u)" -eq 0 ]; then
 	URI=qemu:///system
-	VS="virsh -q -c $URI"
-	if $VS net-info default >/dev/null 2>&1; then
-		[ "$($VS net-info default | awk '/^Active:/ {print $2}')" = yes ] || $VS net-start default >/dev/null
-		$VS net-autostart default >/dev/null 2>&1 || true
-	fi
-	POOLDIR=/var/lib/libvirt/images/vmdeck
-	if ! $VS pool-info vmdeck >/dev/null 2>&1; then
-		$VS pool-define-as vmdeck dir --target "$POOLDIR" >/dev/null
-		$VS pool-build vmdeck >/dev/null 2>&1 || true
-		$VS pool-autostart vmdeck >/dev/null
-	fi
-	[ "$($VS pool-info vmdeck | awk '/^State:/ {print $2}')" = running ] || $VS pool-start vmdeck >/dev/null
+	# vmdeck's pool and the default NAT network (step 1 of the create wizard)
+	"$V" -c $URI host --setup | sed -n '1s/^/run: /p'
+	virsh -q -c $URI net-autostart default >/dev/null 2>&1 || true
+	POOLDIR=$("$V" -c $URI host --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["pool"]["path"])')
 	# a tiny ready-made guest, so a newcomer sees a real VM at once
 	if [ -t 0 ] && [ -z "$("$V" -c $URI list --all --json | python3 -c 'import json,sys; print(" ".join(d["name"] for d in json.load(sys.stdin)))')" ]; then
 		read -r -p "No guests yet. Create a tiny demo guest 'demo' (busybox, 128 MiB, boots in seconds)? [Y/n] " a
