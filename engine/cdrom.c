@@ -51,6 +51,22 @@ static char *new_drive_xml(const char *iso)
 	return xdoc_take(doc);
 }
 
+/* QEMU opens the tray before it lets the medium go; on a loaded host the tray
+ * can still be closing or opening when libvirt stops waiting for it
+ * ("Tray of device ... is not open"): asked again, bounded (3 s). */
+static int update_drive(virDomainPtr d, const char *xml, unsigned flags)
+{
+	for (int tries = 0;; tries++) {
+		virErrorPtr le;
+		if (virDomainUpdateDeviceFlags(d, xml, flags) == 0)
+			return 0;
+		le = virGetLastError();
+		if (tries >= 6 || !le || !le->message || !strstr(le->message, "Tray of device"))
+			return -1;
+		usleep(500 * 1000);
+	}
+}
+
 int eng_cdrom(struct eng *e, const char *vm, const char *iso, char *target, size_t tlen,
 	      struct eng_error *err)
 {
@@ -88,7 +104,7 @@ int eng_cdrom(struct eng *e, const char *vm, const char *iso, char *target, size
 		unsigned flags = eng_affect_flags(d) | (path ? 0 : VIR_DOMAIN_DEVICE_MODIFY_FORCE);  /* eject a locked tray */
 
 		dev = xdoc_str(&x, disk, "target/@dev");
-		if (!dx || virDomainUpdateDeviceFlags(d, dx, flags) < 0) {
+		if (!dx || update_drive(d, dx, flags) < 0) {
 			eng_err_libvirt(err, "%s: cannot %s the CD-ROM %s", vm, path ? "change the media in" : "eject",
 					dev ? dev : "");
 			free(dx);

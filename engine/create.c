@@ -386,13 +386,24 @@ int eng_install_wait(struct eng *e, const char *name, struct eng_error *err)
 
 /* ---- delete ---- */
 
-static bool is_own_seed(const char *vm, const char *path)
+/* NAME-seed.iso in vmdeck's own pool: what create --cloud-* made */
+static bool is_own_seed(struct eng *e, const char *vm, const char *path)
 {
 	const char *base = strrchr(path, '/');
 	char want[ENG_NAME_MAX + 16];
+	virStorageVolPtr v;
+	virStoragePoolPtr p = NULL;
+	bool own;
 
 	snprintf(want, sizeof(want), "%s-seed.iso", vm);
-	return base && strcmp(base + 1, want) == 0;
+	if (!base || strcmp(base + 1, want) != 0 || !(v = virStorageVolLookupByPath(e->conn, path)))
+		return false;
+	p = virStoragePoolLookupByVolume(v);
+	own = p && strcmp(virStoragePoolGetName(p), ENG_POOL_NAME) == 0;
+	if (p)
+		virStoragePoolFree(p);
+	virStorageVolFree(v);
+	return own;
 }
 
 int eng_domain_delete(struct eng *e, const char *name, bool with_disks,
@@ -436,7 +447,7 @@ int eng_domain_delete(struct eng *e, const char *name, bool with_disks,
 
 		/* install media and files outside storage pools are never removed;
 		 * the cloud-init seed vmdeck made for this guest is one of its disks */
-		if (!dk->source || (dk->device && strcmp(dk->device, "disk") != 0 && !is_own_seed(name, dk->source)))
+		if (!dk->source || (dk->device && strcmp(dk->device, "disk") != 0 && !is_own_seed(e, name, dk->source)))
 			continue;
 		if (eng_vol_delete_path(e, dk->source, &verr) == 0) {
 			if (rep->n_removed < VM_SPEC_MAX_DISKS)

@@ -533,6 +533,9 @@ int tui_main(const struct cmd_global *g)
 	}
 	if (t->trace)
 		fclose(t->trace);
+	tui_wizard_free(t);
+	if (t->wiz_tap)
+		eng_console_tap_close(t->wiz_tap);
 	eng_sampler_free(t->sampler);
 	free(t->mon);
 	free(t->nets);
