@@ -94,6 +94,7 @@ static int info_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	print_triple(f, "memory", i.mem_live_mib, i.mem_config_mib, i.mem_max_mib, " MiB");
 	fprintf(f, "%-12s %s (%s)\n", "virt type", i.virt_type ? i.virt_type : "?",
 		eng_accel(ctx->eng)->accel);
+	fprintf(f, "%-12s %s\n", "firmware", i.firmware ? i.firmware : "?");
 	fprintf(f, "%-12s %s\n", "autostart", i.s.autostart ? "on" : "off");
 	fprintf(f, "%-12s %s\n", "persistent", i.s.persistent ? "yes" : "no (transient)");
 	if (i.kernel)
@@ -358,6 +359,8 @@ static void profile_defaults(const struct cmd_args *a, struct vm_spec *s, const 
 	s->disk_bytes = p->disk_bytes;
 	s->disk_format = p->format[0] ? p->format : NULL;
 	s->no_agent = !p->agent;
+	if (p->firmware[0])
+		s->firmware = p->firmware;   /* --firmware, parsed later, wins */
 	/* an install source on the command line replaces the profile's */
 	if (!cmd_opt(a, "iso") && !cmd_opt(a, "import") && !cmd_opt(a, "kernel") && !cmd_opt(a, "linked-to")) {
 		s->iso = p->iso[0] ? p->iso : NULL;

@@ -77,6 +77,7 @@ json_object *cmd_json_info(const struct eng_dom_info *i, const struct eng_accel_
 	}
 	json_object_object_add(o, "nics", nics);
 	json_object_object_add(o, "virt_type", str_or_null(i->virt_type));
+	json_object_object_add(o, "firmware", str_or_null(i->firmware));
 	json_object_object_add(o, "accel", json_object_new_string(acc->accel));
 	json_object_object_add(o, "kernel", str_or_null(i->kernel));
 	snap = json_object_new_object();

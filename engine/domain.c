@@ -318,6 +318,15 @@ int eng_domain_info(struct eng *e, const char *name, struct eng_dom_info *i,
 		}
 		i->virt_type = xdoc_str(&xl, NULL, "/domain/@type");
 		i->os_type = xdoc_str(&xl, NULL, "/domain/os/type");
+		{
+			/* as defined: firmware='efi' (libvirt picks OVMF), or a pflash loader */
+			char *fw = xdoc_str(xcfg, NULL, "/domain/os/@firmware");
+			char *lt = xdoc_str(xcfg, NULL, "/domain/os/loader/@type");
+			bool uefi = (fw && strcmp(fw, "efi") == 0) || (lt && strcmp(lt, "pflash") == 0);
+			i->firmware = strdup(uefi ? "uefi" : "bios");
+			free(fw);
+			free(lt);
+		}
 		i->kernel = xdoc_str(&xl, NULL, "/domain/os/kernel");
 		{
 			char *ch = xdoc_str(&xl, NULL,
@@ -370,6 +379,7 @@ void eng_dom_info_free(struct eng_dom_info *i)
 	free(i->nics);
 	free(i->virt_type);
 	free(i->os_type);
+	free(i->firmware);
 	free(i->kernel);
 	free(i->current_snapshot);
 	memset(i, 0, sizeof(*i));

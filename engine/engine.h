@@ -177,6 +177,7 @@ struct eng_dom_info {
 	unsigned long long mem_live_mib, mem_config_mib, mem_max_mib;
 	char *virt_type;
 	char *os_type;    /* hvm */
+	char *firmware;   /* bios, uefi */
 	char *kernel;     /* direct kernel boot, or NULL */
 	struct eng_disk *disks;
 	size_t n_disks;

@@ -16,7 +16,7 @@
 #include "iniutil.h"
 #include "profiles.h"
 
-static const char *const vm_keys[] = { "description", "os", "cpus", "memory", NULL };
+static const char *const vm_keys[] = { "description", "os", "cpus", "memory", "firmware", NULL };
 static const char *const disk_keys[] = { "size", "format", NULL };
 static const char *const install_keys[] = { "iso", "import", "kernel", "initrd", "cmdline", NULL };
 static const char *const network_keys[] = { "nic0", "nic1", "nic2", "nic3", "nic4", "nic5", "nic6", "nic7", NULL };
@@ -124,6 +124,13 @@ int prof_profile_load(const char *path, struct vm_profile *p, struct eng_error *
 			goto out;
 		}
 		p->memory_mib = b >> 20;
+	}
+	if ((v = get(d, "vm", "firmware"))) {
+		if (strcmp(v, "bios") && strcmp(v, "uefi")) {
+			fail(err, path, "vm", "firmware", "use bios or uefi");
+			goto out;
+		}
+		snprintf(p->firmware, sizeof(p->firmware), "%s", v);
 	}
 	if ((v = get(d, "disk", "size"))) {
 		if (eng_size_parse("disk size", v, ENG_UNIT_GIB, &p->disk_bytes, &e2) < 0) {
@@ -294,6 +301,8 @@ static int write_profile(FILE *f, const struct vm_profile *p, struct eng_error *
 	rc |= put_value(f, "os", p->os, err);
 	fprintf(f, "cpus = %u\n", p->cpus);
 	put_size(f, "memory", p->memory_mib << 20);
+	if (p->firmware[0])
+		fprintf(f, "firmware = %s\n", p->firmware);
 	if (p->disk_bytes) {
 		fprintf(f, "\n[disk]\n");
 		put_size(f, "size", p->disk_bytes);

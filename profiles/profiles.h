@@ -37,6 +37,7 @@ struct vm_profile {
 	unsigned long long memory_mib;      /* 0: not set */
 	unsigned long long disk_bytes;      /* 0: not set */
 	char format[8];                     /* qcow2, raw, "" */
+	char firmware[8];                   /* bios, uefi, "" */
 	char iso[1024], import[1024], kernel[1024], initrd[1024], cmdline[1024];
 	char nets[VM_SPEC_MAX_NETS][ENG_NAME_MAX + 1];
 	size_t n_nets;

@@ -435,6 +435,8 @@ void wiz_profile_chosen(struct tui_wizard *w, const struct prof_entry *e)
 	}
 	snprintf(a->profile, sizeof(a->profile), "%s", p->name);
 	snprintf(a->os, sizeof(a->os), "%s", p->os);
+	if (p->firmware[0])
+		snprintf(a->firmware, sizeof(a->firmware), "%s", p->firmware);
 	if (p->cpus)
 		snprintf(a->cpus, sizeof(a->cpus), "%u", p->cpus);
 	if (p->memory_mib)
@@ -502,6 +504,8 @@ static void save_profile(struct tui *t, struct tui_wizard *w)
 			snprintf(p->nets[p->n_nets++], sizeof(p->nets[0]), "none");
 	}
 	p->agent = true;
+	if (strcmp(a->source, "linked") != 0)
+		snprintf(p->firmware, sizeof(p->firmware), "%s", a->firmware);
 	if (prof_profile_save(name, p, path, sizeof(path), &err) < 0)
 		wiz_say(w, true, "%s", err.msg);
 	else

@@ -46,6 +46,8 @@ expect "create bootvdi --import sys.vdi --firmware uefi --start" \
 boots bootvmdk && ok "the converted vmdk boots its system (BIOS, $(( $(date +%s) - S )) s)" || bad "bootvmdk did not boot"
 boots bootvdi && ok "the converted vdi boots its system with UEFI ($(( $(date +%s) - S )) s)" || bad "bootvdi did not boot"
 virsh -c qemu:///system dumpxml bootvdi | grep -q "<loader .*OVMF" && ok "bootvdi runs OVMF" || bad "bootvdi firmware"
+"$V" info bootvdi --json | python3 -c "import json,sys; sys.exit(0 if json.load(sys.stdin)['firmware']=='uefi' else 1)" \
+	&& ok "info says firmware uefi" || bad "info firmware: $("$V" info bootvdi | grep firmware)"
 virsh -c qemu:///system dumpxml bootvmdk | grep -q "OVMF" && bad "bootvmdk has OVMF" || ok "bootvmdk boots with BIOS"
 "$V" delete bootvdi --disks --yes >/dev/null
 [ -z "$(ls "$T"/lib/qemu/nvram/ 2>/dev/null)" ] && ok "delete removed bootvdi's UEFI variables" || bad "nvram left: $(ls "$T"/lib/qemu/nvram/)"

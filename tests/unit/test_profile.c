@@ -67,6 +67,7 @@ static void broken_profiles_fail(void **state)
 		{ "net.ini", "[vm]\ncpus = 1\n[network]\nnic0 = a/b\n", ":4: [network] nic0: not a network name" },
 		{ "agent.ini", "[vm]\ncpus = 1\n[tools]\nagent = perhaps\n", ":4: [tools] agent: use yes or no" },
 		{ "initrd.ini", "[vm]\ncpus = 1\n[install]\ncmdline = quiet\n", "[install] cmdline: needs kernel" },
+		{ "fw.ini", "[vm]\ncpus = 1\nfirmware = efi\n", ":3: [vm] firmware: use bios or uefi" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -144,7 +145,8 @@ static void osinfo_in_domain_xml(void **state)
 /* The wizard's answers saved as a profile read back the same; nothing is overwritten. */
 static void save_round_trip(void **state)
 {
-	struct vm_profile p = { .cpus = 2, .memory_mib = 384, .disk_bytes = 2ULL << 30, .agent = true, .n_nets = 2 };
+	struct vm_profile p = { .cpus = 2, .memory_mib = 384, .disk_bytes = 2ULL << 30, .agent = true, .n_nets = 2,
+				.firmware = "uefi" };
 	struct vm_profile back;
 	struct eng_error err = { 0 };
 	char path[1100], conf[600];
@@ -169,6 +171,7 @@ static void save_round_trip(void **state)
 	assert_int_equal(back.n_nets, 2);
 	assert_string_equal(back.nets[1], "lab");
 	assert_true(back.agent);
+	assert_string_equal(back.firmware, "uefi");
 	/* found by name like the shipped ones */
 	assert_int_equal(prof_profile_find("saved1", conf, sizeof(conf), &err), 0);
 	assert_string_equal(conf, path);
@@ -239,7 +242,7 @@ int main(void)
 	/* remove the fixtures (no shell: unlink each) */
 	const char *files[] = { "size.ini", "huge.ini", "cpus.ini", "key.ini", "sect.ini", "novm.ini", "iso.ini",
 				"two.ini", "fmt.ini", "net.ini", "agent.ini", "initrd.ini", "junk.ini", "vmlinuz", "rel.ini",
-				"my iso.iso" };
+				"my iso.iso", "fw.ini" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char p[600];
 		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
