@@ -541,6 +541,55 @@ struct eng_ova {
 int eng_ova_open(const char *ova, struct eng_ova *o, struct eng_error *err);
 void eng_ova_close(struct eng_ova *o);
 
+/* ---- classroom labs (lab.c; the INI file is read by profiles/lab.c) ---- */
+#define LAB_MAX_SEATS 64
+#define LAB_MAX_FORWARDS 8
+struct lab_forward {
+	char name[33];                  /* the key in [forward]: ssh, http */
+	unsigned host_base;             /* seat i (from 1) gets host port host_base + i */
+	unsigned guest_port;
+	char proto[4];                  /* tcp, udp */
+};
+struct lab_spec {
+	char path[1024];
+	char name[ENG_NAME_MAX + 1];    /* seats are NAME-1 .. NAME-N */
+	char base[ENG_NAME_MAX + 1];    /* a shut-off VM with a qcow2 disk: seats are linked clones */
+	unsigned seats;
+	bool start;                     /* seats run after up and reset */
+	bool per_seat;                  /* a network per seat (NAME-net-I), else one (NAME-net) */
+	char mode[12];                  /* nat, hostonly, internal: of the networks the lab makes */
+	char use[ENG_NAME_MAX + 1];     /* an existing network for all seats instead ("" none) */
+	struct lab_forward fwd[LAB_MAX_FORWARDS];
+	size_t n_fwd;
+	char snapshot[ENG_NAME_MAX + 1];   /* the clean snapshot reset goes back to */
+};
+/* Pure: seat i (1-based) and its network. */
+void eng_lab_seat_name(const struct lab_spec *l, unsigned i, char *out, size_t len);
+void eng_lab_net_name(const struct lab_spec *l, unsigned i, char *out, size_t len);
+
+struct eng_seat {
+	char name[ENG_NAME_MAX + 1];
+	bool exists;
+	enum eng_state state;
+	char network[ENG_NAME_MAX + 1];
+	char ipv4[16];
+	bool clean;                     /* has the lab's clean snapshot */
+	char current[ENG_NAME_MAX + 1]; /* current snapshot, "" none */
+	char forwards[160];             /* "2201->22/tcp, 8001->80/tcp" */
+	char did[160];                  /* what up/reset/down did to it */
+};
+/* Missing networks and seats made (linked clones of base, their NICs on the
+ * lab's network, forwards, a clean snapshot), seats started; what exists is
+ * kept, so up can be run again. seats: one row per seat (caller frees). */
+int eng_lab_up(struct eng *e, const struct lab_spec *l, struct eng_seat **seats, struct eng_error *err);
+int eng_lab_status(struct eng *e, const struct lab_spec *l, struct eng_seat **seats, struct eng_error *err);
+/* Seats (all when n == 0) back to the clean snapshot, started again if l->start. */
+int eng_lab_reset(struct eng *e, const struct lab_spec *l, const char *const *names, size_t n,
+		  struct eng_seat **seats, struct eng_error *err);
+/* Seats deleted with their overlay disks, the networks the lab made removed;
+ * the base stays (and is no longer a template once its clones are gone). */
+int eng_lab_down(struct eng *e, const struct lab_spec *l, struct eng_seat **seats, struct eng_error *err);
+
 /* ---- migration ---- */
 struct eng_migrate_opts {
 	bool live;          /* keep it running while its memory moves */

@@ -60,4 +60,8 @@ int prof_profile_list(struct prof_entry **out, size_t *n);
 int prof_profile_save(const char *name, const struct vm_profile *p, char *path, size_t len,
 		      struct eng_error *err);
 
+/* ---- labs (man/vmdeck-lab.5) ---- */
+/* Reads and checks a lab file; errors say file:line, section and key. */
+int prof_lab_load(const char *path, struct lab_spec *l, struct eng_error *err);
+
 #endif

@@ -174,18 +174,6 @@ static void run_in_terminal(struct tui *t, const char *line)
 	refresh();
 }
 
-/* Commands of the contract that a later version brings: say so plainly. */
-static const char *const later_commands[] = { "snapshot", "clone", "migrate", "stats", "net",
-					      "profile", "lab", "cdrom" };
-
-static bool is_later_command(const char *word)
-{
-	for (size_t i = 0; i < sizeof(later_commands) / sizeof(later_commands[0]); i++)
-		if (strcmp(word, later_commands[i]) == 0)
-			return true;
-	return false;
-}
-
 void tui_run_line(struct tui *t, const char *line)
 {
 	char **argv, msg[96];
@@ -200,8 +188,8 @@ void tui_run_line(struct tui *t, const char *line)
 	if (!t->eng && !(def && (def->flags & CMD_NO_CONN))) {
 		tui_set_status(t, true, "not connected yet");
 	} else if (!def) {
-		tui_set_status(t, true, is_later_command(argv[0]) ? "%s: not yet available in this version"
-								   : "unknown command '%s' (? lists them)",
+		tui_set_status(t, true, cmd_group_usage(argv[0], NULL) > 0 ? "'%s' needs a subcommand (? lists them)"
+									   : "unknown command '%s' (? lists them)",
 			       argv[0]);
 	} else if (t->g.readonly && (def->flags & CMD_CHANGES)) {
 		tui_set_status(t, true, "read-only connection: cannot %s%s%s", def->name,

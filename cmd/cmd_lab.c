@@ -1,0 +1,122 @@
+/* cmd_lab.c - lab up/status/reset/down FILE: a classroom of linked clones
+ * from one lab file (man/vmdeck-lab.5), one row per seat. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "json.h"
+#include "profiles.h"
+
+static json_object *seat_json(const struct eng_seat *s)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(s->name));
+	json_object_object_add(o, "exists", json_object_new_boolean(s->exists));
+	json_object_object_add(o, "state", s->exists ? json_object_new_string(eng_state_name(s->state)) : NULL);
+	json_object_object_add(o, "network", json_object_new_string(s->network));
+	json_object_object_add(o, "ipv4", s->ipv4[0] ? json_object_new_string(s->ipv4) : NULL);
+	json_object_object_add(o, "clean_snapshot", json_object_new_boolean(s->clean));
+	json_object_object_add(o, "current_snapshot", s->current[0] ? json_object_new_string(s->current) : NULL);
+	json_object_object_add(o, "forwards", json_object_new_string(s->forwards));
+	if (s->did[0])
+		json_object_object_add(o, "did", json_object_new_string(s->did));
+	return o;
+}
+
+static void print_status(struct cmd_ctx *ctx, const struct lab_spec *l, const struct eng_seat *s)
+{
+	fprintf(ctx->out, "%-16s %-9s %-15s %-16s %-8s %s\n", "SEAT", "STATE", "IPV4", "NETWORK", l->snapshot,
+		"FORWARDS");
+	for (unsigned i = 0; i < l->seats; i++)
+		fprintf(ctx->out, "%-16s %-9s %-15s %-16s %-8s %s\n", s[i].name,
+			s[i].exists ? eng_state_name(s[i].state) : "missing", s[i].ipv4[0] ? s[i].ipv4 : "-",
+			s[i].network, s[i].exists ? (s[i].clean ? "yes" : "NO") : "-",
+			s[i].forwards[0] ? s[i].forwards : "-");
+}
+
+static void print_did(struct cmd_ctx *ctx, const struct lab_spec *l, const struct eng_seat *s)
+{
+	for (unsigned i = 0; i < l->seats; i++)
+		if (s[i].did[0])
+			fprintf(ctx->out, "%s: %s\n", s[i].name, s[i].did);
+}
+
+/* Runs one lab action; the seats' rows are printed even when it stopped
+ * half way, so the user sees what was done before the error. */
+static int lab_run(struct cmd_ctx *ctx, const struct cmd_args *a, const char *verb)
+{
+	struct lab_spec l;
+	struct eng_seat *s = NULL;
+	struct eng_error err = { 0 };
+	int rc;
+
+	if (prof_lab_load(a->pos[0], &l, &err) < 0)
+		return cmd_fail(ctx, &err);
+	if (strcmp(verb, "up") == 0)
+		rc = eng_lab_up(ctx->eng, &l, &s, &err);
+	else if (strcmp(verb, "reset") == 0)
+		rc = eng_lab_reset(ctx->eng, &l, &a->pos[1], (size_t)a->npos - 1, &s, &err);
+	else if (strcmp(verb, "down") == 0)
+		rc = eng_lab_down(ctx->eng, &l, &s, &err);
+	else
+		rc = eng_lab_status(ctx->eng, &l, &s, &err);
+	if (s && ctx->g.json) {
+		json_object *arr = json_object_new_array();
+		for (unsigned i = 0; i < l.seats; i++)
+			json_object_array_add(arr, seat_json(&s[i]));
+		cmd_json_print(ctx->out, arr);
+	} else if (s) {
+		if (strcmp(verb, "status") == 0)
+			print_status(ctx, &l, s);
+		else
+			print_did(ctx, &l, s);
+	}
+	free(s);
+	fflush(ctx->out);
+	return rc < 0 ? cmd_fail(ctx, &err) : 0;
+}
+
+static int lab_up_exec(struct cmd_ctx *ctx, const struct cmd_args *a) { return lab_run(ctx, a, "up"); }
+static int lab_status_exec(struct cmd_ctx *ctx, const struct cmd_args *a) { return lab_run(ctx, a, "status"); }
+static int lab_reset_exec(struct cmd_ctx *ctx, const struct cmd_args *a) { return lab_run(ctx, a, "reset"); }
+static int lab_down_exec(struct cmd_ctx *ctx, const struct cmd_args *a) { return lab_run(ctx, a, "down"); }
+
+const struct cmd_def cmd_lab_up = {
+	.name = "lab up",
+	.usage = "FILE",
+	.summary = "make what is missing of a lab: networks, seats (linked clones), forwards, clean snapshots; start",
+	.flags = CMD_CHANGES,
+	.min_args = 1,
+	.max_args = 1,
+	.exec = lab_up_exec,
+};
+
+const struct cmd_def cmd_lab_status = {
+	.name = "lab status",
+	.usage = "FILE",
+	.summary = "the lab's seats: state, IPv4, network, clean snapshot, forwards",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = lab_status_exec,
+};
+
+const struct cmd_def cmd_lab_reset = {
+	.name = "lab reset",
+	.usage = "FILE [SEAT...]",
+	.summary = "seats (all, or those named: NAME-3 or 3) back to the clean snapshot, started again",
+	.flags = CMD_CHANGES,
+	.min_args = 1,
+	.max_args = CMD_MAX_POS,
+	.exec = lab_reset_exec,
+};
+
+const struct cmd_def cmd_lab_down = {
+	.name = "lab down",
+	.usage = "FILE",
+	.summary = "delete the lab's seats with their overlay disks and the networks it made (the base stays)",
+	.flags = CMD_CHANGES,
+	.min_args = 1,
+	.max_args = 1,
+	.exec = lab_down_exec,
+};

@@ -1,0 +1,183 @@
+/* lab.c - classroom lab files (man/vmdeck-lab.5): one INI file says the base
+ * VM, how many seats, their network (shared or one per seat), port forwards
+ * and the clean snapshot. Read into struct lab_spec; every error names
+ * file:line, the section and the key, and unknown keys are errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iniutil.h"
+#include "profiles.h"
+
+static const char *const lab_keys[] = { "name", "base", "seats", "start", NULL };
+static const char *const net_keys[] = { "layout", "mode", "use", NULL };
+static const char *const snap_keys[] = { "clean", NULL };
+static const struct ini_section lab_sections[] = {
+	{ "lab", lab_keys }, { "network", net_keys }, { "forward", NULL }, { "snapshot", snap_keys },
+	{ NULL, NULL },
+};
+
+/* a lab's names end in -N and -net-N: leave room for them */
+#define LAB_NAME_MAX (ENG_NAME_MAX - 8)
+
+static int fail(struct eng_error *err, const char *path, const char *sec, const char *key, const char *reason)
+{
+	eng_err_set(err, ENG_E_INVALID, "%s:%d: [%s] %s: %s", path, ini_line_of(path, sec, key), sec, key, reason);
+	return -1;
+}
+
+static const char *get(dictionary *d, const char *sec, const char *key)
+{
+	char k[128];
+
+	snprintf(k, sizeof(k), "%s:%s", sec, key);
+	return iniparser_getstring(d, k, NULL);
+}
+
+/* "2200:22" or "2200:22/udp": seat i's host port is 2200 + i */
+static int parse_forward(const char *v, unsigned seats, struct lab_forward *f, const char **why)
+{
+	char proto[8] = "tcp";
+	unsigned base, guest;
+	int used = 0;
+
+	if (sscanf(v, "%u:%u%n", &base, &guest, &used) != 2 ||
+	    (v[used] && (sscanf(v + used, "/%7s", proto) != 1 || (strcmp(proto, "tcp") && strcmp(proto, "udp"))))) {
+		*why = "use HOSTBASE:GUESTPORT[/tcp|/udp] (seat N gets host port HOSTBASE+N)";
+		return -1;
+	}
+	if (guest < 1 || guest > 65535 || base < 1 || base + seats > 65535) {
+		*why = "ports out of range (1-65535, HOSTBASE+seats included)";
+		return -1;
+	}
+	f->host_base = base;
+	f->guest_port = guest;
+	snprintf(f->proto, sizeof(f->proto), "%s", proto);
+	return 0;
+}
+
+static int read_forwards(dictionary *d, const char *path, struct lab_spec *l, struct eng_error *err)
+{
+	int n = iniparser_getsecnkeys(d, "forward");
+	const char **keys;
+	int ret = -1;
+
+	if (n <= 0)
+		return 0;
+	if (n > LAB_MAX_FORWARDS) {
+		eng_err_set(err, ENG_E_INVALID, "%s:%d: [forward]: at most %d forwards", path,
+			    ini_line_of(path, "forward", NULL), LAB_MAX_FORWARDS);
+		return -1;
+	}
+	if (!(keys = calloc((size_t)n, sizeof(*keys))) || !iniparser_getseckeys(d, "forward", keys)) {
+		eng_err_set(err, ENG_E_FAILED, "%s: cannot read [forward]", path);
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *key = strchr(keys[i], ':') + 1, *why = NULL;
+		struct lab_forward *f = &l->fwd[l->n_fwd];
+		if (parse_forward(iniparser_getstring(d, keys[i], ""), l->seats, f, &why) < 0) {
+			fail(err, path, "forward", key, why);
+			goto out;
+		}
+		snprintf(f->name, sizeof(f->name), "%s", key);
+		for (size_t k = 0; k < l->n_fwd; k++)
+			if (strcmp(l->fwd[k].proto, f->proto) == 0 &&
+			    !(f->host_base + l->seats < l->fwd[k].host_base + 1 ||
+			      l->fwd[k].host_base + l->seats < f->host_base + 1)) {
+				fail(err, path, "forward", key, "its host ports overlap another forward's");
+				goto out;
+			}
+		l->n_fwd++;
+	}
+	ret = 0;
+out:
+	free(keys);
+	return ret;
+}
+
+int prof_lab_load(const char *path, struct lab_spec *l, struct eng_error *err)
+{
+	dictionary *d;
+	const char *v;
+	struct eng_error e2 = { 0 };
+	int ret = -1;
+
+	memset(l, 0, sizeof(*l));
+	snprintf(l->path, sizeof(l->path), "%s", path);
+	l->start = true;
+	snprintf(l->mode, sizeof(l->mode), "nat");
+	snprintf(l->snapshot, sizeof(l->snapshot), "clean");
+	if (!(d = ini_load_checked(path, err)))
+		return -1;
+	if (ini_check_sections(d, path, lab_sections, err) < 0)
+		goto out;
+	if (iniparser_find_entry(d, "lab") == 0) {
+		eng_err_set(err, ENG_E_INVALID, "%s:1: missing section [lab] (name, base, seats)", path);
+		goto out;
+	}
+	if (!(v = get(d, "lab", "name")) || !eng_name_valid(v) || strlen(v) > LAB_NAME_MAX) {
+		fail(err, path, "lab", "name", v ? "letters, digits, . _ - (at most 56: seats are NAME-N)" : "missing");
+		goto out;
+	}
+	snprintf(l->name, sizeof(l->name), "%s", v);
+	if (!(v = get(d, "lab", "base")) || !eng_name_valid(v)) {
+		fail(err, path, "lab", "base", v ? "not a VM name" : "missing (the VM the seats are linked clones of)");
+		goto out;
+	}
+	snprintf(l->base, sizeof(l->base), "%s", v);
+	if (!(v = get(d, "lab", "seats")) || eng_count_parse("seats", v, LAB_MAX_SEATS, &l->seats, &e2) < 0) {
+		fail(err, path, "lab", "seats", v ? e2.msg : "missing (1 to 64)");
+		goto out;
+	}
+	if (get(d, "lab", "start")) {
+		int b = iniparser_getboolean(d, "lab:start", -1);
+		if (b < 0) {
+			fail(err, path, "lab", "start", "use yes or no");
+			goto out;
+		}
+		l->start = b;
+	}
+	if ((v = get(d, "network", "layout"))) {
+		if (strcmp(v, "shared") && strcmp(v, "per-seat")) {
+			fail(err, path, "network", "layout", "use shared or per-seat");
+			goto out;
+		}
+		l->per_seat = strcmp(v, "per-seat") == 0;
+	}
+	if ((v = get(d, "network", "mode"))) {
+		if (strcmp(v, "nat") && strcmp(v, "hostonly") && strcmp(v, "internal")) {
+			fail(err, path, "network", "mode", "use nat, hostonly or internal");
+			goto out;
+		}
+		snprintf(l->mode, sizeof(l->mode), "%s", v);
+	}
+	if ((v = get(d, "network", "use"))) {
+		if (!eng_name_valid(v)) {
+			fail(err, path, "network", "use", "not a network name");
+			goto out;
+		}
+		if (l->per_seat || get(d, "network", "mode")) {
+			fail(err, path, "network", "use", "an existing network is shared: no layout = per-seat, no mode");
+			goto out;
+		}
+		snprintf(l->use, sizeof(l->use), "%s", v);
+	}
+	if ((v = get(d, "snapshot", "clean"))) {
+		if (!eng_name_valid(v)) {
+			fail(err, path, "snapshot", "clean", "not a snapshot name");
+			goto out;
+		}
+		snprintf(l->snapshot, sizeof(l->snapshot), "%s", v);
+	}
+	if (read_forwards(d, path, l, err) < 0)
+		goto out;
+	if (l->n_fwd && !l->use[0] && strcmp(l->mode, "nat") != 0) {
+		fail(err, path, "forward", l->fwd[0].name, "port forwarding needs [network] mode = nat");
+		goto out;
+	}
+	ret = 0;
+out:
+	iniparser_freedict(d);
+	return ret;
+}
