@@ -1,5 +1,6 @@
 /* cmd_lab.c - lab up/status/reset/down FILE: a classroom of linked clones
- * from one lab file (man/vmdeck-lab.5), one row per seat. */
+ * from one lab file (man/vmdeck-lab.5; FILE may be a lab's name in
+ * $XDG_CONFIG_HOME/vmdeck/labs), one row per seat. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,9 +50,11 @@ static int lab_run(struct cmd_ctx *ctx, const struct cmd_args *a, const char *ve
 	struct lab_spec l;
 	struct eng_seat *s = NULL;
 	struct eng_error err = { 0 };
+	char path[1024];
 	int rc;
 
-	if (prof_lab_load(a->pos[0], &l, &err) < 0)
+	/* a path, or the name of a lab file of the user's (or shipped) */
+	if (prof_lab_find(a->pos[0], path, sizeof(path), &err) < 0 || prof_lab_load(path, &l, &err) < 0)
 		return cmd_fail(ctx, &err);
 	if (strcmp(verb, "up") == 0)
 		rc = eng_lab_up(ctx->eng, &l, &s, &err);

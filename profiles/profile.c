@@ -189,41 +189,57 @@ out:
 	return rc;
 }
 
-/* Where profiles live, most specific first: the user's, then the shipped
- * ones (installed, or in the source tree when run from a build directory). */
-static int profile_dirs(const char *dirs[3], char user[PATH_MAX])
+/* Where profiles (and lab files) live, most specific first: the user's, then
+ * the shipped ones (installed, or in the source tree when run from a build
+ * directory). */
+static const struct ini_kind {
+	const char *sub;       /* under $XDG_CONFIG_HOME/vmdeck */
+	const char *shipped, *source;
+} kinds[] = {
+	{ "profiles", VMDECK_DATADIR "/profiles", VMDECK_SOURCE_PROFILES },
+	{ "labs", VMDECK_DATADIR "/labs", VMDECK_SOURCE_PROFILES "/labs" },
+};
+
+static int kind_dirs(const struct ini_kind *k, const char *dirs[3], char user[PATH_MAX])
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	int n = 0;
 
 	if (xdg && *xdg)
-		snprintf(user, PATH_MAX, "%s/vmdeck/profiles", xdg);
+		snprintf(user, PATH_MAX, "%s/vmdeck/%s", xdg, k->sub);
 	else
-		snprintf(user, PATH_MAX, "%s/.config/vmdeck/profiles", home ? home : "");
+		snprintf(user, PATH_MAX, "%s/.config/vmdeck/%s", home ? home : "", k->sub);
 	dirs[n++] = user;
-	dirs[n++] = VMDECK_DATADIR "/profiles";
-	dirs[n++] = VMDECK_SOURCE_PROFILES;
+	dirs[n++] = k->shipped;
+	dirs[n++] = k->source;
 	return n;
 }
 
-int prof_profile_find(const char *name, char *path, size_t len, struct eng_error *err)
+static int profile_dirs(const char *dirs[3], char user[PATH_MAX])
+{
+	return kind_dirs(&kinds[0], dirs, user);
+}
+
+static int find_in(const struct ini_kind *k, const char *what, const char *name, char *path, size_t len,
+		   struct eng_error *err)
 {
 	const char *dirs[3];
 	char user[PATH_MAX];
-	int n = profile_dirs(dirs, user);
+	int n = kind_dirs(k, dirs, user);
 
 	if (strchr(name, '/') || (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".ini") == 0)) {
 		snprintf(path, len, "%s", name);
 		return 0;
 	}
-	if (eng_name_check("profile", name, err) < 0)
+	if (eng_name_check(what, name, err) < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		snprintf(path, len, "%s/%s.ini", dirs[i], name);
 		if (access(path, R_OK) == 0)
 			return 0;
 	}
-	eng_err_set(err, ENG_E_NOT_FOUND, "no profile named '%s' (see 'vmdeck profile list')", name);
+	eng_err_set(err, ENG_E_NOT_FOUND, "no %s named '%s' (see 'vmdeck %s')", what, name,
+		    k == &kinds[0] ? "profile list" : "help lab");
 	return -1;
 }
 
@@ -232,11 +248,11 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct prof_entry *)a)->name, ((const struct prof_entry *)b)->name);
 }
 
-int prof_profile_list(struct prof_entry **out, size_t *n_out)
+static int list_in(const struct ini_kind *k, struct prof_entry **out, size_t *n_out)
 {
 	const char *dirs[3];
 	char user[PATH_MAX];
-	int nd = profile_dirs(dirs, user);
+	int nd = kind_dirs(k, dirs, user);
 	struct prof_entry *v = NULL;
 	size_t n = 0;
 
@@ -268,6 +284,26 @@ int prof_profile_list(struct prof_entry **out, size_t *n_out)
 	*out = v;
 	*n_out = n;
 	return 0;
+}
+
+int prof_profile_find(const char *name, char *path, size_t len, struct eng_error *err)
+{
+	return find_in(&kinds[0], "profile", name, path, len, err);
+}
+
+int prof_profile_list(struct prof_entry **out, size_t *n)
+{
+	return list_in(&kinds[0], out, n);
+}
+
+int prof_lab_find(const char *name, char *path, size_t len, struct eng_error *err)
+{
+	return find_in(&kinds[1], "lab", name, path, len, err);
+}
+
+int prof_lab_list(struct prof_entry **out, size_t *n)
+{
+	return list_in(&kinds[1], out, n);
 }
 
 /* INI values are written quoted; iniparser has no escape for a quote inside */

@@ -63,5 +63,8 @@ int prof_profile_save(const char *name, const struct vm_profile *p, char *path, 
 /* ---- labs (man/vmdeck-lab.5) ---- */
 /* Reads and checks a lab file; errors say file:line, section and key. */
 int prof_lab_load(const char *path, struct lab_spec *l, struct eng_error *err);
+/* A lab name ($XDG_CONFIG_HOME/vmdeck/labs/NAME.ini, then shipped) or a path. */
+int prof_lab_find(const char *name, char *path, size_t len, struct eng_error *err);
+int prof_lab_list(struct prof_entry **out, size_t *n);
 
 #endif

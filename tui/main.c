@@ -130,6 +130,7 @@ static void *refresher_main(void *arg)
 			fwd = NULL, n_fwd = 0;
 		/* the create wizard's host facts, OS list, new guest's console and agent */
 		tui_wizard_refresh(t);
+		tui_labs_refresh(t);
 
 		pthread_mutex_lock(&t->lock);
 		if (rc == 0) {
@@ -322,7 +323,7 @@ static const struct {
 	{ "@details", act_details }, { "@next-view", act_next_view }, { "@mark", act_mark },
 	{ "@prompt", act_prompt }, { "@filter", act_filter },
 	{ "@snapshots", tui_snapshots_open }, { "@create", tui_wizard_open }, { "@clone", act_clone },
-	{ "@monitor", act_monitor }, { "@networks", tui_networks_open },
+	{ "@monitor", act_monitor }, { "@networks", tui_networks_open }, { "@labs", tui_labs_open },
 };
 
 static void handle_key(struct tui *t, int ch)
@@ -342,6 +343,8 @@ static void handle_key(struct tui *t, int ch)
 	if (t->view == VIEW_DETAILS && tui_details_key(t, ch))
 		return;
 	if (t->view == VIEW_WIZARD && tui_wizard_key(t, ch))
+		return;
+	if (t->view == VIEW_LABS && tui_labs_key(t, ch))
 		return;
 	/* help and output views: only scrolling and leaving */
 	if ((t->view == VIEW_HELP || t->view == VIEW_OUTPUT) &&
@@ -383,6 +386,7 @@ static void draw(struct tui *t)
 	case VIEW_MONITOR: tui_monitor_draw(t); break;
 	case VIEW_NETWORKS: tui_networks_draw(t); break;
 	case VIEW_WIZARD: tui_wizard_draw(t); break;
+	case VIEW_LABS: tui_labs_draw(t); break;
 	default: tui_list_draw(t); break;
 	}
 	refresh();
@@ -540,6 +544,8 @@ int tui_main(const struct cmd_global *g)
 	free(t->mon);
 	free(t->nets);
 	free(t->fwd);
+	free(t->labs);
+	free(t->lab_seats);
 	eng_close(t->eng);
 	return 0;
 }

@@ -16,7 +16,7 @@
 int tui_main(const struct cmd_global *g);
 
 enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW_MONITOR, VIEW_NETWORKS,
-		VIEW_WIZARD, VIEW__COUNT };
+		VIEW_WIZARD, VIEW_LABS, VIEW__COUNT };
 
 /* A command line from a key, the prompt or the wizard (paths included). */
 #define TUI_LINE_MAX 4096
@@ -185,6 +185,17 @@ struct tui {
 	char queue[32][TUI_LINE_MAX];
 	int n_queue;
 
+	/* the labs view (L): lab files, the selected one's seats (refresh thread) */
+	struct prof_entry *labs;
+	size_t n_labs;
+	int lab_sel;
+	char lab_path[1024];
+	struct eng_seat *lab_seats;
+	unsigned n_lab_seats;
+	char lab_snapshot[ENG_NAME_MAX + 1];
+	char lab_err[512];
+	bool lab_ok;
+
 	struct tui_wizard *wiz;         /* the create wizard while open */
 	/* refresh thread only: the console of the guest the wizard made */
 	struct eng_console_tap *wiz_tap;
@@ -242,6 +253,12 @@ void tui_networks_open(struct tui *t);
 void tui_networks_draw(struct tui *t);
 bool tui_networks_key(struct tui *t, int ch);
 bool tui_details_key(struct tui *t, int ch);
+
+/* labs.c: L, classroom labs and their seats */
+void tui_labs_open(struct tui *t);
+void tui_labs_draw(struct tui *t);
+bool tui_labs_key(struct tui *t, int ch);
+void tui_labs_refresh(struct tui *t);   /* refresh thread */
 
 /* wizard.c: c, the five steps of creating a VM */
 void tui_wizard_open(struct tui *t);

@@ -1,0 +1,165 @@
+/* labs.c - L: the classroom labs (lab files of the user's, then shipped ones)
+ * and the seats of the selected one as `lab status` shows them, refreshed by
+ * the refresh thread; u brings the lab up, r resets seats (asks which), D
+ * takes it down (asks). Every action is a `lab` command line. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+void tui_labs_open(struct tui *t)
+{
+	struct prof_entry *v = NULL;
+	size_t n = 0;
+
+	prof_lab_list(&v, &n);
+	pthread_mutex_lock(&t->lock);
+	free(t->labs);
+	t->labs = v;
+	t->n_labs = n;
+	if (t->lab_sel >= (int)n)
+		t->lab_sel = 0;
+	snprintf(t->lab_path, sizeof(t->lab_path), "%s", n ? v[t->lab_sel].path : "");
+	t->lab_ok = false;
+	t->view = VIEW_LABS;
+	t->refresh_wanted = true;
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* refresh thread: the selected lab's seats */
+void tui_labs_refresh(struct tui *t)
+{
+	char path[sizeof(t->lab_path)];
+	struct lab_spec *l = calloc(1, sizeof(*l));
+	struct eng_seat *seats = NULL;
+	struct eng_error err = { 0 };
+	bool want;
+	int rc = -1;
+
+	pthread_mutex_lock(&t->lock);
+	want = (t->view == VIEW_LABS || (t->view == VIEW_OUTPUT && t->output_back == VIEW_LABS)) && t->lab_path[0];
+	snprintf(path, sizeof(path), "%s", t->lab_path);
+	pthread_mutex_unlock(&t->lock);
+	if (!want || !l) {
+		free(l);
+		return;
+	}
+	if (prof_lab_load(path, l, &err) == 0)
+		rc = eng_lab_status(t->eng, l, &seats, &err);
+	pthread_mutex_lock(&t->lock);
+	if (strcmp(path, t->lab_path) == 0) {
+		free(t->lab_seats);
+		t->lab_seats = rc == 0 ? seats : NULL;
+		t->n_lab_seats = rc == 0 ? l->seats : 0;
+		snprintf(t->lab_snapshot, sizeof(t->lab_snapshot), "%s", l->snapshot);
+		snprintf(t->lab_err, sizeof(t->lab_err), "%s", rc == 0 ? "" : err.msg);
+		t->lab_ok = true;
+		seats = NULL;
+	}
+	pthread_mutex_unlock(&t->lock);
+	free(seats);
+	free(l);
+}
+
+void tui_labs_draw(struct tui *t)
+{
+	int y = 2;
+
+	erase();
+	tui_draw_frame(t, "labs (u up, r reset seats, D down, j/k choose, q back)");
+	attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	mvprintw(1, 0, "  %-20s %-9s %s", "LAB", "FROM", "FILE");
+	attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	pthread_mutex_lock(&t->lock);
+	if (!t->n_labs)
+		mvaddnstr(3, 2, "no lab files: put NAME.ini in $XDG_CONFIG_HOME/vmdeck/labs (man vmdeck-lab)", COLS - 3);
+	for (size_t i = 0; i < t->n_labs && y < LINES / 2; i++, y++) {
+		if ((int)i == t->lab_sel)
+			attron(A_REVERSE);
+		mvprintw(y, 0, "  %-20.20s %-9s ", t->labs[i].name, t->labs[i].shipped ? "shipped" : "yours");
+		addnstr(t->labs[i].path, COLS - getcurx(stdscr) - 1);
+		if ((int)i == t->lab_sel)
+			attroff(A_REVERSE);
+	}
+	y++;
+	if (t->n_labs) {
+		attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+		mvprintw(y++, 0, "  %-16s %-9s %-15s %-16s %-6s %s", "SEAT", "STATE", "IPV4", "NETWORK",
+			 t->lab_snapshot[0] ? t->lab_snapshot : "clean", "FORWARDS");
+		attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	}
+	if (t->n_labs && !t->lab_ok)
+		mvaddstr(y, 2, "reading the lab...");
+	else if (t->lab_err[0])
+		mvaddnstr(y, 2, t->lab_err, COLS - 3);
+	for (unsigned i = 0; t->lab_ok && i < t->n_lab_seats && y < LINES - 2; i++, y++) {
+		const struct eng_seat *s = &t->lab_seats[i];
+		mvprintw(y, 0, "  %-16.16s %-9s %-15s %-16.16s %-6s ", s->name, s->exists ? eng_state_name(s->state) : "missing",
+			 s->ipv4[0] ? s->ipv4 : "-", s->network, s->exists ? (s->clean ? "yes" : "NO") : "-");
+		addnstr(s->forwards[0] ? s->forwards : "-", COLS - getcurx(stdscr) - 1);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void select_lab(struct tui *t, int delta)
+{
+	pthread_mutex_lock(&t->lock);
+	t->lab_sel += delta;
+	if (t->lab_sel >= (int)t->n_labs)
+		t->lab_sel = t->n_labs ? (int)t->n_labs - 1 : 0;
+	if (t->lab_sel < 0)
+		t->lab_sel = 0;
+	if (t->n_labs && strcmp(t->lab_path, t->labs[t->lab_sel].path) != 0) {
+		snprintf(t->lab_path, sizeof(t->lab_path), "%s", t->labs[t->lab_sel].path);
+		t->lab_ok = false;
+		t->refresh_wanted = true;
+		pthread_cond_signal(&t->cond);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+bool tui_labs_key(struct tui *t, int ch)
+{
+	char line[TUI_LINE_MAX], path[1100], q[1200], seats[256] = "";
+
+	if (ch == 'j' || ch == KEY_DOWN || ch == 'k' || ch == KEY_UP) {
+		select_lab(t, ch == 'j' || ch == KEY_DOWN ? 1 : -1);
+		return true;
+	}
+	if (ch == 'L' || ch == '\t') {
+		t->view = VIEW_LIST;
+		return true;
+	}
+	if (ch != 'u' && ch != 'r' && ch != 'D')
+		return false;
+	if (!t->n_labs)
+		return true;
+	cmd_quote_word(t->labs[t->lab_sel].path, path, sizeof(path));
+	if (ch == 'u') {
+		snprintf(line, sizeof(line), "lab up %s", path);
+	} else if (ch == 'r') {
+		if (!tui_prompt_read(t, "reset which seats (numbers; empty: all)? ", seats, sizeof(seats), false))
+			return true;
+		snprintf(q, sizeof(q), "reset %s of lab %s to the clean snapshot?", seats[0] ? seats : "every seat",
+			 t->labs[t->lab_sel].name);
+		if (!tui_confirm(t, q, NULL, NULL))
+			return true;
+		snprintf(line, sizeof(line), "lab reset %s", path);
+		/* each seat typed becomes one word of the line (lab reset checks the names) */
+		for (char *save = NULL, *w = strtok_r(seats, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+			char qw[300];
+			size_t used = strlen(line);
+			if (cmd_quote_word(w, qw, sizeof(qw)) == 0)
+				snprintf(line + used, sizeof(line) - used, " %s", qw);
+		}
+	} else {
+		snprintf(q, sizeof(q), "take lab %s down (its seats and their disks)?", t->labs[t->lab_sel].name);
+		if (!tui_confirm(t, q, NULL, NULL))
+			return true;
+		snprintf(line, sizeof(line), "lab down %s", path);
+	}
+	tui_run_line(t, line);
+	return true;
+}
