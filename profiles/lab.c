@@ -52,7 +52,7 @@ static int parse_forward(const char *v, unsigned seats, struct lab_forward *f, c
 	}
 	f->host_base = base;
 	f->guest_port = guest;
-	snprintf(f->proto, sizeof(f->proto), "%s", proto);
+	snprintf(f->proto, sizeof(f->proto), "%.3s", proto);   /* tcp or udp, checked above */
 	return 0;
 }
 

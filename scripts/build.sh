@@ -6,5 +6,10 @@ cd "$(dirname "$0")/.."
 B=${1:-build}
 [ $# -gt 0 ] && shift
 cmake -S . -B "$B" -DVMDECK_WERROR=ON "$@" >/dev/null
-cmake --build "$B" -j"$(nproc)" 2>&1 | grep -v '^\[' || true
+# a failed build must fail here: an older binary left in $B would pass for it
+if ! cmake --build "$B" -j"$(nproc)" > "$B"/build.log 2>&1; then
+	grep -v '^\[' "$B"/build.log
+	exit 1
+fi
+grep -v '^\[' "$B"/build.log || true
 test -x "$B"/vmdeck
