@@ -24,7 +24,7 @@ static const struct key_binding default_keys[] = {
 	{ 'e', "@edit", "edit vCPUs/memory", 0 },
 	{ 'm', "@monitor", "monitor", 0 },
 	{ 'n', "@networks", "networks", 0 },
-	{ 'L', "@labs", "classroom labs (lab files and their seats)", 0 },
+	{ 'L', "@labs", "classroom labs and their seats", 0 },
 	{ 'o', "console %v", "serial console (Ctrl-] returns)", 0 },
 	{ 'x', "delete %v --yes", "delete (asks; disks kept unless ticked)", KB_CONFIRM | KB_DELETE },
 	{ '\n', "@details", "details", 0 },
