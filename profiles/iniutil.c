@@ -161,3 +161,17 @@ int ini_check_sections(dictionary *d, const char *path, const struct ini_section
 	}
 	return 0;
 }
+
+int ini_fail(struct eng_error *err, const char *path, const char *sec, const char *key, const char *reason)
+{
+	eng_err_set(err, ENG_E_INVALID, "%s:%d: [%s] %s: %s", path, ini_line_of(path, sec, key), sec, key, reason);
+	return -1;
+}
+
+const char *ini_get(dictionary *d, const char *sec, const char *key)
+{
+	char k[128];
+
+	snprintf(k, sizeof(k), "%s:%s", sec, key);
+	return iniparser_getstring(d, k, NULL);
+}

@@ -16,6 +16,10 @@ dictionary *ini_load_checked(const char *path, struct eng_error *err);
 /* Line number (1-based) where KEY is set inside [SECTION], or of the section
  * header when key is NULL; 0 when not found. iniparser keeps no line numbers. */
 int ini_line_of(const char *path, const char *section, const char *key);
+/* err = "FILE:LINE: [sec] key: reason" (the line where key is set); returns -1. */
+int ini_fail(struct eng_error *err, const char *path, const char *sec, const char *key, const char *reason);
+/* The value of sec:key, NULL when not set. */
+const char *ini_get(dictionary *d, const char *sec, const char *key);
 int ini_check_sections(dictionary *d, const char *path, const struct ini_section *known,
 		       struct eng_error *err);
 

@@ -20,20 +20,6 @@ static const struct ini_section lab_sections[] = {
 /* a lab's names end in -N and -net-N: leave room for them */
 #define LAB_NAME_MAX (ENG_NAME_MAX - 8)
 
-static int fail(struct eng_error *err, const char *path, const char *sec, const char *key, const char *reason)
-{
-	eng_err_set(err, ENG_E_INVALID, "%s:%d: [%s] %s: %s", path, ini_line_of(path, sec, key), sec, key, reason);
-	return -1;
-}
-
-static const char *get(dictionary *d, const char *sec, const char *key)
-{
-	char k[128];
-
-	snprintf(k, sizeof(k), "%s:%s", sec, key);
-	return iniparser_getstring(d, k, NULL);
-}
-
 /* "2200:22" or "2200:22/udp": seat i's host port is 2200 + i */
 static int parse_forward(const char *v, unsigned seats, struct lab_forward *f, const char **why)
 {
@@ -77,7 +63,7 @@ static int read_forwards(dictionary *d, const char *path, struct lab_spec *l, st
 		const char *key = strchr(keys[i], ':') + 1, *why = NULL;
 		struct lab_forward *f = &l->fwd[l->n_fwd];
 		if (parse_forward(iniparser_getstring(d, keys[i], ""), l->seats, f, &why) < 0) {
-			fail(err, path, "forward", key, why);
+			ini_fail(err, path, "forward", key, why);
 			goto out;
 		}
 		snprintf(f->name, sizeof(f->name), "%s", key);
@@ -85,7 +71,7 @@ static int read_forwards(dictionary *d, const char *path, struct lab_spec *l, st
 			if (strcmp(l->fwd[k].proto, f->proto) == 0 &&
 			    !(f->host_base + l->seats < l->fwd[k].host_base + 1 ||
 			      l->fwd[k].host_base + l->seats < f->host_base + 1)) {
-				fail(err, path, "forward", key, "its host ports overlap another forward's");
+				ini_fail(err, path, "forward", key, "its host ports overlap another forward's");
 				goto out;
 			}
 		l->n_fwd++;
@@ -116,56 +102,56 @@ int prof_lab_load(const char *path, struct lab_spec *l, struct eng_error *err)
 		eng_err_set(err, ENG_E_INVALID, "%s:1: missing section [lab] (name, base, seats)", path);
 		goto out;
 	}
-	if (!(v = get(d, "lab", "name")) || !eng_name_valid(v) || strlen(v) > LAB_NAME_MAX) {
-		fail(err, path, "lab", "name", v ? "letters, digits, . _ - (at most 56: seats are NAME-N)" : "missing");
+	if (!(v = ini_get(d, "lab", "name")) || !eng_name_valid(v) || strlen(v) > LAB_NAME_MAX) {
+		ini_fail(err, path, "lab", "name", v ? "letters, digits, . _ - (at most 56: seats are NAME-N)" : "missing");
 		goto out;
 	}
 	snprintf(l->name, sizeof(l->name), "%s", v);
-	if (!(v = get(d, "lab", "base")) || !eng_name_valid(v)) {
-		fail(err, path, "lab", "base", v ? "not a VM name" : "missing (the VM the seats are linked clones of)");
+	if (!(v = ini_get(d, "lab", "base")) || !eng_name_valid(v)) {
+		ini_fail(err, path, "lab", "base", v ? "not a VM name" : "missing (the VM the seats are linked clones of)");
 		goto out;
 	}
 	snprintf(l->base, sizeof(l->base), "%s", v);
-	if (!(v = get(d, "lab", "seats")) || eng_count_parse("seats", v, LAB_MAX_SEATS, &l->seats, &e2) < 0) {
-		fail(err, path, "lab", "seats", v ? e2.msg : "missing (1 to 64)");
+	if (!(v = ini_get(d, "lab", "seats")) || eng_count_parse("seats", v, LAB_MAX_SEATS, &l->seats, &e2) < 0) {
+		ini_fail(err, path, "lab", "seats", v ? e2.msg : "missing (1 to 64)");
 		goto out;
 	}
-	if (get(d, "lab", "start")) {
+	if (ini_get(d, "lab", "start")) {
 		int b = iniparser_getboolean(d, "lab:start", -1);
 		if (b < 0) {
-			fail(err, path, "lab", "start", "use yes or no");
+			ini_fail(err, path, "lab", "start", "use yes or no");
 			goto out;
 		}
 		l->start = b;
 	}
-	if ((v = get(d, "network", "layout"))) {
+	if ((v = ini_get(d, "network", "layout"))) {
 		if (strcmp(v, "shared") && strcmp(v, "per-seat")) {
-			fail(err, path, "network", "layout", "use shared or per-seat");
+			ini_fail(err, path, "network", "layout", "use shared or per-seat");
 			goto out;
 		}
 		l->per_seat = strcmp(v, "per-seat") == 0;
 	}
-	if ((v = get(d, "network", "mode"))) {
+	if ((v = ini_get(d, "network", "mode"))) {
 		if (strcmp(v, "nat") && strcmp(v, "hostonly") && strcmp(v, "internal")) {
-			fail(err, path, "network", "mode", "use nat, hostonly or internal");
+			ini_fail(err, path, "network", "mode", "use nat, hostonly or internal");
 			goto out;
 		}
 		snprintf(l->mode, sizeof(l->mode), "%s", v);
 	}
-	if ((v = get(d, "network", "use"))) {
+	if ((v = ini_get(d, "network", "use"))) {
 		if (!eng_name_valid(v)) {
-			fail(err, path, "network", "use", "not a network name");
+			ini_fail(err, path, "network", "use", "not a network name");
 			goto out;
 		}
-		if (l->per_seat || get(d, "network", "mode")) {
-			fail(err, path, "network", "use", "an existing network is shared: no layout = per-seat, no mode");
+		if (l->per_seat || ini_get(d, "network", "mode")) {
+			ini_fail(err, path, "network", "use", "an existing network is shared: no layout = per-seat, no mode");
 			goto out;
 		}
 		snprintf(l->use, sizeof(l->use), "%s", v);
 	}
-	if ((v = get(d, "snapshot", "clean"))) {
+	if ((v = ini_get(d, "snapshot", "clean"))) {
 		if (!eng_name_valid(v)) {
-			fail(err, path, "snapshot", "clean", "not a snapshot name");
+			ini_fail(err, path, "snapshot", "clean", "not a snapshot name");
 			goto out;
 		}
 		snprintf(l->snapshot, sizeof(l->snapshot), "%s", v);
@@ -173,7 +159,7 @@ int prof_lab_load(const char *path, struct lab_spec *l, struct eng_error *err)
 	if (read_forwards(d, path, l, err) < 0)
 		goto out;
 	if (l->n_fwd && !l->use[0] && strcmp(l->mode, "nat") != 0) {
-		fail(err, path, "forward", l->fwd[0].name, "port forwarding needs [network] mode = nat");
+		ini_fail(err, path, "forward", l->fwd[0].name, "port forwarding needs [network] mode = nat");
 		goto out;
 	}
 	ret = 0;

@@ -32,27 +32,11 @@ static const struct ini_section profile_sections[] = {
 #define MAX_CPUS 512
 
 /* "FILE:LINE: [sec] key: " + reason */
-static int fail(struct eng_error *err, const char *path, const char *sec, const char *key,
-		const char *reason)
-{
-	eng_err_set(err, ENG_E_INVALID, "%s:%d: [%s] %s: %s", path, ini_line_of(path, sec, key), sec, key,
-		    reason);
-	return -1;
-}
-
-static const char *get(dictionary *d, const char *sec, const char *key)
-{
-	char k[128];
-
-	snprintf(k, sizeof(k), "%s:%s", sec, key);
-	return iniparser_getstring(d, k, NULL);
-}
-
 /* A file named in the profile: relative to the profile's directory. */
 static int file_key(dictionary *d, const char *path, const char *key, char *out, size_t len,
 		    struct eng_error *err)
 {
-	const char *v = get(d, "install", key);
+	const char *v = ini_get(d, "install", key);
 	char dir[PATH_MAX], full[PATH_MAX + 256];
 	struct stat st;
 
@@ -60,7 +44,7 @@ static int file_key(dictionary *d, const char *path, const char *key, char *out,
 	if (!v)
 		return 0;
 	if (!*v)
-		return fail(err, path, "install", key, "empty path");
+		return ini_fail(err, path, "install", key, "empty path");
 	snprintf(dir, sizeof(dir), "%s", path);
 	*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
 	if (v[0] == '/' || !dir[0])
@@ -73,7 +57,7 @@ static int file_key(dictionary *d, const char *path, const char *key, char *out,
 	if (bad) {
 		char why[1100];
 		snprintf(why, sizeof(why), "'%.1000s': %s", full, bad);
-		return fail(err, path, "install", key, why);
+		return ini_fail(err, path, "install", key, why);
 	}
 	memcpy(out, full, strlen(full) + 1);
 	return 0;
@@ -100,51 +84,51 @@ int prof_profile_load(const char *path, struct vm_profile *p, struct eng_error *
 		eng_err_set(err, ENG_E_INVALID, "%s:1: missing section [vm] (cpus and memory)", path);
 		goto out;
 	}
-	if ((v = get(d, "vm", "description")))
+	if ((v = ini_get(d, "vm", "description")))
 		snprintf(p->description, sizeof(p->description), "%s", v);
-	if ((v = get(d, "vm", "os"))) {
+	if ((v = ini_get(d, "vm", "os"))) {
 		if (!eng_name_valid(v)) {
-			fail(err, path, "vm", "os", "not a libosinfo short id (e.g. debian12, ubuntu22.04, win10)");
+			ini_fail(err, path, "vm", "os", "not a libosinfo short id (e.g. debian12, ubuntu22.04, win10)");
 			goto out;
 		}
 		snprintf(p->os, sizeof(p->os), "%s", v);
 	}
-	if ((v = get(d, "vm", "cpus")) && eng_count_parse("cpus", v, MAX_CPUS, &p->cpus, &e2) < 0) {
-		fail(err, path, "vm", "cpus", e2.msg);
+	if ((v = ini_get(d, "vm", "cpus")) && eng_count_parse("cpus", v, MAX_CPUS, &p->cpus, &e2) < 0) {
+		ini_fail(err, path, "vm", "cpus", e2.msg);
 		goto out;
 	}
-	if ((v = get(d, "vm", "memory"))) {
+	if ((v = ini_get(d, "vm", "memory"))) {
 		unsigned long long b;
 		if (eng_size_parse("memory", v, ENG_UNIT_MIB, &b, &e2) < 0) {
-			fail(err, path, "vm", "memory", e2.msg);
+			ini_fail(err, path, "vm", "memory", e2.msg);
 			goto out;
 		}
 		if (b >> 20 < MIN_MEMORY_MIB || b >> 20 > MAX_MEMORY_MIB) {
-			fail(err, path, "vm", "memory", "out of range (16 MiB to 16 TiB)");
+			ini_fail(err, path, "vm", "memory", "out of range (16 MiB to 16 TiB)");
 			goto out;
 		}
 		p->memory_mib = b >> 20;
 	}
-	if ((v = get(d, "vm", "firmware"))) {
+	if ((v = ini_get(d, "vm", "firmware"))) {
 		if (strcmp(v, "bios") && strcmp(v, "uefi")) {
-			fail(err, path, "vm", "firmware", "use bios or uefi");
+			ini_fail(err, path, "vm", "firmware", "use bios or uefi");
 			goto out;
 		}
 		snprintf(p->firmware, sizeof(p->firmware), "%s", v);
 	}
-	if ((v = get(d, "disk", "size"))) {
+	if ((v = ini_get(d, "disk", "size"))) {
 		if (eng_size_parse("disk size", v, ENG_UNIT_GIB, &p->disk_bytes, &e2) < 0) {
-			fail(err, path, "disk", "size", e2.msg);
+			ini_fail(err, path, "disk", "size", e2.msg);
 			goto out;
 		}
 		if (p->disk_bytes < (1ULL << 20) || p->disk_bytes > MAX_DISK_BYTES) {
-			fail(err, path, "disk", "size", "out of range (1 MiB to 64 TiB)");
+			ini_fail(err, path, "disk", "size", "out of range (1 MiB to 64 TiB)");
 			goto out;
 		}
 	}
-	if ((v = get(d, "disk", "format"))) {
+	if ((v = ini_get(d, "disk", "format"))) {
 		if (strcmp(v, "qcow2") && strcmp(v, "raw")) {
-			fail(err, path, "disk", "format", "use qcow2 or raw");
+			ini_fail(err, path, "disk", "format", "use qcow2 or raw");
 			goto out;
 		}
 		snprintf(p->format, sizeof(p->format), "%s", v);
@@ -154,31 +138,31 @@ int prof_profile_load(const char *path, struct vm_profile *p, struct eng_error *
 	    file_key(d, path, "kernel", p->kernel, sizeof(p->kernel), err) < 0 ||
 	    file_key(d, path, "initrd", p->initrd, sizeof(p->initrd), err) < 0)
 		goto out;
-	if ((v = get(d, "install", "cmdline")))
+	if ((v = ini_get(d, "install", "cmdline")))
 		snprintf(p->cmdline, sizeof(p->cmdline), "%s", v);
 	n_src = !!p->iso[0] + !!p->import[0] + !!p->kernel[0];
 	if (n_src > 1) {
-		fail(err, path, "install", p->kernel[0] ? "kernel" : "import",
+		ini_fail(err, path, "install", p->kernel[0] ? "kernel" : "import",
 		     "give one install source: iso, import or kernel");
 		goto out;
 	}
 	if ((p->initrd[0] || p->cmdline[0]) && !p->kernel[0]) {
-		fail(err, path, "install", p->initrd[0] ? "initrd" : "cmdline", "needs kernel");
+		ini_fail(err, path, "install", p->initrd[0] ? "initrd" : "cmdline", "needs kernel");
 		goto out;
 	}
 	for (int i = 0; network_keys[i]; i++) {
-		if (!(v = get(d, "network", network_keys[i])))
+		if (!(v = ini_get(d, "network", network_keys[i])))
 			continue;
 		if (strcmp(v, "none") != 0 && !eng_name_valid(v)) {
-			fail(err, path, "network", network_keys[i], "not a network name");
+			ini_fail(err, path, "network", network_keys[i], "not a network name");
 			goto out;
 		}
 		snprintf(p->nets[p->n_nets++], ENG_NAME_MAX + 1, "%s", v);
 	}
-	if ((v = get(d, "tools", "agent"))) {
+	if ((v = ini_get(d, "tools", "agent"))) {
 		int b = iniparser_getboolean(d, "tools:agent", -1);
 		if (b < 0) {
-			fail(err, path, "tools", "agent", "use yes or no");
+			ini_fail(err, path, "tools", "agent", "use yes or no");
 			goto out;
 		}
 		p->agent = b;
