@@ -31,7 +31,6 @@ static const struct ini_section profile_sections[] = {
 #define MAX_DISK_BYTES (64ULL << 40)      /* 64 TiB */
 #define MAX_CPUS 512
 
-/* "FILE:LINE: [sec] key: " + reason */
 /* A file named in the profile: relative to the profile's directory. */
 static int file_key(dictionary *d, const char *path, const char *key, char *out, size_t len,
 		    struct eng_error *err)

@@ -17,8 +17,10 @@ void wiz_complete_path(char *buf, size_t cap)
 	glob_t g;
 
 	snprintf(pat, sizeof(pat), "%.1024s*", buf);
-	if (glob(pat, GLOB_MARK | GLOB_NOESCAPE, NULL, &g) != 0)
+	if (glob(pat, GLOB_MARK | GLOB_NOESCAPE, NULL, &g) != 0) {
+		globfree(&g);
 		return;
+	}
 	size_t common = strlen(g.gl_pathv[0]);
 	for (size_t i = 1; i < g.gl_pathc; i++) {
 		size_t k = 0;
