@@ -26,7 +26,9 @@ BOOTED=$(date +%s)
 m=$(jmax /tmp/vd.s1.$$ cpu_pct)
 gt "$m" 50 && ok "burner: CPU $m % > 50 % of its vCPU" || bad "burner CPU only $m %"
 
-# net: ping the quiet guest while sampling it
+# net: ping the quiet guest while sampling it, once it has configured the
+# address its lease names (--wait-ip returns on the lease, which comes first)
+wait_for 30 sh -c "grep -q TESTVM-DHCP-OK '$T/log/qemu/quiet-serial.log'" || bad "quiet: no address inside"
 busybox ping -q -c 25 -i 0.2 -s 1200 "$QIP" >/dev/null 2>&1 &
 PPID_=$!
 "$V" stats quiet --json --interval 1 --count 3 >/tmp/vd.s2.$$
