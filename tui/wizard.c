@@ -568,6 +568,7 @@ static void form_key(struct tui *t, struct tui_wizard *w, int ch)
 	const struct wiz_field *f[WIZ_MAX_FIELDS];
 	int n = wiz_step_fields(w, f, (int)WIZ_MAX_FIELDS);
 	const struct wiz_field *cur = w->field >= 0 && w->field < n ? f[w->field] : NULL;
+	bool no_uefi = false;
 
 	if (ch == KEY_DOWN || (ch == '\t' && cur && cur->kind != WF_PATH)) {
 		w->field = (w->field + 1) % n;
@@ -592,11 +593,18 @@ static void form_key(struct tui *t, struct tui_wizard *w, int ch)
 	} else if (cur && cur->kind == WF_CHOICE) {
 		if (ch == KEY_LEFT || ch == KEY_RIGHT || ch == ' ')
 			cycle_choice(cur, wiz_answer(w, cur), ch == KEY_LEFT ? -1 : 1);
+		/* UEFI is a choice only where OVMF is installed */
+		no_uefi = cur->off == offsetof(struct wiz_answers, firmware) && w->host_ok && !w->host.uefi &&
+			  strcmp(w->a.firmware, "uefi") == 0;
+		if (no_uefi)
+			snprintf(w->a.firmware, sizeof(w->a.firmware), "bios");
 	} else if (cur && (cur->kind == WF_TEXT || cur->kind == WF_PATH)) {
 		edit_text(cur, wiz_answer(w, cur), ch);
 	}
 	if (w->step == WIZ_RESOURCES && ch != '\n')
 		check_resources(w);   /* the verdict follows the typing */
+	if (no_uefi)
+		wiz_say(w, false, "UEFI firmware is not installed on this host (apt-get install ovmf): BIOS");
 }
 
 bool tui_wizard_key(struct tui *t, int ch)
