@@ -109,6 +109,24 @@ static void add_word(char *line, size_t len, const char *opt, const char *value)
 		snprintf(line + used, len - used, " %s", q);
 }
 
+int wiz_nets(const struct wiz_answers *a, char out[][ENG_NAME_MAX + 1])
+{
+	char copy[sizeof(a->nets)], *save = NULL;
+	int n = 0;
+
+	snprintf(copy, sizeof(copy), "%s", a->nets);
+	for (char *w = strtok_r(copy, ", ", &save); w && n < WIZ_MAX_NETS; w = strtok_r(NULL, ", ", &save))
+		snprintf(out[n++], ENG_NAME_MAX + 1, "%s", w);
+	return n;
+}
+
+void wiz_nets_add(struct wiz_answers *a, const char *name)
+{
+	size_t used = strlen(a->nets);
+
+	snprintf(a->nets + used, sizeof(a->nets) - used, "%s%s", used ? ", " : "", name);
+}
+
 /* The answers as the `create` command the CLI would take. */
 void wiz_build_line(const struct tui_wizard *w, char *line, size_t len)
 {
@@ -135,16 +153,13 @@ void wiz_build_line(const struct tui_wizard *w, char *line, size_t len)
 			add_word(line, len, "--cmdline", a->cmdline);
 	}
 	if (strcmp(src, "linked") != 0) {
-		char nets[sizeof(a->nets)], *save = NULL;
-		bool any = false;
+		char nets[WIZ_MAX_NETS][ENG_NAME_MAX + 1];
+		int n = wiz_nets(a, nets);
 		if (strcmp(src, "import") != 0 && a->disk[0] && strcmp(a->disk, "0") != 0)
 			add_word(line, len, "--disk", a->disk);
-		snprintf(nets, sizeof(nets), "%s", a->nets);
-		for (char *n = strtok_r(nets, ", ", &save); n; n = strtok_r(NULL, ", ", &save)) {
-			add_word(line, len, "--network", n);
-			any = true;
-		}
-		if (!any)
+		for (int i = 0; i < n; i++)
+			add_word(line, len, "--network", nets[i]);
+		if (!n)
 			add_word(line, len, "--network", "none");
 		if (strcmp(a->firmware, "uefi") == 0)
 			add_word(line, len, "--firmware", "uefi");
@@ -455,10 +470,8 @@ void wiz_profile_chosen(struct tui_wizard *w, const struct prof_entry *e)
 	}
 	a->nets[0] = '\0';
 	for (size_t i = 0; i < p->n_nets; i++)
-		if (strcmp(p->nets[i], "none") != 0) {
-			size_t used = strlen(a->nets);
-			snprintf(a->nets + used, sizeof(a->nets) - used, "%s%s", used ? ", " : "", p->nets[i]);
-		}
+		if (strcmp(p->nets[i], "none") != 0)
+			wiz_nets_add(a, p->nets[i]);
 	wiz_say(w, false, "profile %s: %s", p->name, p->description);
 	free(p);
 }
@@ -496,10 +509,10 @@ static void save_profile(struct tui *t, struct tui_wizard *w)
 		snprintf(p->cmdline, sizeof(p->cmdline), "%s", a->cmdline);
 	}
 	{
-		char nets[sizeof(a->nets)], *save = NULL;
-		snprintf(nets, sizeof(nets), "%s", a->nets);
-		for (char *n = strtok_r(nets, ", ", &save); n && p->n_nets < VM_SPEC_MAX_NETS; n = strtok_r(NULL, ", ", &save))
-			snprintf(p->nets[p->n_nets++], sizeof(p->nets[0]), "%s", n);
+		char nets[WIZ_MAX_NETS][ENG_NAME_MAX + 1];
+		int n = wiz_nets(a, nets);
+		for (int i = 0; i < n && p->n_nets < VM_SPEC_MAX_NETS; i++)
+			snprintf(p->nets[p->n_nets++], sizeof(p->nets[0]), "%.64s", nets[i]);
 		if (!p->n_nets)
 			snprintf(p->nets[p->n_nets++], sizeof(p->nets[0]), "none");
 	}

@@ -35,6 +35,11 @@ char *wiz_answer(struct tui_wizard *w, const struct wiz_field *f);
 int wiz_step_fields(const struct tui_wizard *w, const struct wiz_field **out, int max);
 /* The answers as the `create` command line the CLI would take. */
 void wiz_build_line(const struct tui_wizard *w, char *line, size_t len);
+/* The networks answer ("default, lab") as names (at most WIZ_MAX_NETS);
+ * returns how many. wiz_nets_add appends one. */
+#define WIZ_MAX_NETS 32
+int wiz_nets(const struct wiz_answers *a, char out[][ENG_NAME_MAX + 1]);
+void wiz_nets_add(struct wiz_answers *a, const char *name);
 const struct eng_os *wiz_find_os(const struct tui_wizard *w, const char *short_id);
 /* The verdict under the form. */
 void wiz_say(struct tui_wizard *w, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

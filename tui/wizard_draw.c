@@ -169,10 +169,11 @@ static void draw_form(struct tui *t, struct tui_wizard *w)
 		mvaddnstr(++y, 2, f[w->field]->hint, COLS - 2);
 	if (w->step == WIZ_RESOURCES && strcmp(w->a.source, "linked") != 0) {
 		/* what each chosen network lets the guest reach */
-		char nets[512], *save = NULL;
-		snprintf(nets, sizeof(nets), "%s", w->a.nets);
+		char nets[WIZ_MAX_NETS][ENG_NAME_MAX + 1];
+		int nn = wiz_nets(&w->a, nets);
 		/* (the caller holds t->lock: t->nets is the refresh thread's) */
-		for (char *nm = strtok_r(nets, ", ", &save); nm && y < LINES - 5; nm = strtok_r(NULL, ", ", &save)) {
+		for (int k = 0; k < nn && y < LINES - 5; k++) {
+			const char *nm = nets[k];
 			const struct net_mode_def *m = NULL;
 			for (size_t i = 0; i < t->n_nets; i++)
 				if (strcmp(t->nets[i].name, nm) == 0)

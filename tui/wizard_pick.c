@@ -46,13 +46,13 @@ static bool matches(const char *filter, const char *a, const char *b)
 	return !filter[0] || strcasestr(a, filter) || (b && strcasestr(b, filter));
 }
 
-static bool ticked(const char *list, const char *name)
+static bool ticked(const struct wiz_answers *a, const char *name)
 {
-	char copy[512], *save = NULL;
+	char nets[WIZ_MAX_NETS][ENG_NAME_MAX + 1];
+	int n = wiz_nets(a, nets);
 
-	snprintf(copy, sizeof(copy), "%s", list);
-	for (char *n = strtok_r(copy, ", ", &save); n; n = strtok_r(NULL, ", ", &save))
-		if (strcmp(n, name) == 0)
+	for (int i = 0; i < n; i++)
+		if (strcmp(nets[i], name) == 0)
 			return true;
 	return false;
 }
@@ -107,7 +107,7 @@ static int pick_items(struct tui *t, const struct tui_wizard *w, enum wf_list li
 				continue;
 			snprintf(out[n].key, sizeof(out[n].key), "%s", net->name);
 			snprintf(out[n].text, sizeof(out[n].text), "[%c] %-14.14s %-8s %s",
-				 ticked(w->a.nets, net->name) ? 'x' : ' ', net->name, net->mode,
+				 ticked(&w->a, net->name) ? 'x' : ' ', net->name, net->mode,
 				 m ? m->summary : "made outside vmdeck");
 			out[n++].ref = NULL;
 		}
@@ -121,23 +121,19 @@ static int pick_items(struct tui *t, const struct tui_wizard *w, enum wf_list li
 
 static void toggle_net(struct tui_wizard *w, const char *name)
 {
-	char copy[512], out[512] = "", *save = NULL;
+	char nets[WIZ_MAX_NETS][ENG_NAME_MAX + 1];
+	int n = wiz_nets(&w->a, nets);
 	bool had = false;
 
-	snprintf(copy, sizeof(copy), "%s", w->a.nets);
-	for (char *n = strtok_r(copy, ", ", &save); n; n = strtok_r(NULL, ", ", &save)) {
-		if (strcmp(n, name) == 0) {
+	w->a.nets[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (strcmp(nets[i], name) == 0)
 			had = true;
-			continue;
-		}
-		size_t used = strlen(out);
-		snprintf(out + used, sizeof(out) - used, "%s%s", used ? ", " : "", n);
+		else
+			wiz_nets_add(&w->a, nets[i]);
 	}
-	if (!had) {
-		size_t used = strlen(out);
-		snprintf(out + used, sizeof(out) - used, "%s%s", used ? ", " : "", name);
-	}
-	snprintf(w->a.nets, sizeof(w->a.nets), "%s", out);
+	if (!had)
+		wiz_nets_add(&w->a, name);
 }
 
 #define PICK_MAX 2048
