@@ -119,15 +119,25 @@ static int seat_forwards(struct eng *e, const struct lab_spec *l, unsigned i, st
 	return 0;
 }
 
-static bool seat_has_clean(struct eng *e, const struct lab_spec *l, const char *seat)
+/* One listing of the seat's snapshots: whether the clean one is there, and
+ * (current not NULL) which one is current. */
+static bool seat_has_clean(struct eng *e, const struct lab_spec *l, const char *seat, char *current)
 {
-	char names[64][ENG_NAME_MAX + 1];
-	int n = eng_snapshot_names(e, seat, names, 64);
+	struct eng_snapshot *v = NULL;
+	size_t n = 0;
+	bool clean = false;
 
-	for (int k = 0; k < n; k++)
-		if (strcmp(names[k], l->snapshot) == 0)
-			return true;
-	return false;
+	if (current)
+		current[0] = '\0';
+	if (eng_snapshot_list(e, seat, &v, &n, NULL) < 0)
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		clean |= strcmp(v[k].name, l->snapshot) == 0;
+		if (current && v[k].current)
+			snprintf(current, ENG_NAME_MAX + 1, "%s", v[k].name);
+	}
+	free(v);
+	return clean;
 }
 
 static int base_ready(struct eng *e, const struct lab_spec *l, struct eng_error *err)
@@ -201,7 +211,7 @@ int eng_lab_up(struct eng *e, const struct lab_spec *l, struct eng_seat **out, s
 		char taken[ENG_NAME_MAX + 1];
 		if (seat_forwards(e, l, i + 1, &s[i], have, n_have, err) < 0)
 			goto out;
-		if (!seat_has_clean(e, l, s[i].name)) {
+		if (!seat_has_clean(e, l, s[i].name, NULL)) {
 			if (eng_domain_state(e, s[i].name, &s[i].state, err) < 0)
 				goto out;
 			if (s[i].state != ENG_ST_SHUTOFF) {
@@ -254,9 +264,7 @@ int eng_lab_status(struct eng *e, const struct lab_spec *l, struct eng_seat **ou
 			}
 		if (!s[i].exists)
 			continue;
-		s[i].clean = seat_has_clean(e, l, s[i].name);
-		if (eng_snapshot_current(e, s[i].name, s[i].current, sizeof(s[i].current)) < 0)
-			s[i].current[0] = '\0';
+		s[i].clean = seat_has_clean(e, l, s[i].name, s[i].current);
 		for (size_t k = 0; k < nf; k++) {
 			size_t used = strlen(s[i].forwards);
 			if (strcmp(f[k].vm, s[i].name) == 0)
