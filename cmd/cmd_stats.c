@@ -117,12 +117,8 @@ static int stats_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct sigaction sa = { .sa_handler = stop_handler }, old_int, old_term;
 	int rc = 0;
 
-	if (iv) {
-		char *end;
-		interval = strtod(iv, &end);
-		if (*end || !*iv || interval < 0.1 || interval > 3600)
-			return cmd_error(ctx, 2, "invalid --interval '%s': seconds between 0.1 and 3600", iv);
-	}
+	if (iv && eng_seconds_parse("--interval", iv, 0.1, 3600, &interval, &err) < 0)
+		return cmd_error(ctx, 2, "%s", err.msg);
 	if (cv && eng_count_parse("--count", cv, 1000000, &count, &err) < 0)
 		return cmd_error(ctx, 2, "%s", err.msg);
 	if (csv && ctx->g.json)

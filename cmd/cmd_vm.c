@@ -652,15 +652,12 @@ static int ip_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	enum eng_ip_source src = ENG_IP_AUTO;
 	const char *s = cmd_opt(a, "source"), *w = cmd_opt(a, "wait");
 	double wait_s = 0;
+	struct eng_error err = { 0 };
 
 	if (s && eng_ip_source_from_string(s, &src) < 0)
 		return cmd_error(ctx, 2, "invalid --source '%s': use auto, lease, agent or arp", s);
-	if (w) {
-		char *end;
-		wait_s = strtod(w, &end);
-		if (*end || wait_s < 0 || wait_s > 86400)
-			return cmd_error(ctx, 2, "invalid --wait '%s': seconds between 0 and 86400", w);
-	}
+	if (w && eng_seconds_parse("--wait", w, 0, 86400, &wait_s, &err) < 0)
+		return cmd_error(ctx, 2, "%s", err.msg);
 	return print_ips(ctx, a->pos[0], wait_s, src);
 }
 

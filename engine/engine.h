@@ -46,6 +46,10 @@ int eng_size_parse(const char *what, const char *text, enum eng_unit default_uni
 /* "4", "16": a positive count within [1, max]. */
 int eng_count_parse(const char *what, const char *text, unsigned max,
 		    unsigned *out, struct eng_error *err);
+/* "2", "0.5", "1e1": seconds within [min, max]. Non-finite values ("nan",
+ * "inf"), trailing junk and an empty text are refused. */
+int eng_seconds_parse(const char *what, const char *text, double min, double max,
+		      double *out, struct eng_error *err);
 /* Human size: "512 MiB", "2.0 GiB". */
 void eng_size_format(unsigned long long bytes, char *buf, size_t len);
 

@@ -1,6 +1,7 @@
 /* units.c - sizes with binary suffixes and bounded counts. */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,29 @@ int eng_count_parse(const char *what, const char *text, unsigned max,
 		return -1;
 	}
 	*out = (unsigned)v;
+	return 0;
+}
+
+int eng_seconds_parse(const char *what, const char *text, double min, double max,
+		      double *out, struct eng_error *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = text && *text ? strtod(text, &end) : NAN;
+	/* NaN compares false with every bound: it must be refused by name */
+	if (!text || !*text || *end || errno || !isfinite(v)) {
+		eng_err_set(err, ENG_E_INVALID, "invalid %s '%s': expected a number of seconds", what,
+			    text ? text : "");
+		return -1;
+	}
+	if (v < min || v > max) {
+		eng_err_set(err, ENG_E_INVALID, "invalid %s '%s': seconds between %g and %g", what, text,
+			    min, max);
+		return -1;
+	}
+	*out = v;
 	return 0;
 }
 

@@ -1,10 +1,14 @@
 /* iniutil.c - iniparser with errors that say file:line. */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "iniutil.h"
 
@@ -24,34 +28,76 @@ static int capture_error(const char *fmt, ...)
 	return 0;
 }
 
+#define INI_MAX_BYTES (1 << 20)
+
+/* The bytes of a regular file of at most 1 MiB, each checked: iniparser
+ * silently accepts binary garbage, stops a line at a NUL byte, and reads a
+ * device such as /dev/zero forever. Returns the open descriptor or -1. */
+static int ini_open_text(const char *path, struct eng_error *err)
+{
+	char *buf = NULL;
+	struct stat st;
+	ssize_t got = 0, r;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), lineno = 1;
+
+	if (fd < 0) {
+		eng_err_set(err, ENG_E_INVALID, "%s: cannot read it: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		eng_err_set(err, ENG_E_INVALID, "%s: not a regular file", path);
+		goto fail;
+	}
+	if (st.st_size > INI_MAX_BYTES) {
+		eng_err_set(err, ENG_E_INVALID, "%s: larger than 1 MiB: not an INI file of vmdeck's", path);
+		goto fail;
+	}
+	if (!(buf = malloc(INI_MAX_BYTES + 1)))
+		goto fail;
+	/* the size may change under us: never read more than the limit */
+	while (got <= INI_MAX_BYTES && (r = read(fd, buf + got, (size_t)(INI_MAX_BYTES + 1 - got))) > 0)
+		got += r;
+	if (got > INI_MAX_BYTES) {
+		eng_err_set(err, ENG_E_INVALID, "%s: larger than 1 MiB: not an INI file of vmdeck's", path);
+		goto fail;
+	}
+	for (ssize_t i = 0; i < got; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if (c == '\n')
+			lineno++;
+		else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+			eng_err_set(err, ENG_E_INVALID, "%s:%d: not a text INI file (control byte 0x%02x)", path,
+				    lineno, c);
+			goto fail;
+		}
+	}
+	free(buf);
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+fail:
+	free(buf);
+	close(fd);
+	return -1;
+}
+
 dictionary *ini_load_checked(const char *path, struct eng_error *err)
 {
 	dictionary *d;
-	FILE *f = fopen(path, "r");
-	char line[4096];
-	int lineno = 0;
+	char fdpath[64];
+	const char *load = fdpath;
+	int fd = ini_open_text(path, err);
 
-	if (!f) {
-		eng_err_set(err, ENG_E_INVALID, "%s: cannot read it", path);
+	if (fd < 0)
 		return NULL;
-	}
-	/* iniparser silently accepts binary garbage and NUL bytes: refuse them */
-	while (fgets(line, sizeof(line), f)) {
-		size_t len = strlen(line);
-		lineno++;
-		for (size_t i = 0; i < len; i++)
-			if ((unsigned char)line[i] < 0x20 && line[i] != '\t' && line[i] != '\n' &&
-			    line[i] != '\r') {
-				eng_err_set(err, ENG_E_INVALID, "%s:%d: not a text INI file (control byte 0x%02x)",
-					    path, lineno, (unsigned char)line[i]);
-				fclose(f);
-				return NULL;
-			}
-	}
-	fclose(f);
+	/* iniparser opens by name: give it the file just checked, not whatever
+	 * the name points to by now */
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	if (access(fdpath, R_OK) != 0)
+		load = path;   /* no /proc */
 	ini_last_error[0] = '\0';
 	iniparser_set_error_callback(capture_error);
-	d = iniparser_load(path);
+	d = iniparser_load(load);
+	close(fd);
 	if (!d || ini_last_error[0]) {
 		/* "iniparser: syntax error in FILE (LINE):\n-> text" -> one line */
 		char *p, *q;

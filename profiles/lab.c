@@ -2,6 +2,8 @@
  * VM, how many seats, their network (shared or one per seat), port forwards
  * and the clean snapshot. Read into struct lab_spec; every error names
  * file:line, the section and the key, and unknown keys are errors. */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,25 +22,44 @@ static const struct ini_section lab_sections[] = {
 /* a lab's names end in -N and -net-N: leave room for them */
 #define LAB_NAME_MAX (ENG_NAME_MAX - 8)
 
-/* "2200:22" or "2200:22/udp": seat i's host port is 2200 + i */
+/* A port: digits only, 1-65535 (sscanf's %u took "-1" as 4294967295). */
+static bool parse_port(const char *text, const char **end, unsigned long *out)
+{
+	char *e;
+
+	if (!isdigit((unsigned char)*text))
+		return false;
+	errno = 0;
+	*out = strtoul(text, &e, 10);
+	*end = e;
+	return errno == 0 && *out >= 1 && *out <= 65535;
+}
+
+/* "2200:22" or "2200:22/udp", the whole value: seat i's host port is 2200 + i */
 static int parse_forward(const char *v, unsigned seats, struct lab_forward *f, const char **why)
 {
-	char proto[8] = "tcp";
-	unsigned base, guest;
-	int used = 0;
+	static const char *const usage = "use HOSTBASE:GUESTPORT[/tcp|/udp] (seat N gets host port HOSTBASE+N)";
+	const char *p = v, *proto = "tcp";
+	unsigned long base, guest;
 
-	if (sscanf(v, "%u:%u%n", &base, &guest, &used) != 2 ||
-	    (v[used] && (sscanf(v + used, "/%7s", proto) != 1 || (strcmp(proto, "tcp") && strcmp(proto, "udp"))))) {
-		*why = "use HOSTBASE:GUESTPORT[/tcp|/udp] (seat N gets host port HOSTBASE+N)";
+	if (!parse_port(p, &p, &base) || *p++ != ':' || !parse_port(p, &p, &guest)) {
+		*why = isdigit((unsigned char)*v) && strchr(v, ':') ? "ports out of range (1-65535)" : usage;
 		return -1;
 	}
-	if (guest < 1 || guest > 65535 || base < 1 || base + seats > 65535) {
-		*why = "ports out of range (1-65535, HOSTBASE+seats included)";
+	if (*p) {
+		if (strcmp(p, "/tcp") != 0 && strcmp(p, "/udp") != 0) {
+			*why = usage;
+			return -1;
+		}
+		proto = p + 1;
+	}
+	if (base + seats > 65535) {
+		*why = "ports out of range: HOSTBASE+seats must stay within 65535";
 		return -1;
 	}
-	f->host_base = base;
-	f->guest_port = guest;
-	snprintf(f->proto, sizeof(f->proto), "%.3s", proto);   /* tcp or udp, checked above */
+	f->host_base = (unsigned)base;
+	f->guest_port = (unsigned)guest;
+	snprintf(f->proto, sizeof(f->proto), "%s", proto);
 	return 0;
 }
 

@@ -62,6 +62,21 @@ static void good_lab(void **state)
 	assert_string_equal(net, "default");
 }
 
+/* the highest host port a lab may use is 65535 exactly */
+static void forward_edge(void **state)
+{
+	struct lab_spec l;
+	struct eng_error err = { 0 };
+	const char *path = write_file("edge.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = 65533:65535/udp\n");
+	(void)state;
+	if (prof_lab_load(path, &l, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(l.fwd[0].host_base + l.seats, 65535);
+	assert_int_equal(l.fwd[0].guest_port, 65535);
+	assert_string_equal(l.fwd[0].proto, "udp");
+	unlink(path);
+}
+
 static void shipped_example(void **state)
 {
 	struct lab_spec l;
@@ -92,6 +107,16 @@ static void broken_labs(void **state)
 		{ "fwd.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = 22\n", ":6: [forward] ssh: use HOSTBASE" },
 		{ "fwdrange.ini", "[lab]\nname = l\nbase = b\nseats = 10\n[forward]\nssh = 65530:22\n",
 		  ":6: [forward] ssh: ports out of range" },
+		/* these passed sscanf("%u:%u"): -1 became 4294967295 and base+seats wrapped to port 0, 1, ... */
+		{ "fwdneg.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = -1:22\n", ":6: [forward] ssh: use HOSTBASE" },
+		{ "fwdwrap.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = 4294967295:22\n",
+		  ":6: [forward] ssh: ports out of range" },
+		{ "fwdguest.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = 2200:-22\n", ":6: [forward] ssh:" },
+		{ "fwdzero.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = 0:22\n", ":6: [forward] ssh: ports out of range" },
+		{ "fwdbig.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = 2200:70000\n", ":6: [forward] ssh: ports out of range" },
+		{ "fwdjunk.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = 2200:22/tcp junk\n", ":6: [forward] ssh: use" },
+		{ "fwdjunk2.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = 2200:22x\n", ":6: [forward] ssh: use" },
+		{ "fwdedge.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = 65534:22\n", ":6: [forward] ssh: ports out of range" },
 		{ "fwdproto.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[forward]\nssh = 2200:22/sctp\n", "[forward] ssh: use" },
 		{ "overlap.ini", "[lab]\nname = l\nbase = b\nseats = 10\n[forward]\na = 2200:22\nb = 2205:80\n",
 		  "overlap another forward's" },
@@ -117,6 +142,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_lab),
+		cmocka_unit_test(forward_edge),
 		cmocka_unit_test(shipped_example),
 		cmocka_unit_test(broken_labs),
 	};

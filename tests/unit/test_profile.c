@@ -89,6 +89,39 @@ static void broken_profiles_fail(void **state)
 		assert_int_equal(prof_profile_load(path, &p, &err), -1);
 		assert_non_null(strstr(err.msg, ":3: not a text INI file"));
 	}
+	/* a NUL byte in the middle of a line (strlen stopped there: it passed) */
+	{
+		static const char nul[] = "[vm]\ncpus = 1\x00\nmemory = 1\n";
+		struct eng_error err = { 0 };
+		struct vm_profile p;
+		const char *path = write_file("nul.ini", nul, sizeof(nul) - 1);
+		assert_int_equal(prof_profile_load(path, &p, &err), -1);
+		assert_non_null(strstr(err.msg, ":2: not a text INI file (control byte 0x00)"));
+	}
+	/* devices and directories are refused at once (/dev/zero was read forever) */
+	{
+		static const char *const not_files[] = { "/dev/zero", "/dev/null", "/", "/dev/tty" };
+		for (size_t i = 0; i < sizeof(not_files) / sizeof(not_files[0]); i++) {
+			struct eng_error err = { 0 };
+			struct vm_profile p;
+			assert_int_equal(prof_profile_load(not_files[i], &p, &err), -1);
+			if (!strstr(err.msg, "not a regular file") && !strstr(err.msg, "cannot read it"))
+				fail_msg("%s: %s", not_files[i], err.msg);
+		}
+	}
+	/* more than 1 MiB is not a profile */
+	{
+		size_t big = (1u << 20) + 10;
+		char *text = malloc(big);
+		struct eng_error err = { 0 };
+		struct vm_profile p;
+		assert_non_null(text);
+		memset(text, '#', big);
+		text[big - 1] = '\n';
+		assert_int_equal(prof_profile_load(write_file("big.ini", text, big), &p, &err), -1);
+		assert_non_null(strstr(err.msg, "larger than 1 MiB"));
+		free(text);
+	}
 }
 
 static void relative_paths_and_values(void **state)

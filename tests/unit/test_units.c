@@ -61,6 +61,28 @@ static void counts(void **state)
 	assert_int_equal(eng_count_parse("--cpus", "99999999999999999999", 64, &v, &err), -1);
 }
 
+/* NaN passes every "v < min || v > max" check: stats --interval nan busy-looped */
+static void seconds(void **state)
+{
+	double v = 0;
+	struct eng_error err = { 0 };
+	static const char *const bad[] = { "nan", "NAN", "-nan", "inf", "-inf", "infinity", "1e999", "",
+					   "2s", " ", "0x", "1.5.2" };
+	(void)state;
+	assert_int_equal(eng_seconds_parse("--interval", "0.5", 0.1, 3600, &v, &err), 0);
+	assert_true(v == 0.5);
+	assert_int_equal(eng_seconds_parse("--wait", "0", 0, 86400, &v, &err), 0);
+	assert_int_equal(eng_seconds_parse("--interval", "0.05", 0.1, 3600, &v, &err), -1);
+	assert_non_null(strstr(err.msg, "between 0.1 and 3600"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 7;
+		assert_int_equal(eng_seconds_parse("--interval", bad[i], 0, 86400, &v, &err), -1);
+		assert_true(v == 7);
+		assert_non_null(strstr(err.msg, "--interval"));
+	}
+	assert_int_equal(eng_seconds_parse("--wait", NULL, 0, 1, &v, &err), -1);
+}
+
 static void size_format(void **state)
 {
 	char buf[32];
@@ -81,6 +103,7 @@ int main(void)
 		cmocka_unit_test(size_suffixes),
 		cmocka_unit_test(size_refusals),
 		cmocka_unit_test(counts),
+		cmocka_unit_test(seconds),
 		cmocka_unit_test(size_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
