@@ -315,6 +315,11 @@ static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	/* an OVA (VirtualBox/VMware export): unpacked for the create, then removed */
 	if (imp && eng_disk_format(imp, &fmt, &err) == 0 && strcmp(fmt, "ova") == 0) {
+		/* its disk lives in a temporary directory removed right after the create */
+		if (cmd_flag(a, "in-place"))
+			return cmd_error(ctx, 2, "create %s: --in-place cannot use %s: an OVA's disk is unpacked "
+					 "into a temporary directory (without --in-place, vmdeck copies it into the pool)",
+					 s.name, imp);
 		if (!(ova = calloc(1, sizeof(*ova))) || eng_ova_open(imp, ova, &err) < 0) {
 			free(ova);
 			ova = NULL;

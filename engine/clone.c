@@ -21,124 +21,201 @@
 #include "template.h"
 #include "xmlutil.h"
 
-/* ---- the journal ---- */
+/* ---- the journal ----
+ * One file per clone in vmdeck's private state directory (statedir.c), made
+ * before any disk: what it names is what an interrupted clone may have left.
+ * The next clone (or delete of the base) removes those volumes, but only ones
+ * of vmdeck's pool named as that clone would name them: a journal is a hint
+ * of what to look for, never a list of paths to delete. */
 
-static void journal_dir(char *buf, size_t len)
+#define JOURNAL_MAGIC "vmdeck clone journal 2"
+
+static int journal_dir(char *buf, size_t len, struct eng_error *err)
 {
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-
-	if (xdg && *xdg)
-		snprintf(buf, len, "%s/vmdeck/clones", xdg);
-	else
-		snprintf(buf, len, "%s/.local/state/vmdeck/clones", home ? home : "/tmp");
+	return eng_state_dir("clones", buf, len, err);
 }
 
-static void mkdirs(const char *path)
+bool eng_clone_leftover_ours(const char *pool, const char *dst, const char *path)
 {
-	char p[1024];
+	size_t lp = strlen(pool), ld = strlen(dst);
+	const char *name = path + lp + 1, *p;
 
-	snprintf(p, sizeof(p), "%s", path);
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(p, 0700);
-			*s = '/';
-		}
-	mkdir(p, 0700);
+	if (!*pool || !eng_name_valid(dst) || strncmp(path, pool, lp) != 0 || path[lp] != '/')
+		return false;
+	/* DST-diskN.qcow2 or DST-diskN.img, directly in the pool's directory */
+	if (strncmp(name, dst, ld) != 0 || strncmp(name + ld, "-disk", 5) != 0)
+		return false;
+	p = name + ld + 5;
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return strcmp(p, ".qcow2") == 0 || strcmp(p, ".img") == 0;
 }
 
-static void journal_path(const char *dst, char *buf, size_t len)
+/* magic, pid, uri, src, dst, then one disk path per line. The file name
+ * carries the pid too: two vmdecks cloning to one name never share a file. */
+static int journal_write(struct eng *e, const char *src, const char *dst, char paths[][1024],
+			 size_t n, char *path, size_t len, struct eng_error *err)
 {
 	char dir[900];
-
-	journal_dir(dir, sizeof(dir));
-	snprintf(buf, len, "%s/%s.journal", dir, dst);
-}
-
-/* pid, uri, src, then one disk path per line */
-static int journal_write(struct eng *e, const char *src, const char *dst, char paths[][1024],
-			 size_t n)
-{
-	char dir[900], path[1024];
 	FILE *f;
+	int fd;
 
-	journal_dir(dir, sizeof(dir));
-	mkdirs(dir);
-	journal_path(dst, path, sizeof(path));
-	if (!(f = fopen(path, "w")))
+	if (journal_dir(dir, sizeof(dir), err) < 0)
 		return -1;
-	fprintf(f, "%d\n%s\n%s\n", (int)getpid(), e->uri, src);
+	snprintf(path, len, "%s/%s.%d.journal", dir, dst, (int)getpid());
+	if ((fd = eng_private_file_create(path, err)) < 0)
+		return -1;
+	if (!(f = fdopen(fd, "w"))) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	fprintf(f, "%s\n%d\n%s\n%s\n%s\n", JOURNAL_MAGIC, (int)getpid(), e->uri, src, dst);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s\n", paths[i]);
-	return fclose(f);
+	if (fclose(f) != 0) {
+		unlink(path);
+		eng_err_set(err, ENG_E_FAILED, "cannot write %s", path);
+		return -1;
+	}
+	return 0;
 }
 
-static void journal_remove(const char *dst)
+static bool read_line(FILE *f, char *buf, size_t len)
 {
-	char path[1024];
+	if (!fgets(buf, (int)len, f))
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	return true;
+}
 
-	journal_path(dst, path, sizeof(path));
-	unlink(path);
+struct journal {
+	int pid;
+	char uri[1100], src[ENG_NAME_MAX + 2], dst[ENG_NAME_MAX + 2];
+};
+
+/* The header of a journal of this user's; false for anything else. */
+static bool journal_head(FILE *f, struct journal *j)
+{
+	char line[1100];
+
+	return read_line(f, line, sizeof(line)) && strcmp(line, JOURNAL_MAGIC) == 0 &&
+	       read_line(f, line, sizeof(line)) && sscanf(line, "%d", &j->pid) == 1 && j->pid > 0 &&
+	       read_line(f, j->uri, sizeof(j->uri)) && read_line(f, j->src, sizeof(j->src)) &&
+	       read_line(f, j->dst, sizeof(j->dst)) && eng_name_valid(j->dst);
+}
+
+/* Calls fn for every journal of an interrupted clone on this libvirt (its
+ * vmdeck is gone); fn returns true when the journal may be removed. */
+static int journals_walk(struct eng *e, bool (*fn)(struct eng *, FILE *, const struct journal *, void *),
+			 void *arg)
+{
+	char dir[900], path[1200];
+	DIR *dh;
+	struct dirent *de;
+	int n = 0;
+
+	if (journal_dir(dir, sizeof(dir), NULL) < 0 || !(dh = opendir(dir)))
+		return 0;
+	while ((de = readdir(dh))) {
+		size_t l = strlen(de->d_name);
+		struct journal j = { 0 };
+		FILE *f;
+		bool done;
+
+		if (l < 9 || strcmp(de->d_name + l - 8, ".journal") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (!(f = eng_private_file_read(path)))
+			continue;   /* a symlink, or not this user's: not a journal of ours */
+		/* a clone still in progress (here or in another vmdeck), or another
+		 * libvirt's: not ours to touch */
+		if (!journal_head(f, &j) || j.pid == getpid() || kill(j.pid, 0) == 0 || strcmp(j.uri, e->uri) != 0) {
+			fclose(f);
+			continue;
+		}
+		n++;
+		done = fn(e, f, &j, arg);
+		fclose(f);
+		if (done)
+			unlink(path);
+	}
+	closedir(dh);
+	return n;
+}
+
+struct cleanup_report {
+	char *text;
+	size_t len;
+	int cleaned;
+	char pool[900];
+};
+
+static bool journal_clean_one(struct eng *e, FILE *f, const struct journal *j, void *arg)
+{
+	struct cleanup_report *r = arg;
+	char line[1100];
+
+	if (eng_domain_exists(e, j->dst))
+		return true;   /* the clone was defined: the journal is simply stale */
+	while (read_line(f, line, sizeof(line))) {
+		size_t used = strlen(r->text);
+		if (!eng_clone_leftover_ours(r->pool, j->dst, line) || eng_pool_vol_delete(e, line, NULL) < 0)
+			continue;
+		snprintf(r->text + used, r->len - used, "%sremoved %s (interrupted clone %s -> %s)",
+			 r->cleaned++ ? "; " : "", line, j->src, j->dst);
+	}
+	return true;
 }
 
 int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error *err)
 {
-	char dir[900], path[1200], line[1100], uri[1100], src[128];
-	FILE *f;
-	int cleaned = 0;
-	DIR *dh;
-	struct dirent *de;
+	struct cleanup_report r = { .text = report, .len = len };
+	virStoragePoolPtr p;
 
 	(void)err;
 	report[0] = '\0';
-	journal_dir(dir, sizeof(dir));
-	if (!(dh = opendir(dir)))
+	/* no pool yet: no volume of a clone can exist */
+	if (!(p = virStoragePoolLookupByName(e->conn, ENG_POOL_NAME)))
 		return 0;
-	while ((de = readdir(dh))) {
-		size_t l = strlen(de->d_name);
-		char dst[ENG_NAME_MAX + 1];
-		int pid = 0;
+	virStoragePoolFree(p);
+	if (eng_pool_ensure(e, r.pool, sizeof(r.pool), NULL) < 0)
+		return 0;
+	/* the files qemu-img wrote before the kill become volumes */
+	if (e->local)
+		eng_pool_refresh(e);
+	journals_walk(e, journal_clean_one, &r);
+	return r.cleaned;
+}
 
-		if (l < 9 || strcmp(de->d_name + l - 8, ".journal") != 0 || l - 8 > ENG_NAME_MAX)
-			continue;
-		snprintf(dst, sizeof(dst), "%.*s", (int)(l - 8), de->d_name);
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		if (fscanf(f, "%d\n", &pid) != 1 || !fgets(uri, sizeof(uri), f) ||
-		    !fgets(src, sizeof(src), f)) {
-			fclose(f);
-			continue;
-		}
-		uri[strcspn(uri, "\n")] = '\0';
-		src[strcspn(src, "\n")] = '\0';
-		/* a clone still in progress (here or in another vmdeck), or another
-		 * libvirt's: not ours to touch */
-		if (pid == getpid() || kill(pid, 0) == 0 || strcmp(uri, e->uri) != 0) {
-			fclose(f);
-			continue;
-		}
-		if (eng_domain_exists(e, dst)) {
-			/* the clone was defined: the journal is simply stale */
-			fclose(f);
-			unlink(path);
-			continue;
-		}
-		while (fgets(line, sizeof(line), f)) {
-			line[strcspn(line, "\n")] = '\0';
-			if (!line[0])
-				continue;
-			if (eng_vol_delete_path(e, line, NULL) == 0 || unlink(line) == 0) {
-				size_t used = strlen(report);
-				snprintf(report + used, len - used, "%sremoved %s (interrupted clone %s -> %s)",
-					 cleaned++ ? "; " : "", line, src, dst);
-			}
-		}
-		fclose(f);
-		unlink(path);
-	}
-	closedir(dh);
-	return cleaned;
+struct pending {
+	const char *base;
+	char *names;
+	size_t len;
+	int n;
+};
+
+static bool journal_from_base(struct eng *e, FILE *f, const struct journal *j, void *arg)
+{
+	struct pending *p = arg;
+	size_t used = strlen(p->names);
+
+	(void)e;
+	(void)f;
+	if (strcmp(j->src, p->base) == 0 && p->len > used)
+		snprintf(p->names + used, p->len - used, "%s%s", p->n++ ? ", " : "", j->dst);
+	return false;
+}
+
+int eng_clone_pending_from(struct eng *e, const char *base, char *names, size_t len)
+{
+	struct pending p = { .base = base, .names = names, .len = len };
+
+	names[0] = '\0';
+	journals_walk(e, journal_from_base, &p);
+	return p.n;
 }
 
 /* ---- copying a disk ---- */
@@ -223,16 +300,6 @@ static int make_overlay(struct eng *e, struct disk_plan *dp, struct eng_error *e
 	return 0;
 }
 
-static void pool_refresh(struct eng *e)
-{
-	virStoragePoolPtr p = eng_pool_get(e, NULL);
-
-	if (p) {
-		virStoragePoolRefresh(p, 0);
-		virStoragePoolFree(p);
-	}
-}
-
 static void xml_remove_all(struct xdoc *x, const char *xpath)
 {
 	xmlXPathObjectPtr o = xdoc_nodes(x, NULL, xpath);
@@ -313,7 +380,7 @@ static int clone_one(struct eng *e, const char *src, const char *dst, bool linke
 	char *xml = NULL, *out = NULL, pool[900];
 	struct xdoc x = { 0 };
 	struct disk_plan plan[VM_SPEC_MAX_DISKS];
-	char paths[VM_SPEC_MAX_DISKS][1024];
+	char paths[VM_SPEC_MAX_DISKS][1024], journal[1200];
 	size_t n = 0, made = 0;
 	bool journaled = false;
 	xmlXPathObjectPtr o = NULL;
@@ -369,8 +436,10 @@ static int clone_one(struct eng *e, const char *src, const char *dst, bool linke
 		}
 		n++;
 	}
-	if (journal_write(e, src, dst, paths, n) < 0) {
-		eng_err_set(err, ENG_E_FAILED, "clone %s -> %s: cannot write its journal", src, dst);
+	if (journal_write(e, src, dst, paths, n, journal, sizeof(journal), err) < 0) {
+		char why[sizeof(err->msg)];
+		snprintf(why, sizeof(why), "%s", err->msg);
+		eng_err_set(err, ENG_E_FAILED, "clone %s -> %s: cannot write its journal: %s", src, dst, why);
 		goto out;
 	}
 	journaled = true;
@@ -397,7 +466,7 @@ static int clone_one(struct eng *e, const char *src, const char *dst, bool linke
 	}
 	/* the pool learns about the files qemu-img wrote (a batch does it once) */
 	if (e->local && n > 0 && update_base)
-		pool_refresh(e);
+		eng_pool_refresh(e);
 
 	/* the new guest: its name, a new UUID and MACs (libvirt makes them), its logs */
 	xml_remove_all(&x, "/domain/uuid");
@@ -442,7 +511,7 @@ out:
 			if (eng_vol_delete_path(e, plan[i].to, NULL) < 0 && e->local)
 				unlink(plan[i].to);   /* a file the pool has not seen yet */
 	if (journaled)
-		journal_remove(dst);
+		unlink(journal);
 	xmlXPathFreeObject(o);
 	xdoc_free(&x);
 	free(xml);
@@ -516,7 +585,7 @@ int eng_domain_clone_many(struct eng *e, const char *src, const char *const *dst
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&b.lock);
 	if (e->local)
-		pool_refresh(e);
+		eng_pool_refresh(e);
 	if (linked) {
 		/* one update of the base for the whole class */
 		const char **made = calloc(n + 1, sizeof(*made));

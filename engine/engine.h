@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define ENG_NAME_MAX 64
@@ -52,6 +53,20 @@ int eng_seconds_parse(const char *what, const char *text, double min, double max
 		      double *out, struct eng_error *err);
 /* Human size: "512 MiB", "2.0 GiB". */
 void eng_size_format(unsigned long long bytes, char *buf, size_t len);
+
+/* ---- private state (statedir.c) ---- */
+/* $XDG_ENV/vmdeck[/SUB] (else $HOME/HOME_REL/vmdeck[/SUB]), made with mode;
+ * refused (-1, err) when neither variable is an absolute path (no /tmp
+ * fallback), or a level is a symlink, another user's, or group/world-writable. */
+int eng_private_dir(const char *xdg_env, const char *home_rel, const char *sub, mode_t mode,
+		    char *out, size_t len, struct eng_error *err);
+/* eng_private_dir("XDG_STATE_HOME", ".local/state", sub, 0700, ...) */
+int eng_state_dir(const char *sub, char *out, size_t len, struct eng_error *err);
+/* A new file, 0600, O_EXCL|O_NOFOLLOW: the descriptor, or -1 (err). */
+int eng_private_file_create(const char *path, struct eng_error *err);
+/* Opened for reading only when it is a regular file of this user's, not a
+ * symlink, not group/world-writable; NULL otherwise. */
+FILE *eng_private_file_read(const char *path);
 
 /* ---- acceleration (pure, given a filesystem root for tests) ---- */
 enum eng_accel { ENG_ACCEL_AUTO = 0, ENG_ACCEL_KVM, ENG_ACCEL_TCG };
@@ -361,8 +376,14 @@ int eng_domain_clone(struct eng *e, const char *src, const char *dst, bool linke
 int eng_domain_clone_many(struct eng *e, const char *src, const char *const *dsts, size_t n,
 			  bool linked, struct eng_clone_report *reps, struct eng_error *errs, int *rcs);
 /* Removes the volumes of clones that were interrupted (e.g. SIGKILL) before
- * their guest was defined; says what it removed in report. */
+ * their guest was defined; says what it removed in report. Only volumes of
+ * vmdeck's pool named as the clone names them (eng_clone_leftover_ours). */
 int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error *err);
+/* Pure: path is POOL/DST-diskN.qcow2 or POOL/DST-diskN.img, nothing else. */
+bool eng_clone_leftover_ours(const char *pool, const char *dst, const char *path);
+/* Interrupted clones of base whose journal is still there (names joined by
+ * ", "): their overlays may still exist on base's disks. */
+int eng_clone_pending_from(struct eng *e, const char *base, char *names, size_t len);
 /* Linked clones that depend on vm's disks (names joined by ", "), 0 when none. */
 int eng_template_clones(struct eng *e, const char *vm, char *names, size_t len);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +35,9 @@ int eng_qemu_img(char *const argv[], const char *what, struct eng_error *err)
 	}
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* the disks it writes are 0600, as libvirt's own volumes: a guest's
+		 * disk is readable by root only (qemu gets it by libvirt's chown) */
+		umask(077);
 		dup2(pipefd[1], STDOUT_FILENO);
 		dup2(pipefd[1], STDERR_FILENO);
 		execvp("qemu-img", argv);

@@ -6,6 +6,7 @@
 #include <crypt.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,7 +243,7 @@ int eng_seed_write_iso(const struct eng_seed *s, const char *vm, const char *ins
 	char *ud = eng_seed_user_data(s, vm), *md = eng_seed_meta_data(s, vm, instance_id);
 	unsigned char block[2048];
 	FILE *f = NULL;
-	int ret = -1, got = -1;
+	int ret = -1, got = -1, fd = -1;
 	bool made = false;
 
 	if (!ud || !md || iso_init() < 0) {
@@ -268,7 +269,11 @@ int eng_seed_write_iso(const struct eng_seed *s, const char *vm, const char *ins
 	if (iso_write_opts_new(&opts, 0) < 0 || iso_write_opts_set_rockridge(opts, 1) < 0 ||
 	    iso_write_opts_set_joliet(opts, 1) < 0 || iso_image_create_burn_source(img, opts, &src) < 0)
 		goto fail;
-	if (!(f = fopen(path, "wx"))) {
+	/* it holds the password's hash: 0600, and never through a symlink */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 ||
+	    !(f = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
 		eng_err_set(err, ENG_E_FAILED, "VM %s: cannot write its seed %s: %s", vm, path, strerror(errno));
 		goto out;
 	}

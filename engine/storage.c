@@ -87,6 +87,16 @@ virStoragePoolPtr eng_pool_get(struct eng *e, struct eng_error *err)
 	return p;
 }
 
+void eng_pool_refresh(struct eng *e)
+{
+	virStoragePoolPtr p = eng_pool_get(e, NULL);
+
+	if (p) {
+		virStoragePoolRefresh(p, 0);
+		virStoragePoolFree(p);
+	}
+}
+
 int eng_pool_ensure(struct eng *e, char *path_out, size_t len, struct eng_error *err)
 {
 	virStoragePoolPtr p = eng_pool_get(e, err);
@@ -116,6 +126,9 @@ char *eng_vol_xml(const char *name, const char *format, unsigned long long capac
 	t = xnew(v, "target", NULL);
 	n = xnew(t, "format", NULL);
 	xattr(n, "type", format);
+	/* libvirt's default too, said explicitly: disks are private to root */
+	n = xnew(t, "permissions", NULL);
+	xnew(n, "mode", "0600");
 	if (backing) {
 		t = xnew(v, "backingStore", NULL);
 		xnew(t, "path", backing);
@@ -166,6 +179,24 @@ int eng_vol_delete_path(struct eng *e, const char *path, struct eng_error *err)
 	if (ret < 0)
 		eng_err_libvirt(err, "cannot delete disk %s", path);
 	virStorageVolFree(v);
+	return ret;
+}
+
+int eng_pool_vol_delete(struct eng *e, const char *path, struct eng_error *err)
+{
+	virStorageVolPtr v = virStorageVolLookupByPath(e->conn, path);
+	virStoragePoolPtr p = v ? virStoragePoolLookupByVolume(v) : NULL;
+	int ret = -1;
+
+	if (!p || strcmp(virStoragePoolGetName(p), ENG_POOL_NAME) != 0)
+		eng_err_set(err, ENG_E_NOT_FOUND, "%s is not a volume of vmdeck's pool %s: left alone", path,
+			    ENG_POOL_NAME);
+	else if ((ret = virStorageVolDelete(v, 0)) < 0)
+		eng_err_libvirt(err, "cannot delete disk %s", path);
+	if (p)
+		virStoragePoolFree(p);
+	if (v)
+		virStorageVolFree(v);
 	return ret;
 }
 

@@ -14,6 +14,10 @@ char *eng_vol_create(struct eng *e, const char *vol_name, const char *format,
 char *eng_vol_import(struct eng *e, const char *vol_name, const char *src,
 		     const char **format, struct eng_error *err);
 int eng_vol_delete_path(struct eng *e, const char *path, struct eng_error *err);
+/* Deletes path only when it is a volume of vmdeck's own pool. */
+int eng_pool_vol_delete(struct eng *e, const char *path, struct eng_error *err);
+/* Refreshes vmdeck's pool (files qemu-img wrote become volumes). */
+void eng_pool_refresh(struct eng *e);
 /* Runs qemu-img with argv (never through a shell), progress from -p into the
  * job; the child dies with vmdeck; a cancelled job kills it. */
 int eng_qemu_img(char *const argv[], const char *what, struct eng_error *err);

@@ -1,6 +1,7 @@
 /* main.c - the TUI's set-up, refresh thread and single poll loop. */
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,29 +396,36 @@ static void draw(struct tui *t)
 /* ---- set-up ---- */
 
 /* qemu:///embed keeps its state under one directory; its qemu.conf needs the
- * file stdio handler (no virtlogd) and no cgroups (TESTENV.md). */
-static const char *embedded_uri(char *buf, size_t len)
+ * file stdio handler (no virtlogd) and no cgroups (TESTENV.md). The root is
+ * the user's own ($XDG_DATA_HOME/vmdeck/embed, never under /tmp), 0755 so
+ * that qemu's user can reach the disks in it, and refused when another user
+ * owns it or can write to it. */
+static const char *embedded_uri(char *buf, size_t len, struct eng_error *err)
 {
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
 	char root[900], path[1000];
-	FILE *f;
+	int fd;
 
-	if (xdg && *xdg)
-		snprintf(root, sizeof(root), "%s/vmdeck/embed", xdg);
-	else
-		snprintf(root, sizeof(root), "%s/.local/share/vmdeck/embed", home ? home : "/tmp");
+	if (eng_private_dir("XDG_DATA_HOME", ".local/share", "embed", 0755, root, sizeof(root), err) < 0)
+		return NULL;
 	snprintf(path, sizeof(path), "%s/etc", root);
-	for (char *p = path + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(path, 0755);
-			*p = '/';
-		}
-	mkdir(path, 0755);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		eng_err_set(err, ENG_E_FAILED, "cannot make directory %s: %s", path, strerror(errno));
+		return NULL;
+	}
 	snprintf(path, sizeof(path), "%s/etc/qemu.conf", root);
-	if (access(path, F_OK) != 0 && (f = fopen(path, "w"))) {
-		fputs("stdio_handler = \"file\"\ncgroup_controllers = [ ]\n", f);
-		fclose(f);
+	/* made once, never through a symlink; the user's own edits are kept */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0) {
+		static const char conf[] = "stdio_handler = \"file\"\ncgroup_controllers = [ ]\n";
+		bool ok = write(fd, conf, sizeof(conf) - 1) == (ssize_t)(sizeof(conf) - 1);
+		close(fd);
+		if (!ok) {
+			unlink(path);
+			eng_err_set(err, ENG_E_FAILED, "cannot write %s", path);
+			return NULL;
+		}
+	} else if (errno != EEXIST) {
+		eng_err_set(err, ENG_E_FAILED, "cannot write %s: %s", path, strerror(errno));
+		return NULL;
 	}
 	snprintf(buf, len, "qemu:///embed?root=%s", root);
 	return buf;
@@ -451,7 +459,12 @@ int tui_main(const struct cmd_global *g)
 		return 1;
 	}
 	o = &t->open_opts;
-	o->uri = g->embedded ? embedded_uri(t->open_uri, sizeof(t->open_uri)) : g->uri;
+	o->uri = g->uri;
+	if (g->embedded && !(o->uri = embedded_uri(t->open_uri, sizeof(t->open_uri), &err))) {
+		fprintf(stderr, "vmdeck: error: --embedded: %s\n", err.msg);
+		free(t);
+		return 1;
+	}
 	o->config_uri = t->cfg.uri[0] ? t->cfg.uri : NULL;
 	o->readonly = g->readonly;
 	o->embedded = g->embedded;

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -117,7 +118,14 @@ static void iso_label(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/seed.iso", dir);
+	umask(022);
 	assert_int_equal(eng_seed_write_iso(&s, "vm", "id", path, &err), 0);
+	{
+		/* it holds a password's hash: 0600 whatever the umask */
+		struct stat st;
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+	}
 	f = fopen(path, "rb");
 	assert_non_null(f);
 	/* the primary volume descriptor at sector 16: "CD001" at byte 1, the volume id at 40 */
@@ -130,6 +138,22 @@ static void iso_label(void **state)
 	assert_int_equal(eng_seed_write_iso(&s, "vm", "id", path, &err), -1);
 	assert_int_equal(access(path, F_OK), 0);
 	unlink(path);
+	/* nor writes through a symlink planted at its name */
+	{
+		char victim[80];
+		snprintf(victim, sizeof(victim), "%s/victim", dir);
+		f = fopen(victim, "w");
+		fputs("root's file", f);
+		fclose(f);
+		assert_int_equal(symlink(victim, path), 0);
+		assert_int_equal(eng_seed_write_iso(&s, "vm", "id", path, &err), -1);
+		f = fopen(victim, "r");
+		assert_non_null(fgets(vd, sizeof(vd), f));
+		fclose(f);
+		assert_string_equal(vd, "root's file");
+		unlink(path);
+		unlink(victim);
+	}
 	rmdir(dir);
 }
 
