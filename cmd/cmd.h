@@ -115,6 +115,12 @@ int cmd_error(struct cmd_ctx *ctx, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Prints err's message; returns 2 for ENG_E_INVALID raised while parsing, else 1. */
 int cmd_fail(struct cmd_ctx *ctx, const struct eng_error *err);
+/* The subcommands of a family, joined by ", " ("take, list, revert, delete"). */
+void cmd_group_names(const char *group, char *out, size_t len);
+/* "vmdeck: error: " + the message on one line (control bytes become '?'). */
+void cmd_errorf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* text on one line of its own, control bytes replaced. */
+void cmd_print_clean(FILE *f, const char *text);
 int cmd_usage_error(FILE *f, const struct cmd_def *def, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cmd_print_usage(FILE *f, const struct cmd_def *def);

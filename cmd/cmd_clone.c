@@ -41,6 +41,7 @@ static int clone_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	static struct eng_clone_report reps[CLONE_MAX_DSTS];
 	struct eng_error errs[CLONE_MAX_DSTS] = { 0 }, err = { 0 };
 	int rcs[CLONE_MAX_DSTS], rc = 0;
+	size_t failed = 0;
 	struct eng_job job = { .progress = -1 };
 	struct sigaction sa = { .sa_handler = cancel_handler }, old_int, old_term;
 	const char *src = a->pos[0];
@@ -77,9 +78,14 @@ static int clone_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (reps[i].cleaned[0])
-			fprintf(ctx->err, "vmdeck: note: %s\n", reps[i].cleaned);
+			fprintf(ctx->out, "note: %s\n", reps[i].cleaned);
 		if (rcs[i] < 0) {
-			rc = cmd_fail(ctx, &errs[i]);
+			/* one clone: its error line; a class: a line per clone on
+			 * stdout, and one error line at the end */
+			if (n == 1)
+				return cmd_fail(ctx, &errs[i]);
+			cmd_print_clean(ctx->out, errs[i].msg);
+			failed++;
 			continue;
 		}
 		fprintf(ctx->out, "%s: %s clone of %s", dsts[i], linked ? "linked" : "full", src);
@@ -93,6 +99,8 @@ static int clone_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				fprintf(ctx->out, "%s started\n", dsts[i]);
 		}
 	}
+	if (failed)
+		return cmd_error(ctx, 1, "clone %s: %zu of %zu clones failed (each is said above)", src, failed, n);
 	return rc;
 }
 

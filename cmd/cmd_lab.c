@@ -19,7 +19,17 @@ static json_object *seat_json(const struct eng_seat *s)
 	json_object_object_add(o, "ipv4", s->ipv4[0] ? json_object_new_string(s->ipv4) : NULL);
 	json_object_object_add(o, "clean_snapshot", json_object_new_boolean(s->clean));
 	json_object_object_add(o, "current_snapshot", s->current[0] ? json_object_new_string(s->current) : NULL);
-	json_object_object_add(o, "forwards", json_object_new_string(s->forwards));
+	{
+		/* "2201->22/tcp, 8001->80/tcp" -> ["2201->22/tcp", "8001->80/tcp"] */
+		json_object *fw = json_object_new_array();
+		char buf[sizeof(s->forwards)];
+		snprintf(buf, sizeof(buf), "%s", s->forwards);
+		for (char *save = NULL, *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save))
+			json_object_array_add(fw, json_object_new_string(f + (*f == ' ')));
+		json_object_object_add(o, "forwards", fw);
+	}
+	if (s->foreign)
+		json_object_object_add(o, "foreign", json_object_new_boolean(true));
 	if (s->did[0])
 		json_object_object_add(o, "did", json_object_new_string(s->did));
 	return o;
@@ -56,6 +66,22 @@ static int lab_run(struct cmd_ctx *ctx, const struct cmd_args *a, const char *ve
 	/* a path, or the name of a lab file of the user's (or shipped) */
 	if (prof_lab_find(a->pos[0], path, sizeof(path), &err) < 0 || prof_lab_load(path, &l, &err) < 0)
 		return cmd_fail(ctx, &err);
+	/* down deletes seats and their disks, reset discards the students' work:
+	 * asked on a terminal, --yes otherwise (like delete) */
+	if ((strcmp(verb, "down") == 0 || strcmp(verb, "reset") == 0) && !cmd_flag(a, "yes")) {
+		char what[300];
+		if (strcmp(verb, "down") == 0)
+			snprintf(what, sizeof(what), "take lab %s down: delete its %u seats with their disks and the "
+				 "networks it made", l.name, l.seats);
+		else
+			snprintf(what, sizeof(what), "reset %s of lab %s to snapshot %s (what the students changed is lost)",
+				 a->npos > 1 ? "the seats named" : "every seat", l.name, l.snapshot);
+		if (!ctx->interactive)
+			return cmd_error(ctx, 1, "lab %s %s: not confirmed (add --yes to %s without asking)", verb,
+					 l.name, verb);
+		if (!cmd_confirm(ctx, "%s?", what))
+			return cmd_error(ctx, 1, "lab %s %s: cancelled", verb, l.name);
+	}
 	if (strcmp(verb, "up") == 0)
 		rc = eng_lab_up(ctx->eng, &l, &s, &err);
 	else if (strcmp(verb, "reset") == 0)
@@ -104,10 +130,16 @@ const struct cmd_def cmd_lab_status = {
 	.exec = lab_status_exec,
 };
 
+static const struct cmd_opt lab_yes_opts[] = {
+	{ .name = "yes", .help = "do not ask (needed when not on a terminal)" },
+	{ 0 },
+};
+
 const struct cmd_def cmd_lab_reset = {
 	.name = "lab reset",
 	.usage = "FILE [SEAT...]",
-	.summary = "seats (all, or those named: NAME-3 or 3) back to the clean snapshot, started again",
+	.summary = "seats (all, or those named: NAME-3 or 3) back to the clean snapshot, started again (asks)",
+	.opts = lab_yes_opts,
 	.flags = CMD_CHANGES,
 	.min_args = 1,
 	.max_args = CMD_MAX_POS,
@@ -117,7 +149,8 @@ const struct cmd_def cmd_lab_reset = {
 const struct cmd_def cmd_lab_down = {
 	.name = "lab down",
 	.usage = "FILE",
-	.summary = "delete the lab's seats with their overlay disks and the networks it made (the base stays)",
+	.summary = "delete the lab's seats with their overlay disks and the networks it made (asks; the base stays)",
+	.opts = lab_yes_opts,
 	.flags = CMD_CHANGES,
 	.min_args = 1,
 	.max_args = 1,

@@ -325,9 +325,14 @@ static int create_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			ova = NULL;
 			goto fail;
 		}
-		fprintf(ctx->out, "%s: OVF '%s': %u vCPUs, %llu MiB, disk %s%s\n", s.name, ova->name, ova->cpus,
-			ova->memory_mib, strrchr(ova->disks[0], '/') + 1,
-			ova->n_disks > 1 ? " (only the first disk is imported)" : "");
+		{
+			/* the OVF's name is the archive's text: one line, whatever it holds */
+			char line[1400];
+			snprintf(line, sizeof(line), "%s: OVF '%s': %u vCPUs, %llu MiB, disk %s%s", s.name, ova->name,
+				 ova->cpus, ova->memory_mib, strrchr(ova->disks[0], '/') + 1,
+				 ova->n_disks > 1 ? " (only the first disk is imported)" : "");
+			cmd_print_clean(ctx->out, line);
+		}
 	}
 	rc = create_from(ctx, a, &s, prof, ova);
 	goto out;

@@ -17,10 +17,31 @@ int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, 2, "no command given (see 'vmdeck help')");
 	def = cmd_find(argc, argv, &words);
 	if (!def) {
-		if (cmd_group_usage(argv[0], NULL) > 0) {
-			cmd_error(ctx, 2, "'%s' needs a subcommand:", argv[0]);
-			cmd_group_usage(argv[0], ctx->err);
-			return 2;
+		char group[128], subs[512];
+		int gw = 0;
+		/* the longest family the words name: "net", "net forward" */
+		group[0] = '\0';
+		for (int i = 0; i < argc && i < 3; i++) {
+			char g2[128];
+			snprintf(g2, sizeof(g2), "%s%s%s", group, i ? " " : "", argv[i]);
+			if (cmd_group_usage(g2, NULL) == 0)
+				break;
+			snprintf(group, sizeof(group), "%s", g2);
+			gw = i + 1;
+		}
+		if (gw > 0) {
+			/* FAMILY --help lists them on stdout; otherwise one error line */
+			for (int i = gw; i < argc; i++)
+				if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+					cmd_group_usage(group, ctx->out);
+					return 0;
+				}
+			cmd_group_names(group, subs, sizeof(subs));
+			if (argc > gw)
+				return cmd_error(ctx, 2, "'%s' has no subcommand '%s' (it has: %s; see 'vmdeck %s --help')",
+						 group, argv[gw], subs, group);
+			return cmd_error(ctx, 2, "'%s' needs a subcommand: %s (see 'vmdeck %s --help')", group, subs,
+					 group);
 		}
 		return cmd_error(ctx, 2, "unknown command '%s' (see 'vmdeck help')", argv[0]);
 	}

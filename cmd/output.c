@@ -6,20 +6,50 @@
 
 #include "cmd.h"
 
-int cmd_error(struct cmd_ctx *ctx, int rc, const char *fmt, ...)
+/* one line, whatever the user typed (or a file said) in the names it quotes */
+static void print_line(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char msg[2048];
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	/* one line, whatever the user typed into the names it quotes */
 	for (char *p = msg; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
-	fprintf(ctx->err, "vmdeck: error: %s\n", msg);
-	fflush(ctx->err);
+	fprintf(f, "%s%s\n", prefix, msg);
+	fflush(f);
+}
+
+void cmd_errorf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_line(f, "vmdeck: error: ", fmt, ap);
+	va_end(ap);
+}
+
+static void print_clean(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void print_clean(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_line(f, "", fmt, ap);
+	va_end(ap);
+}
+
+void cmd_print_clean(FILE *f, const char *text)
+{
+	print_clean(f, "%s", text);
+}
+
+int cmd_error(struct cmd_ctx *ctx, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_line(ctx->err, "vmdeck: error: ", fmt, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -43,13 +73,13 @@ void cmd_print_usage(FILE *f, const struct cmd_def *def)
 int cmd_usage_error(FILE *f, const struct cmd_def *def, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[1024];
 
-	fprintf(f, "vmdeck: error: %s: ", def->name);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(f, " (usage: vmdeck %s%s%s)\n", def->name, def->usage && *def->usage ? " " : "",
-		def->usage ? def->usage : "");
+	cmd_errorf(f, "%s: %s (usage: vmdeck %s%s%s)", def->name, msg, def->name, def->usage && *def->usage ? " " : "",
+		   def->usage ? def->usage : "");
 	return 2;
 }
 

@@ -50,6 +50,33 @@ int cmd_group_usage(const char *group, FILE *f)
 	return n;
 }
 
+/* true when word (len w) is one of the ", "-joined names in list */
+static bool names_have(const char *list, const char *word, size_t w)
+{
+	for (const char *p = list; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] ? 2 : 0))
+		if (strcspn(p, ",") == w && strncmp(p, word, w) == 0)
+			return true;
+	return false;
+}
+
+void cmd_group_names(const char *group, char *out, size_t len)
+{
+	size_t glen = strlen(group), used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; cmd_table[i]; i++) {
+		const char *name = cmd_table[i]->name;
+		size_t w;
+		if (strncmp(name, group, glen) != 0 || name[glen] != ' ')
+			continue;
+		name += glen + 1;
+		w = strcspn(name, " ");   /* "net forward add": net's "forward" */
+		if (names_have(out, name, w) || used + w + 3 > len)
+			continue;
+		used += (size_t)snprintf(out + used, len - used, "%s%.*s", used ? ", " : "", (int)w, name);
+	}
+}
+
 /* Global options, accepted before the command and among its arguments. */
 enum gopt { G_CONNECT, G_READONLY, G_JSON, G_ACCEL, G_EMBEDDED, G_HELP };
 static const struct {
@@ -94,12 +121,12 @@ static int try_global(int argc, char **argv, int *i, struct cmd_global *g, FILE 
 			continue;
 		if ((global_opts[k].arg != NULL) && !value) {
 			if (*i + 1 >= argc) {
-				fprintf(err, "vmdeck: error: option '%s' needs a value\n", arg);
+				cmd_errorf(err, "option '%s' needs a value", arg);
 				return 2;
 			}
 			value = argv[++*i];
 		} else if (!(global_opts[k].arg != NULL) && value) {
-			fprintf(err, "vmdeck: error: option '--%s' takes no value\n", global_opts[k].long_name);
+			cmd_errorf(err, "option '--%s' takes no value", global_opts[k].long_name);
 			return 2;
 		}
 		switch (global_opts[k].id) {
@@ -110,7 +137,7 @@ static int try_global(int argc, char **argv, int *i, struct cmd_global *g, FILE 
 		case G_HELP: g->help = true; break;
 		case G_ACCEL:
 			if (eng_accel_from_string(value, &g->accel) < 0) {
-				fprintf(err, "vmdeck: error: invalid --accel '%s': use auto, kvm or tcg\n", value);
+				cmd_errorf(err, "invalid --accel '%s': use auto, kvm or tcg", value);
 				return 2;
 			}
 			break;
@@ -150,7 +177,7 @@ int cmd_parse_globals(int argc, char **argv, int *first, struct cmd_global *g, F
 		if (r == 2)
 			return 2;
 		if (r == 0) {
-			fprintf(err, "vmdeck: error: unknown option '%s' (see 'vmdeck help')\n", argv[i]);
+			cmd_errorf(err, "unknown option '%s' (see 'vmdeck help')", argv[i]);
 			return 2;
 		}
 	}

@@ -107,10 +107,11 @@ static bool journal_head(FILE *f, struct journal *j)
 	       read_line(f, j->dst, sizeof(j->dst)) && eng_name_valid(j->dst);
 }
 
-/* Calls fn for every journal of an interrupted clone on this libvirt (its
- * vmdeck is gone); fn returns true when the journal may be removed. */
-static int journals_walk(struct eng *e, bool (*fn)(struct eng *, FILE *, const struct journal *, void *),
-			 void *arg)
+/* Calls fn for every journal of a clone on this libvirt whose vmdeck is gone
+ * (live_too: also the clones still running, here or in another vmdeck); fn
+ * returns true when the journal may be removed. */
+static int journals_walk(struct eng *e, bool live_too,
+			 bool (*fn)(struct eng *, FILE *, const struct journal *, void *), void *arg)
 {
 	char dir[900], path[1200];
 	DIR *dh;
@@ -130,9 +131,9 @@ static int journals_walk(struct eng *e, bool (*fn)(struct eng *, FILE *, const s
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (!(f = eng_private_file_read(path)))
 			continue;   /* a symlink, or not this user's: not a journal of ours */
-		/* a clone still in progress (here or in another vmdeck), or another
-		 * libvirt's: not ours to touch */
-		if (!journal_head(f, &j) || j.pid == getpid() || kill(j.pid, 0) == 0 || strcmp(j.uri, e->uri) != 0) {
+		/* another libvirt's clone is not ours to touch */
+		if (!journal_head(f, &j) || strcmp(j.uri, e->uri) != 0 ||
+		    (!live_too && (j.pid == getpid() || kill(j.pid, 0) == 0))) {
 			fclose(f);
 			continue;
 		}
@@ -146,48 +147,90 @@ static int journals_walk(struct eng *e, bool (*fn)(struct eng *, FILE *, const s
 	return n;
 }
 
-struct cleanup_report {
-	char *text;
-	size_t len;
-	int cleaned;
+struct leftovers {
 	char pool[900];
+	bool remove, pool_read;
+	struct eng_leftover *v;
+	size_t n, cap;
 };
 
-static bool journal_clean_one(struct eng *e, FILE *f, const struct journal *j, void *arg)
+/* The volumes an interrupted clone's journal names that exist and are its
+ * (eng_clone_leftover_ours, and volumes of vmdeck's pool), removed when asked. */
+static bool journal_leftovers(struct eng *e, FILE *f, const struct journal *j, void *arg)
 {
-	struct cleanup_report *r = arg;
+	struct leftovers *l = arg;
 	char line[1100];
+	bool defined = eng_domain_exists(e, j->dst);
 
-	if (eng_domain_exists(e, j->dst))
-		return true;   /* the clone was defined: the journal is simply stale */
-	while (read_line(f, line, sizeof(line))) {
-		size_t used = strlen(r->text);
-		if (!eng_clone_leftover_ours(r->pool, j->dst, line) || eng_pool_vol_delete(e, line, NULL) < 0)
-			continue;
-		snprintf(r->text + used, r->len - used, "%sremoved %s (interrupted clone %s -> %s)",
-			 r->cleaned++ ? "; " : "", line, j->src, j->dst);
+	if (!defined && !l->pool_read) {
+		/* once, and only when there is a journal to look at: the files
+		 * qemu-img wrote before the kill become volumes */
+		l->pool_read = true;
+		if (eng_pool_ensure(e, l->pool, sizeof(l->pool), NULL) < 0)
+			l->pool[0] = '\0';   /* no volume is ours then */
+		else if (e->local)
+			eng_pool_refresh(e);
 	}
-	return true;
+	while (!defined && read_line(f, line, sizeof(line))) {
+		virStorageVolPtr v;
+		struct eng_leftover *o;
+		if (!eng_clone_leftover_ours(l->pool, j->dst, line) || !(v = virStorageVolLookupByPath(e->conn, line)))
+			continue;
+		virStorageVolFree(v);
+		if (l->remove && eng_pool_vol_delete(e, line, NULL) < 0)
+			continue;
+		if (l->n == l->cap) {
+			struct eng_leftover *nv = realloc(l->v, (l->cap = l->cap ? l->cap * 2 : 8) * sizeof(*nv));
+			if (!nv)
+				break;
+			l->v = nv;
+		}
+		o = &l->v[l->n++];
+		memset(o, 0, sizeof(*o));
+		snprintf(o->kind, sizeof(o->kind), "clone-volume");
+		snprintf(o->path, sizeof(o->path), "%s", line);
+		snprintf(o->what, sizeof(o->what), "disk of the interrupted clone %s -> %s", j->src, j->dst);
+	}
+	/* a defined clone's journal is simply stale; the rest go once fixed */
+	return defined || l->remove;
 }
 
-int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error *err)
+static int leftovers_walk(struct eng *e, bool remove, struct eng_leftover **out, size_t *n)
 {
-	struct cleanup_report r = { .text = report, .len = len };
+	struct leftovers l = { .remove = remove };
 	virStoragePoolPtr p;
 
-	(void)err;
-	report[0] = '\0';
+	*out = NULL;
+	*n = 0;
 	/* no pool yet: no volume of a clone can exist */
 	if (!(p = virStoragePoolLookupByName(e->conn, ENG_POOL_NAME)))
 		return 0;
 	virStoragePoolFree(p);
-	if (eng_pool_ensure(e, r.pool, sizeof(r.pool), NULL) < 0)
-		return 0;
-	/* the files qemu-img wrote before the kill become volumes */
-	if (e->local)
-		eng_pool_refresh(e);
-	journals_walk(e, journal_clean_one, &r);
-	return r.cleaned;
+	journals_walk(e, false, journal_leftovers, &l);
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+int eng_clone_leftovers(struct eng *e, bool remove, struct eng_leftover **out, size_t *n)
+{
+	return leftovers_walk(e, remove, out, n);
+}
+
+int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error *err)
+{
+	struct eng_leftover *v;
+	size_t n;
+
+	(void)err;
+	report[0] = '\0';
+	leftovers_walk(e, true, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		size_t used = strlen(report);
+		snprintf(report + used, len - used, "%sremoved %s (%s)", i ? "; " : "", v[i].path, v[i].what);
+	}
+	free(v);
+	return (int)n;
 }
 
 struct pending {
@@ -202,9 +245,8 @@ static bool journal_from_base(struct eng *e, FILE *f, const struct journal *j, v
 	struct pending *p = arg;
 	size_t used = strlen(p->names);
 
-	(void)e;
 	(void)f;
-	if (strcmp(j->src, p->base) == 0 && p->len > used)
+	if (strcmp(j->src, p->base) == 0 && !eng_domain_exists(e, j->dst) && p->len > used)
 		snprintf(p->names + used, p->len - used, "%s%s", p->n++ ? ", " : "", j->dst);
 	return false;
 }
@@ -214,7 +256,7 @@ int eng_clone_pending_from(struct eng *e, const char *base, char *names, size_t 
 	struct pending p = { .base = base, .names = names, .len = len };
 
 	names[0] = '\0';
-	journals_walk(e, journal_from_base, &p);
+	journals_walk(e, true, journal_from_base, &p);
 	return p.n;
 }
 
@@ -340,6 +382,22 @@ static int src_state_ok(virDomainPtr d, const char *src, bool linked, struct eng
 	return -1;
 }
 
+/* The base is a template from before its first overlay exists: a kill
+ * between the overlay and the list of clones below must not leave it
+ * unprotected (eng_template_clones then looks at every guest's metadata). */
+static int template_mark(struct eng *e, virDomainPtr base)
+{
+	struct vmdeck_meta *m = calloc(1, sizeof(*m));
+	int rc = -1;
+
+	pthread_mutex_lock(&e->meta_lock);
+	if (m && eng_meta_read(base, m) == 0)
+		rc = m->is_template ? 0 : (m->is_template = true, eng_meta_write(base, m));
+	pthread_mutex_unlock(&e->meta_lock);
+	free(m);
+	return rc;
+}
+
 /* The base's list of clones: written once per command, not once per clone
  * (each write is a config file rewrite in the daemon). */
 static int template_add_clones(struct eng *e, virDomainPtr base, const char *const *names, size_t n)
@@ -361,7 +419,7 @@ static int template_add_clones(struct eng *e, virDomainPtr base, const char *con
 
 /* <metadata><vmdeck:vmdeck><base name="SRC"/></vmdeck:vmdeck></metadata> in the
  * clone's own XML, so defining it records the link in the same write. */
-static void add_base_metadata(struct xdoc *x, const char *base)
+static void add_base_metadata(struct xdoc *x, const char *base, const struct eng_lab_mark *lab)
 {
 	xmlNodePtr root = xmlDocGetRootElement(x->doc);
 	xmlNodePtr md = xmlNewChild(root, NULL, (const xmlChar *)"metadata", NULL);
@@ -371,10 +429,18 @@ static void add_base_metadata(struct xdoc *x, const char *base)
 	xmlSetNs(v, ns);
 	b = xmlNewChild(v, ns, (const xmlChar *)"base", NULL);
 	xmlNewProp(b, (const xmlChar *)"name", (const xmlChar *)base);
+	if (lab) {
+		/* a lab's seat is the lab's from its first definition: a kill right
+		 * after it leaves a seat that the next lab up recognises */
+		b = xmlNewChild(v, ns, (const xmlChar *)"lab", NULL);
+		xmlNewProp(b, (const xmlChar *)"name", (const xmlChar *)lab->name);
+		xmlNewProp(b, (const xmlChar *)"id", (const xmlChar *)lab->id);
+		xmlNewProp(b, (const xmlChar *)"file", (const xmlChar *)lab->file);
+	}
 }
 
-static int clone_one(struct eng *e, const char *src, const char *dst, bool linked,
-		     bool update_base, struct eng_clone_report *rep, struct eng_error *err)
+static int clone_one(struct eng *e, const char *src, const char *dst, bool linked, bool update_base,
+		     const struct eng_lab_mark *lab, struct eng_clone_report *rep, struct eng_error *err)
 {
 	virDomainPtr d = NULL, nd = NULL;
 	char *xml = NULL, *out = NULL, pool[900];
@@ -443,6 +509,10 @@ static int clone_one(struct eng *e, const char *src, const char *dst, bool linke
 		goto out;
 	}
 	journaled = true;
+	if (linked && update_base && n > 0 && template_mark(e, d) < 0) {
+		eng_err_libvirt(err, "clone %s -> %s: cannot mark %s as a template", src, dst, src);
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct disk_plan *dp = &plan[i];
 		int rc;
@@ -492,7 +562,7 @@ static int clone_one(struct eng *e, const char *src, const char *dst, bool linke
 		}
 	}
 	if (linked)
-		add_base_metadata(&x, src);
+		add_base_metadata(&x, src, lab);
 	if (!(out = xdoc_dump(x.doc)) || !(nd = virDomainDefineXML(e->conn, out))) {
 		eng_err_libvirt(err, "clone %s -> %s: cannot define the new guest", src, dst);
 		goto out;
@@ -525,7 +595,7 @@ out:
 int eng_domain_clone(struct eng *e, const char *src, const char *dst, bool linked,
 		     struct eng_clone_report *rep, struct eng_error *err)
 {
-	return clone_one(e, src, dst, linked, true, rep, err);
+	return clone_one(e, src, dst, linked, true, NULL, rep, err);
 }
 
 /* ---- several clones of one source ---- */
@@ -536,6 +606,7 @@ struct clone_batch {
 	const char *const *dsts;
 	size_t n;
 	bool linked;
+	const struct eng_lab_mark *lab;
 	struct eng_clone_report *reps;
 	struct eng_error *errs;
 	int *rcs;
@@ -556,7 +627,7 @@ static void *clone_worker(void *arg)
 		pthread_mutex_unlock(&b->lock);
 		if (i >= b->n)
 			break;
-		b->rcs[i] = clone_one(b->e, b->src, b->dsts[i], b->linked, false, &b->reps[i], &b->errs[i]);
+		b->rcs[i] = clone_one(b->e, b->src, b->dsts[i], b->linked, false, b->lab, &b->reps[i], &b->errs[i]);
 	}
 	eng_job_attach(NULL);
 	return NULL;
@@ -565,16 +636,35 @@ static void *clone_worker(void *arg)
 int eng_domain_clone_many(struct eng *e, const char *src, const char *const *dsts, size_t n,
 			  bool linked, struct eng_clone_report *reps, struct eng_error *errs, int *rcs)
 {
+	return eng_clone_many_marked(e, src, dsts, n, linked, NULL, reps, errs, rcs);
+}
+
+int eng_clone_many_marked(struct eng *e, const char *src, const char *const *dsts, size_t n, bool linked,
+			  const struct eng_lab_mark *lab, struct eng_clone_report *reps, struct eng_error *errs,
+			  int *rcs)
+{
 	/* overlays are cheap but each is a qemu-img run in the daemon: a few at
 	 * once use the host's cores; full copies go one by one (disk-bound) */
 	pthread_t th[4];
 	size_t nth = linked ? (n < 4 ? n : 4) : 1, started = 0;
-	struct clone_batch b = { .e = e, .src = src, .dsts = dsts, .n = n, .linked = linked,
+	struct clone_batch b = { .e = e, .src = src, .dsts = dsts, .n = n, .linked = linked, .lab = lab,
 				 .reps = reps, .errs = errs, .rcs = rcs, .job = eng_job_current() };
 	int failed = 0;
 
 	for (size_t i = 0; i < n; i++)
 		rcs[i] = -1;
+	if (linked) {
+		virDomainPtr base = virDomainLookupByName(e->conn, src);
+		/* (no base: each clone says so below) */
+		int rc = base ? template_mark(e, base) : 0;
+		if (base)
+			virDomainFree(base);
+		if (rc < 0) {
+			for (size_t i = 0; i < n; i++)
+				eng_err_libvirt(&errs[i], "clone %s: cannot mark it as a template", src);
+			return -1;
+		}
+	}
 	pthread_mutex_init(&b.lock, NULL);
 	for (size_t i = 1; i < nth; i++)
 		if (pthread_create(&th[started], NULL, clone_worker, &b) == 0)

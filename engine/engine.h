@@ -379,10 +379,18 @@ int eng_domain_clone_many(struct eng *e, const char *src, const char *const *dst
  * their guest was defined; says what it removed in report. Only volumes of
  * vmdeck's pool named as the clone names them (eng_clone_leftover_ours). */
 int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error *err);
+/* What an interrupted operation left (vmdeck doctor). */
+struct eng_leftover {
+	char kind[24];      /* clone-volume */
+	char path[1100];
+	char what[200];     /* "disk of the interrupted clone base -> c3" */
+};
+/* The leftovers of interrupted clones (removed first when remove). */
+int eng_clone_leftovers(struct eng *e, bool remove, struct eng_leftover **out, size_t *n);
 /* Pure: path is POOL/DST-diskN.qcow2 or POOL/DST-diskN.img, nothing else. */
 bool eng_clone_leftover_ours(const char *pool, const char *dst, const char *path);
-/* Interrupted clones of base whose journal is still there (names joined by
- * ", "): their overlays may still exist on base's disks. */
+/* Clones of base in progress or interrupted whose guest is not defined yet
+ * (names joined by ", "): their overlays may exist on base's disks. */
 int eng_clone_pending_from(struct eng *e, const char *base, char *names, size_t len);
 /* Linked clones that depend on vm's disks (names joined by ", "), 0 when none. */
 int eng_template_clones(struct eng *e, const char *vm, char *names, size_t len);
@@ -511,6 +519,12 @@ int eng_network_info(struct eng *e, const char *name, struct eng_net *out, struc
  * bridged only, an existing bridge, or with macvtap an existing interface. */
 int eng_network_create(struct eng *e, const char *name, const char *mode, const char *subnet,
 		       const char *uplink, bool macvtap, struct eng_net *made, struct eng_error *err);
+/* The same with a given UUID (a lab's networks carry one derived from the lab). */
+int eng_network_create_uuid(struct eng *e, const char *name, const char *mode, const char *subnet,
+			    const char *uplink, bool macvtap, const char *uuid, struct eng_net *made,
+			    struct eng_error *err);
+/* The network's UUID; -1 when there is no such network. */
+int eng_network_uuid(struct eng *e, const char *name, char *out, size_t len);
 enum eng_net_action { ENG_NET_START, ENG_NET_STOP, ENG_NET_DELETE };
 int eng_network_act(struct eng *e, const char *name, enum eng_net_action act, struct eng_error *err);
 /* A virtio NIC on net, live and in the configuration (whatever applies). */
@@ -577,6 +591,8 @@ struct lab_forward {
 };
 struct lab_spec {
 	char path[1024];
+	char id[37];                    /* the lab's identity: name + the lab file's real path
+					 * (eng_lab_id); its seats carry it in their metadata */
 	char name[ENG_NAME_MAX + 1];    /* seats are NAME-1 .. NAME-N */
 	char base[ENG_NAME_MAX + 1];    /* a shut-off VM with a qcow2 disk: seats are linked clones */
 	unsigned seats;
@@ -588,6 +604,11 @@ struct lab_spec {
 	size_t n_fwd;
 	char snapshot[ENG_NAME_MAX + 1];   /* the clean snapshot reset goes back to */
 };
+/* Pure: the lab's identity from its name and the real path of its file (a
+ * UUID-shaped hash), and the UUID of a network the lab makes: what tells
+ * the lab's seats and networks apart from anything else of the same name. */
+void eng_lab_id(const char *name, const char *real_path, char out[37]);
+void eng_lab_net_uuid(const struct lab_spec *l, const char *net, char out[37]);
 /* Pure: seat i (1-based) and its network. */
 void eng_lab_seat_name(const struct lab_spec *l, unsigned i, char *out, size_t len);
 void eng_lab_net_name(const struct lab_spec *l, unsigned i, char *out, size_t len);
@@ -602,6 +623,7 @@ struct eng_seat {
 	char current[ENG_NAME_MAX + 1]; /* current snapshot, "" none */
 	char forwards[160];             /* "2201->22/tcp, 8001->80/tcp" */
 	char did[160];                  /* what up/reset/down did to it */
+	bool foreign;                   /* a VM of the seat's name that this lab did not make */
 };
 /* Missing networks and seats made (linked clones of base, their NICs on the
  * lab's network, forwards, a clean snapshot), seats started; what exists is

@@ -9,6 +9,98 @@
 #include <string.h>
 
 #include "internal.h"
+#include "template.h"
+
+/* FNV-1a, 64 bits: the lab's identity need not be secret, only stable and
+ * unlikely to meet another lab's (two hashes with different bases give 128). */
+static unsigned long long fnv1a(unsigned long long h, const char *a, const char *b)
+{
+	for (const char *p = a; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	h = (h ^ 0xffu) * 0x100000001b3ULL;   /* a separator no name holds */
+	for (const char *p = b; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	return h;
+}
+
+static void uuid_of(const char *a, const char *b, char out[37])
+{
+	unsigned long long hi = fnv1a(0xcbf29ce484222325ULL, a, b), lo = fnv1a(0x84222325cbf29ce4ULL, b, a);
+
+	/* RFC 4122 layout, version 8 (vendor-defined), variant 10 */
+	hi = (hi & ~0xf000ULL) | 0x8000ULL;
+	lo = (lo & ~(3ULL << 62)) | (2ULL << 62);
+	snprintf(out, 37, "%08llx-%04llx-%04llx-%04llx-%012llx", hi >> 32, (hi >> 16) & 0xffff, hi & 0xffff,
+		 lo >> 48, lo & 0xffffffffffffULL);
+}
+
+void eng_lab_id(const char *name, const char *real_path, char out[37])
+{
+	uuid_of(name, real_path, out);
+}
+
+void eng_lab_net_uuid(const struct lab_spec *l, const char *net, char out[37])
+{
+	uuid_of(l->id, net, out);
+}
+
+/* 1: a seat this lab made; 0: no VM of that name; -1: a VM of that name
+ * this lab did not make (why says whose it is). */
+static int seat_owner(struct eng *e, const struct lab_spec *l, const char *seat, char *why, size_t len)
+{
+	virDomainPtr d = virDomainLookupByName(e->conn, seat);
+	struct vmdeck_meta *m;
+	int ret = -1;
+
+	if (why && len)
+		why[0] = '\0';
+	if (!d)
+		return 0;
+	if ((m = calloc(1, sizeof(*m))) && eng_meta_read(d, m) == 0) {
+		if (strcmp(m->lab_id, l->id) == 0)
+			ret = 1;
+		else if (m->lab_id[0] && why)
+			snprintf(why, len, " (a seat of lab %s of %s)", m->lab_name, m->lab_file);
+	}
+	free(m);
+	virDomainFree(d);
+	return ret;
+}
+
+/* 1: a network this lab made (its UUID is the lab's), or the one it was told
+ * to use; 0: none of that name; -1: somebody else's. */
+static int net_owner(struct eng *e, const struct lab_spec *l, const char *net)
+{
+	char have[VIR_UUID_STRING_BUFLEN], want[37];
+
+	if (eng_network_uuid(e, net, have, sizeof(have)) < 0)
+		return 0;
+	if (l->use[0])
+		return 1;
+	eng_lab_net_uuid(l, net, want);
+	return strcmp(have, want) == 0 ? 1 : -1;
+}
+
+/* Before anything changes: every seat name and network the lab would touch
+ * is free or the lab's own. */
+static int lab_owns_all(struct eng *e, const struct lab_spec *l, const struct eng_seat *s, struct eng_error *err)
+{
+	for (unsigned i = 0; i < l->seats; i++) {
+		char why[1200];
+		if (seat_owner(e, l, s[i].name, why, sizeof(why)) < 0) {
+			eng_err_set(err, ENG_E_FAILED, "lab %s: a VM named '%s' exists and is not a seat of this lab%s: "
+				    "nothing was changed (rename that VM, or the lab)", l->name, s[i].name, why);
+			return -1;
+		}
+		if (net_owner(e, l, s[i].network) < 0) {
+			eng_err_set(err, ENG_E_FAILED, "lab %s: a network named '%s' exists and was not made by this lab: "
+				    "nothing was changed (use it with [network] use = %s, or rename the lab)", l->name,
+				    s[i].network, s[i].network);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 void eng_lab_seat_name(const struct lab_spec *l, unsigned i, char *out, size_t len)
 {
@@ -63,7 +155,9 @@ static int network_ready(struct eng *e, const struct lab_spec *l, const char *ne
 			eng_err_set(err, ENG_E_NOT_FOUND, "lab %s: no network named '%s' ([network] use)", l->name, net);
 			return -1;
 		}
-		return eng_network_create(e, net, l->mode, NULL, NULL, false, &made, err);
+		char uuid[37];
+		eng_lab_net_uuid(l, net, uuid);
+		return eng_network_create_uuid(e, net, l->mode, NULL, NULL, false, uuid, &made, err);
 	}
 	if (!info.active)
 		return eng_network_act(e, net, ENG_NET_START, err);
@@ -164,6 +258,8 @@ int eng_lab_up(struct eng *e, const struct lab_spec *l, struct eng_seat **out, s
 	if (eng_refuse_readonly(e, "bring up lab", l->name, err) < 0 || base_ready(e, l, err) < 0 ||
 	    !(s = seats_new(l, err)))
 		return -1;
+	if (lab_owns_all(e, l, s, err) < 0)
+		goto out;
 	for (unsigned i = 0; i < l->seats; i++) {
 		if (network_ready(e, l, s[i].network, err) < 0)
 			goto out;
@@ -175,11 +271,12 @@ int eng_lab_up(struct eng *e, const struct lab_spec *l, struct eng_seat **out, s
 		}
 	}
 	if (n_missing) {
+		const struct eng_lab_mark mark = { .name = l->name, .id = l->id, .file = l->path };
 		struct eng_clone_report *reps = calloc(n_missing, sizeof(*reps));
 		struct eng_error *errs = calloc(n_missing, sizeof(*errs));
 		int *rcs = calloc(n_missing, sizeof(*rcs));
 		int failed = !reps || !errs || !rcs ? -1
-			     : eng_domain_clone_many(e, l->base, missing, n_missing, true, reps, errs, rcs);
+			     : eng_clone_many_marked(e, l->base, missing, n_missing, true, &mark, reps, errs, rcs);
 		for (size_t k = 0; failed < 0 && rcs && errs && k < n_missing; k++)
 			if (rcs[k] != 0) {
 				*err = errs[k];
@@ -255,6 +352,12 @@ int eng_lab_status(struct eng *e, const struct lab_spec *l, struct eng_seat **ou
 	if (eng_forward_sync(e, &f, &nf, NULL) < 0)
 		f = NULL, nf = 0;
 	for (unsigned i = 0; i < l->seats; i++) {
+		if (seat_owner(e, l, s[i].name, NULL, 0) < 0) {
+			/* a VM of that name, not this lab's: not shown as the seat */
+			s[i].foreign = true;
+			did(&s[i], "a VM of this name is not this lab's");
+			continue;
+		}
 		for (size_t k = 0; k < n; k++)
 			if (strcmp(v[k].name, s[i].name) == 0) {
 				s[i].exists = true;
@@ -314,12 +417,17 @@ int eng_lab_reset(struct eng *e, const struct lab_spec *l, const char *const *na
 		pick[i] = true;
 	}
 	for (unsigned i = 0; i < l->seats; i++) {
-		char back[ENG_NAME_MAX + 1];
+		char back[ENG_NAME_MAX + 1], why[1200];
 		if (n && !pick[i])
 			continue;
-		if (!eng_domain_exists(e, s[i].name)) {
+		switch (seat_owner(e, l, s[i].name, why, sizeof(why))) {
+		case 0:
 			eng_err_set(err, ENG_E_NOT_FOUND, "lab %s: seat %s does not exist (lab up makes it)", l->name,
 				    s[i].name);
+			goto out;
+		case -1:
+			eng_err_set(err, ENG_E_FAILED, "lab %s: the VM named '%s' is not a seat of this lab%s: left alone",
+				    l->name, s[i].name, why);
 			goto out;
 		}
 		if (eng_snapshot_revert(e, s[i].name, l->snapshot, back, sizeof(back), err) < 0)
@@ -346,8 +454,14 @@ int eng_lab_down(struct eng *e, const struct lab_spec *l, struct eng_seat **out,
 		return -1;
 	for (unsigned i = 0; i < l->seats; i++) {
 		struct eng_delete_report rep;
-		if (!eng_domain_exists(e, s[i].name)) {
+		int own = seat_owner(e, l, s[i].name, NULL, 0);
+		if (own == 0) {
 			did(&s[i], "not there");
+			continue;
+		}
+		if (own < 0) {
+			s[i].foreign = true;
+			did(&s[i], "a VM of this name is not this lab's: left alone");
 			continue;
 		}
 		/* the seats' disks are their overlays: the base's stay */
@@ -363,6 +477,10 @@ int eng_lab_down(struct eng *e, const struct lab_spec *l, struct eng_seat **out,
 		struct eng_net info;
 		if ((i > 0 && !l->per_seat) || eng_network_info(e, s[i].network, &info, NULL) < 0)
 			continue;
+		if (net_owner(e, l, s[i].network) < 0) {
+			did(&s[i], "network %s is not this lab's: left alone", s[i].network);
+			continue;
+		}
 		/* (refused while other running guests use it) */
 		if (eng_network_act(e, s[i].network, ENG_NET_DELETE, err) < 0)
 			goto out;

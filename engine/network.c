@@ -203,8 +203,15 @@ static bool bridge_exists(const char *br)
 int eng_network_create(struct eng *e, const char *name, const char *mode, const char *subnet,
 		       const char *uplink, bool macvtap, struct eng_net *made, struct eng_error *err)
 {
+	return eng_network_create_uuid(e, name, mode, subnet, uplink, macvtap, NULL, made, err);
+}
+
+int eng_network_create_uuid(struct eng *e, const char *name, const char *mode, const char *subnet,
+			    const char *uplink, bool macvtap, const char *uuid, struct eng_net *made,
+			    struct eng_error *err)
+{
 	const struct net_mode_def *m = net_mode_find(mode ? mode : "");
-	struct net_spec s = { .name = name, .uplink = uplink, .prefix = 24, .macvtap = macvtap };
+	struct net_spec s = { .name = name, .uplink = uplink, .prefix = 24, .macvtap = macvtap, .uuid = uuid };
 	unsigned char used[64][5];
 	size_t nused;
 	virNetworkPtr n = NULL;
@@ -290,6 +297,19 @@ int eng_network_create(struct eng *e, const char *name, const char *mode, const 
 		fill_net(e, n, made);
 	virNetworkFree(n);
 	return 0;
+}
+
+int eng_network_uuid(struct eng *e, const char *name, char *out, size_t len)
+{
+	virNetworkPtr n = virNetworkLookupByName(e->conn, name);
+	char u[VIR_UUID_STRING_BUFLEN];
+	int ret = -1;
+
+	if (n && virNetworkGetUUIDString(n, u) == 0 && (size_t)snprintf(out, len, "%s", u) < len)
+		ret = 0;
+	if (n)
+		virNetworkFree(n);
+	return ret;
 }
 
 int eng_network_act(struct eng *e, const char *name, enum eng_net_action act, struct eng_error *err)

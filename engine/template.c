@@ -26,6 +26,15 @@ int eng_meta_read(virDomainPtr d, struct vmdeck_meta *m)
 	if ((v = xdoc_str(&x, NULL, "/*/base/@name")))
 		snprintf(m->base, sizeof(m->base), "%s", v);
 	free(v);
+	if ((v = xdoc_str(&x, NULL, "/*/lab/@id"))) {
+		char *name = xdoc_str(&x, NULL, "/*/lab/@name"), *file = xdoc_str(&x, NULL, "/*/lab/@file");
+		snprintf(m->lab_id, sizeof(m->lab_id), "%s", v);
+		snprintf(m->lab_name, sizeof(m->lab_name), "%s", name ? name : "");
+		snprintf(m->lab_file, sizeof(m->lab_file), "%s", file ? file : "");
+		free(name);
+		free(file);
+	}
+	free(v);
 	if ((v = xdoc_str(&x, NULL, "/*/template")))
 		m->is_template = true;
 	free(v);
@@ -71,12 +80,18 @@ int eng_meta_write(virDomainPtr d, const struct vmdeck_meta *m)
 		n = xnew(root, "base", NULL);
 		xattr(n, "name", m->base);
 	}
+	if (m->lab_id[0]) {
+		n = xnew(root, "lab", NULL);
+		xattr(n, "name", m->lab_name);
+		xattr(n, "id", m->lab_id);
+		xattr(n, "file", m->lab_file);
+	}
 	for (int i = 0; i < m->n_clones; i++) {
 		n = xnew(root, "clone", NULL);
 		xattr(n, "name", m->clones[i]);
 	}
 	for (int i = 0; i < m->n_fwd; i++) {
-		char port[8];
+		char port[16];
 		n = xnew(root, "forward", NULL);
 		xattr(n, "proto", m->fwd[i].proto);
 		snprintf(port, sizeof(port), "%u", m->fwd[i].host_port);
@@ -99,34 +114,83 @@ int eng_meta_write(virDomainPtr d, const struct vmdeck_meta *m)
 static bool clone_depends(struct eng *e, const char *base, const char *clone)
 {
 	virDomainPtr c = virDomainLookupByName(e->conn, clone);
-	struct vmdeck_meta m;
+	struct vmdeck_meta *m = calloc(1, sizeof(*m));
 	bool dep;
 
-	if (!c)
+	if (!c || !m) {
+		free(m);
+		if (c)
+			virDomainFree(c);
 		return false;
-	dep = eng_meta_read(c, &m) == 0 && strcmp(m.base, base) == 0;
+	}
+	dep = eng_meta_read(c, m) == 0 && strcmp(m->base, base) == 0;
+	free(m);
 	virDomainFree(c);
 	return dep;
+}
+
+static void names_add(char *names, size_t len, int n, const char *name, const char *note)
+{
+	size_t used;
+
+	if (!names || !len)
+		return;
+	used = strlen(names);
+	snprintf(names + used, len - used, "%s%s%s", n ? ", " : "", name, note);
+}
+
+static bool listed(const struct vmdeck_meta *m, const char *name)
+{
+	for (int i = 0; i < m->n_clones; i++)
+		if (strcmp(m->clones[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* The base's list of clones is written once at the end of a clone command;
+ * a kill before that leaves seats that name the base in their own metadata
+ * but are missing from its list. A template (marked before its first overlay
+ * is made) is therefore also checked against every guest's metadata. */
+static int unlisted_dependents(struct eng *e, const char *vm, const struct vmdeck_meta *bm, char *names,
+			       size_t len, int n)
+{
+	virDomainPtr *doms = NULL;
+	struct vmdeck_meta *m = calloc(1, sizeof(*m));
+	int nd = m ? virConnectListAllDomains(e->conn, &doms, 0) : -1;
+
+	for (int i = 0; i < nd; i++) {
+		const char *name = virDomainGetName(doms[i]);
+		if (strcmp(name, vm) != 0 && !listed(bm, name) && eng_meta_read(doms[i], m) == 0 &&
+		    strcmp(m->base, vm) == 0)
+			names_add(names, len, n++, name, "");
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	free(m);
+	return n;
 }
 
 int eng_template_clones(struct eng *e, const char *vm, char *names, size_t len)
 {
 	virDomainPtr d = virDomainLookupByName(e->conn, vm);
 	struct vmdeck_meta *m = calloc(1, sizeof(*m));
+	char pending[512];
 	int n = 0;
 
 	if (names && len)
 		names[0] = '\0';
-	if (d && m && eng_meta_read(d, m) == 0)
-		for (int i = 0; i < m->n_clones; i++) {
-			if (!clone_depends(e, vm, m->clones[i]))
-				continue;
-			if (names) {
-				size_t used = strlen(names);
-				snprintf(names + used, len - used, "%s%s", n ? ", " : "", m->clones[i]);
-			}
-			n++;
+	if (d && m && eng_meta_read(d, m) == 0) {
+		for (int i = 0; i < m->n_clones; i++)
+			if (clone_depends(e, vm, m->clones[i]))
+				names_add(names, len, n++, m->clones[i], "");
+		if (m->is_template) {
+			n = unlisted_dependents(e, vm, m, names, len, n);
+			/* an interrupted clone's overlays may exist before its guest does */
+			if (eng_clone_pending_from(e, vm, pending, sizeof(pending)) > 0)
+				names_add(names, len, n++, pending, " (a clone in progress, or interrupted: "
+					  "'vmdeck doctor' lists what it left)");
 		}
+	}
 	free(m);
 	if (d)
 		virDomainFree(d);

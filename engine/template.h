@@ -19,6 +19,8 @@ struct meta_forward {
 
 struct vmdeck_meta {
 	char base[ENG_NAME_MAX + 1];                       /* linked clone of this base */
+	char lab_name[ENG_NAME_MAX + 1], lab_id[37];       /* a seat of this lab (made by lab up) */
+	char lab_file[1024];
 	char clones[TEMPLATE_MAX_CLONES][ENG_NAME_MAX + 1]; /* linked clones of this guest */
 	int n_clones;
 	bool is_template;
@@ -26,7 +28,15 @@ struct vmdeck_meta {
 	int n_fwd;
 };
 
+/* What a lab's seat carries from the moment it is defined. */
+struct eng_lab_mark {
+	const char *name, *id, *file;
+};
 int eng_meta_read(virDomainPtr d, struct vmdeck_meta *m);
+/* eng_domain_clone_many whose linked clones carry lab in their metadata. */
+int eng_clone_many_marked(struct eng *e, const char *src, const char *const *dsts, size_t n, bool linked,
+			  const struct eng_lab_mark *lab, struct eng_clone_report *reps, struct eng_error *errs,
+			  int *rcs);
 int eng_meta_write(virDomainPtr d, const struct vmdeck_meta *m);
 /* Refuses verb on vm while linked clones depend on its disks. */
 int eng_template_refuse(struct eng *e, const char *vm, const char *verb, struct eng_error *err);

@@ -149,6 +149,8 @@ char *net_xml_build(const struct net_spec *s, struct eng_error *err)
 	net = xmlNewNode(NULL, (const xmlChar *)"network");
 	xmlDocSetRootElement(doc, net);
 	child(net, "name", s->name);
+	if (s->uuid)
+		child(net, "uuid", s->uuid);
 	if (s->mode == NET_NAT) {
 		n = child(net, "forward", NULL);
 		attr(n, "mode", "nat");

@@ -33,6 +33,7 @@ struct net_spec {
 	const char *uplink;        /* bridged: the host bridge (macvtap: the interface) */
 	bool macvtap;              /* bridged: guests on a macvtap of uplink, no bridge */
 	bool has_subnet;
+	const char *uuid;          /* NULL: libvirt makes one (a lab's networks carry the lab's) */
 };
 
 /* "192.168.50.0/24" -> spec->subnet/prefix; only /16../29 networks. */

@@ -128,6 +128,14 @@ int prof_lab_load(const char *path, struct lab_spec *l, struct eng_error *err)
 		goto out;
 	}
 	snprintf(l->name, sizeof(l->name), "%s", v);
+	{
+		/* the lab's identity: its name and where its file is (engine/lab.c) */
+		char *real = realpath(path, NULL);
+		eng_lab_id(l->name, real ? real : path, l->id);
+		if (real)
+			snprintf(l->path, sizeof(l->path), "%s", real);
+		free(real);
+	}
 	if (!(v = ini_get(d, "lab", "base")) || !eng_name_valid(v)) {
 		ini_fail(err, path, "lab", "base", v ? "not a VM name" : "missing (the VM the seats are linked clones of)");
 		goto out;

@@ -136,7 +136,10 @@ bool tui_labs_key(struct tui *t, int ch)
 		return false;
 	if (!t->n_labs)
 		return true;
-	cmd_quote_word(t->labs[t->lab_sel].path, path, sizeof(path));
+	if (cmd_quote_word(t->labs[t->lab_sel].path, path, sizeof(path)) < 0) {
+		tui_set_status(t, true, "the lab file's path is too long for a command line");
+		return true;
+	}
 	if (ch == 'u') {
 		snprintf(line, sizeof(line), "lab up %s", path);
 	} else if (ch == 'r') {
@@ -146,19 +149,22 @@ bool tui_labs_key(struct tui *t, int ch)
 			 t->labs[t->lab_sel].name);
 		if (!tui_confirm(t, q, NULL, NULL))
 			return true;
-		snprintf(line, sizeof(line), "lab reset %s", path);
+		snprintf(line, sizeof(line), "lab reset --yes %s", path);
 		/* each seat typed becomes one word of the line (lab reset checks the names) */
 		for (char *save = NULL, *w = strtok_r(seats, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
 			char qw[300];
 			size_t used = strlen(line);
-			if (cmd_quote_word(w, qw, sizeof(qw)) == 0)
-				snprintf(line + used, sizeof(line) - used, " %s", qw);
+			if (w[0] == '-' || cmd_quote_word(w, qw, sizeof(qw)) < 0) {
+				tui_set_status(t, true, "'%.40s' is not a seat", w);
+				return true;
+			}
+			snprintf(line + used, sizeof(line) - used, " %s", qw);
 		}
 	} else {
 		snprintf(q, sizeof(q), "take lab %s down (its seats and their disks)?", t->labs[t->lab_sel].name);
 		if (!tui_confirm(t, q, NULL, NULL))
 			return true;
-		snprintf(line, sizeof(line), "lab down %s", path);
+		snprintf(line, sizeof(line), "lab down --yes %s", path);
 	}
 	tui_run_line(t, line);
 	return true;

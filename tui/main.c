@@ -300,9 +300,8 @@ static void act_clone(struct tui *t)
 	const struct tui_row *r = tui_selected(t);
 	char line[512];
 
-	if (!r)
+	if (!r || !tui_line(t, line, sizeof(line), "clone %s ", r->s.name))
 		return;
-	snprintf(line, sizeof(line), "clone %s ", r->s.name);
 	if (tui_prompt_read(t, ":", line, sizeof(line), true) && line[0])
 		tui_run_line(t, line);
 }

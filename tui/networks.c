@@ -94,9 +94,10 @@ static void create_network(struct tui *t)
 		char up[64] = "";
 		if (!tui_prompt_read(t, "host bridge to join (uplink): ", up, sizeof(up), false) || !up[0])
 			return;
-		snprintf(line, sizeof(line), "net create %s --mode bridged --uplink %s", name, up);
-	} else {
-		snprintf(line, sizeof(line), "net create %s --mode %s", name, mode);
+		if (!tui_line(t, line, sizeof(line), "net create %s --mode bridged --uplink %s", name, up))
+			return;
+	} else if (!tui_line(t, line, sizeof(line), "net create %s --mode %s", name, mode)) {
+		return;
 	}
 	/* the mode's reachability is on screen while the user decides */
 	t->net_preview = net_mode_find(mode)->name;
@@ -109,7 +110,7 @@ static void create_network(struct tui *t)
 
 bool tui_networks_key(struct tui *t, int ch)
 {
-	char line[256], name[ENG_NAME_MAX + 1] = "", q[128];
+	char name[ENG_NAME_MAX + 1] = "", q[128];
 
 	pthread_mutex_lock(&t->lock);
 	if (t->nets_ok && t->net_sel >= 0 && (size_t)t->net_sel < t->n_nets)
@@ -132,10 +133,8 @@ bool tui_networks_key(struct tui *t, int ch)
 		if (!name[0])
 			return true;
 		snprintf(q, sizeof(q), "delete network %s?", name);
-		if (tui_confirm(t, q, NULL, NULL)) {
-			snprintf(line, sizeof(line), "net delete %s", name);
-			tui_run_line(t, line);
-		}
+		if (tui_confirm(t, q, NULL, NULL))
+			tui_run_fmt(t, "net delete %s", name);
 		return true;
 	case 's':
 	case 'S':
@@ -144,9 +143,7 @@ bool tui_networks_key(struct tui *t, int ch)
 	case KEY_ENTER:
 		if (!name[0])
 			return true;
-		snprintf(line, sizeof(line), "%s %s", ch == 's' ? "net start" : ch == 'S' ? "net stop" : "net info",
-			 name);
-		tui_run_line(t, line);
+		tui_run_fmt(t, ch == 's' ? "net start %s" : ch == 'S' ? "net stop %s" : "net info %s", name);
 		return true;
 	case 'n':
 	case '\t':

@@ -47,7 +47,7 @@ static int dispatch_line(struct tui *t, const char *line, FILE *out, FILE *err, 
 	};
 
 	if (argc < 0) {
-		fprintf(err, "vmdeck: error: %s\n", msg);
+		cmd_errorf(err, "%s", msg);
 		return 2;
 	}
 	ctx.g.json = false;
@@ -209,15 +209,80 @@ void tui_run_line(struct tui *t, const char *line)
 	cmd_words_free(argc, argv);
 }
 
-/* "start %v" -> "start web1" */
-static void expand(const char *cmd, const char *vm, char *out, size_t len)
+/* Appends word to out, quoted for the prompt's splitter: libvirt allows any
+ * name ("web-1 --disks", "my vm"), and a name must stay one word. A name that
+ * begins with '-' would still be read as an option: refused. */
+static bool put_word(struct tui *t, char *out, size_t len, size_t *o, const char *w)
 {
-	const char *p = strstr(cmd, "%v");
+	char q[TUI_LINE_MAX];
+	size_t ql;
 
-	if (p)
-		snprintf(out, len, "%.*s%s%s", (int)(p - cmd), cmd, vm, p + 2);
-	else
-		snprintf(out, len, "%s", cmd);
+	if (w[0] == '-') {
+		tui_set_status(t, true, "'%.80s' begins with '-': give it to the command line after '--'", w);
+		return false;
+	}
+	if (cmd_quote_word(w, q, sizeof(q)) < 0 || *o + (ql = strlen(q)) >= len) {
+		tui_set_status(t, true, "'%.80s...' is too long for a command line", w);
+		return false;
+	}
+	memcpy(out + *o, q, ql + 1);
+	*o += ql;
+	return true;
+}
+
+/* fmt's text is copied; with ap each %s becomes a quoted word (put_word); a
+ * key's command (vm set, no ap) has %v for the guest, quoted the same way. */
+static bool line_build(struct tui *t, char *out, size_t len, const char *fmt, const char *vm, va_list *ap)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (const char *p = fmt; *p; p++) {
+		if (p[0] == '%' && ((ap && p[1] == 's') || (vm && p[1] == 'v'))) {
+			if (!put_word(t, out, len, &o, p[1] == 'v' ? vm : va_arg(*ap, const char *)))
+				return false;
+			p++;
+			continue;
+		}
+		if (o + 1 >= len) {
+			tui_set_status(t, true, "command line too long");
+			return false;
+		}
+		out[o++] = *p;
+		out[o] = '\0';
+	}
+	return true;
+}
+
+bool tui_line(struct tui *t, char *out, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = line_build(t, out, len, fmt, NULL, &ap);
+	va_end(ap);
+	return ok;
+}
+
+bool tui_run_fmt(struct tui *t, const char *fmt, ...)
+{
+	char line[TUI_LINE_MAX];
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = line_build(t, line, sizeof(line), fmt, NULL, &ap);
+	va_end(ap);
+	if (ok)
+		tui_run_line(t, line);
+	return ok;
+}
+
+/* "start %v" -> "start web1"; "delete %v --yes" with 'my vm' -> "delete 'my vm' --yes" */
+static bool expand(struct tui *t, const char *cmd, const char *vm, char *out, size_t len)
+{
+	return line_build(t, out, len, cmd, vm, NULL);
 }
 
 bool tui_confirm(struct tui *t, const char *question, const char *tick_label, bool *tick)
@@ -301,8 +366,9 @@ void tui_run_key(struct tui *t, const struct key_binding *kb)
 		if (!tui_confirm(t, q, (kb->flags & KB_DELETE) ? "also delete its disks" : NULL, &disks))
 			return;
 		for (size_t i = 0; i < n; i++) {
-			char line[512];
-			expand(kb->command, targets[i], line, sizeof(line));
+			char line[TUI_LINE_MAX];
+			if (!expand(t, kb->command, targets[i], line, sizeof(line)))
+				return;
 			if (disks)
 				strncat(line, " --disks", sizeof(line) - strlen(line) - 1);
 			tui_run_line(t, line);
@@ -310,7 +376,7 @@ void tui_run_key(struct tui *t, const struct key_binding *kb)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		char line[512];
+		char line[TUI_LINE_MAX];
 		const char *cmd = kb->command;
 		const struct tui_row *r = NULL;
 		for (size_t k = 0; k < t->n_rows; k++)
@@ -318,7 +384,8 @@ void tui_run_key(struct tui *t, const struct key_binding *kb)
 				r = &t->rows[k];
 		if ((kb->flags & KB_PAUSE_TOGGLE) && r && r->s.state == ENG_ST_PAUSED)
 			cmd = "resume %v";
-		expand(cmd, targets[i], line, sizeof(line));
+		if (!expand(t, cmd, targets[i], line, sizeof(line)))
+			return;
 		tui_run_line(t, line);
 	}
 }
@@ -328,7 +395,7 @@ void tui_run_key(struct tui *t, const struct key_binding *kb)
 void tui_edit_form(struct tui *t)
 {
 	const struct tui_row *sel = tui_selected(t);
-	char cpus[16], mem[24], line[256], name[ENG_NAME_MAX + 1];
+	char cpus[16], mem[24], name[ENG_NAME_MAX + 1];
 	int w = 52, h = 8, y0, x0, field = 0;
 	WINDOW *win;
 
@@ -380,8 +447,7 @@ void tui_edit_form(struct tui *t)
 			buf[strlen(buf) + 1] = '\0';
 			buf[strlen(buf)] = (char)ch;
 		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-			snprintf(line, sizeof(line), "set %s --cpus %s --memory %s", name, cpus, mem);
-			tui_run_line(t, line);
+			tui_run_fmt(t, "set %s --cpus %s --memory %s", name, cpus, mem);
 			break;
 		}
 	}

@@ -168,7 +168,9 @@ bool tui_details_key(struct tui *t, int ch)
 	if (!tui_prompt_read(t, ch == 'a' ? "add a NIC on network: " : "remove the NIC on network: ", net,
 			     sizeof(net), false) || !net[0])
 		return true;
-	snprintf(line, sizeof(line), "net %s %s %s", ch == 'a' ? "attach" : "detach", t->details_name, net);
+	if (!tui_line(t, line, sizeof(line), ch == 'a' ? "net attach %s %s" : "net detach %s %s", t->details_name,
+		      net))
+		return true;
 	snprintf(q, sizeof(q), "remove %s's NIC on %s?", t->details_name, net);
 	if (ch == 'a' || tui_confirm(t, q, NULL, NULL))
 		tui_run_line(t, line);

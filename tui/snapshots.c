@@ -60,7 +60,7 @@ void tui_snapshots_draw(struct tui *t)
 
 bool tui_snapshots_key(struct tui *t, int ch)
 {
-	char line[512], q[256], name[ENG_NAME_MAX + 1] = "";
+	char q[256], name[ENG_NAME_MAX + 1] = "";
 
 	pthread_mutex_lock(&t->lock);
 	if (t->snaps_ok && t->snap_sel >= 0 && (size_t)t->snap_sel < t->n_snaps)
@@ -84,23 +84,18 @@ bool tui_snapshots_key(struct tui *t, int ch)
 		if (!name[0])
 			return true;
 		snprintf(q, sizeof(q), "revert %s to snapshot %s?", t->details_name, name);
-		if (tui_confirm(t, q, NULL, NULL)) {
-			snprintf(line, sizeof(line), "snapshot revert %s %s", t->details_name, name);
-			tui_run_line(t, line);
-		}
+		if (tui_confirm(t, q, NULL, NULL))
+			tui_run_fmt(t, "snapshot revert %s %s", t->details_name, name);
 		return true;
 	case 'x':
 		if (!name[0])
 			return true;
 		snprintf(q, sizeof(q), "delete snapshot %s of %s?", name, t->details_name);
-		if (tui_confirm(t, q, NULL, NULL)) {
-			snprintf(line, sizeof(line), "snapshot delete %s %s", t->details_name, name);
-			tui_run_line(t, line);
-		}
+		if (tui_confirm(t, q, NULL, NULL))
+			tui_run_fmt(t, "snapshot delete %s %s", t->details_name, name);
 		return true;
 	case 't':
-		snprintf(line, sizeof(line), "snapshot take %s", t->details_name);
-		tui_run_line(t, line);
+		tui_run_fmt(t, "snapshot take %s", t->details_name);
 		return true;
 	case '\t':
 		t->view = VIEW_LIST;

@@ -278,6 +278,12 @@ int tui_complete(const struct tui *t, const char *line, char out[][512], int max
 
 /* run.c: commands from keys and the prompt */
 void tui_run_line(struct tui *t, const char *line);
+/* A command line from fmt with each %s a name quoted as one word (libvirt
+ * allows spaces; a name must never become an option); false, with the
+ * reason on the status line, when a name cannot be put on a line. */
+bool tui_line(struct tui *t, char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* tui_line, then runs it. */
+bool tui_run_fmt(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_run_key(struct tui *t, const struct key_binding *kb);
 void tui_jobs_poll(struct tui *t);
 void tui_job_cancel(struct tui *t);

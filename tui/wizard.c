@@ -623,7 +623,6 @@ static void form_key(struct tui *t, struct tui_wizard *w, int ch)
 bool tui_wizard_key(struct tui *t, int ch)
 {
 	struct tui_wizard *w = t->wiz;
-	char line[ENG_NAME_MAX + 16];
 
 	if (!w)
 		return false;
@@ -654,8 +653,7 @@ bool tui_wizard_key(struct tui *t, int ch)
 			if (ch == 27)
 				tui_job_cancel(t);
 			else if (ch == 'o') {
-				snprintf(line, sizeof(line), "console %s", w->watch);
-				tui_run_line(t, line);
+				tui_run_fmt(t, "console %s", w->watch);
 			}
 		} else if (w->started && w->done) {   /* failed: back to fix the answers */
 			if (ch == 27) {
@@ -677,8 +675,7 @@ bool tui_wizard_key(struct tui *t, int ch)
 		if (ch == 's') {
 			save_profile(t, w);
 		} else if (ch == 'o') {
-			snprintf(line, sizeof(line), "console %s", w->watch);
-			tui_run_line(t, line);
+			tui_run_fmt(t, "console %s", w->watch);
 		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER || ch == 27 || ch == 'q') {
 			wizard_close(t);
 		}

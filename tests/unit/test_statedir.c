@@ -19,7 +19,7 @@ static char dir[] = "/tmp/vmdeck-statedir-test.XXXXXX";
 
 static void run(const char *fmt, const char *arg)
 {
-	char cmd[512];
+	char cmd[1200];
 	snprintf(cmd, sizeof(cmd), fmt, arg);
 	assert_int_equal(system(cmd), 0);
 }
