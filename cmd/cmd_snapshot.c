@@ -118,17 +118,24 @@ static int revert_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct eng_error err = { 0 };
 	char name[ENG_NAME_MAX + 1];
 
-	if (eng_snapshot_revert(ctx->eng, a->pos[0], a->npos > 1 ? a->pos[1] : NULL, name,
+	if (eng_snapshot_revert(ctx->eng, a->pos[0], a->npos > 1 ? a->pos[1] : NULL, cmd_flag(a, "force"), name,
 				sizeof(name), &err) < 0)
 		return cmd_fail(ctx, &err);
 	fprintf(ctx->out, "%s: reverted to snapshot %s\n", a->pos[0], name);
 	return 0;
 }
 
+static const struct cmd_opt revert_opts[] = {
+	{ .name = "force", .help = "when libvirt refuses the revert as risky: revert anyway, discarding the "
+				   "guest's current state" },
+	{ 0 },
+};
+
 const struct cmd_def cmd_snapshot_revert = {
 	.name = "snapshot revert",
 	.usage = "VM [NAME]",
 	.summary = "back to snapshot NAME (default: the current one), running or stopped as it was",
+	.opts = revert_opts,
 	.flags = CMD_CHANGES | CMD_VM_ARG,
 	.min_args = 1,
 	.max_args = 2,

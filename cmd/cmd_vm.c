@@ -1,6 +1,7 @@
 /* cmd_vm.c - guests as a whole: list, info, create, delete, set, ip, console. */
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -684,8 +685,20 @@ const struct cmd_def cmd_ip = {
 
 /* ---- console ---- */
 
+/* SIGTERM or SIGHUP (an SSH drop) while the terminal is raw: put it back,
+ * then end by the signal (tcsetattr is async-signal-safe). */
+static struct termios console_saved;
+static void console_signal(int sig)
+{
+	tcsetattr(STDIN_FILENO, TCSANOW, &console_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int console_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
+	static const int deadly[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM };
+	struct sigaction sa = { .sa_handler = console_signal, .sa_flags = SA_RESETHAND }, old[7];
 	struct termios saved, raw;
 	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
 	struct eng_error err = { 0 };
@@ -698,6 +711,13 @@ static int console_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_error(ctx, 1, "console %s: the VM is %s, not running", a->pos[0],
 				 eng_state_name(st));
 	fprintf(stderr, "Connected to %s (Ctrl-] leaves)\r\n", a->pos[0]);
+	/* the signal handlers are the CLI's only: the TUI has its own */
+	bool handlers = tty && ctx->connect;
+	if (handlers) {
+		console_saved = saved;
+		for (size_t i = 0; i < sizeof(deadly) / sizeof(deadly[0]); i++)
+			sigaction(deadly[i], &sa, &old[i]);
+	}
 	if (tty) {
 		raw = saved;
 		cfmakeraw(&raw);
@@ -706,6 +726,8 @@ static int console_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	rc = eng_console_bridge(ctx->eng, a->pos[0], STDIN_FILENO, STDOUT_FILENO, 0x1d, &err);
 	if (tty)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+	for (size_t i = 0; handlers && i < sizeof(deadly) / sizeof(deadly[0]); i++)
+		sigaction(deadly[i], &old[i], NULL);
 	fprintf(stderr, "\n");
 	if (rc < 0)
 		return cmd_fail(ctx, &err);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,8 +16,9 @@
 static int check_host_fit(struct eng *e, struct vm_spec *s, struct eng_error *err)
 {
 	virNodeInfo ni;
+	unsigned long long total_kib, free_kib;
 
-	if (virNodeGetInfo(e->conn, &ni) < 0) {
+	if (virNodeGetInfo(e->conn, &ni) < 0 || eng_host_memory(e, &total_kib, &free_kib) < 0) {
 		eng_err_libvirt(err, "cannot read the host's CPUs and memory");
 		return -1;
 	}
@@ -26,19 +28,19 @@ static int check_host_fit(struct eng *e, struct vm_spec *s, struct eng_error *er
 			    s->name, s->cpus, ni.cpus);
 		return -1;
 	}
-	if (!s->force && s->memory_mib > ni.memory / 1024) {
+	if (!s->force && s->memory_mib > total_kib / 1024) {
 		eng_err_set(err, ENG_E_FAILED,
-			    "VM %s: %llu MiB of memory exceeds the host's %lu MiB (--force to overcommit)",
-			    s->name, s->memory_mib, ni.memory / 1024);
+			    "VM %s: %llu MiB of memory exceeds the host's %llu MiB (--force to overcommit)",
+			    s->name, s->memory_mib, total_kib / 1024);
 		return -1;
 	}
 	/* (the test driver's free memory is a made-up 3 MiB) */
 	if (strcmp(e->accel.virt_type, "test") != 0) {
-		unsigned long long free_mib = virNodeGetFreeMemory(e->conn) >> 20;
+		unsigned long long free_mib = free_kib / 1024;
 		if (free_mib && s->memory_mib > free_mib)
 			snprintf(s->warning, sizeof(s->warning),
-				 "VM %s: %llu MiB is more than the host's free memory (%llu MiB free of %lu MiB): "
-				 "it may swap or fail to start", s->name, s->memory_mib, free_mib, ni.memory / 1024);
+				 "VM %s: %llu MiB is more than the host's free memory (%llu MiB free of %llu MiB): "
+				 "it may swap or fail to start", s->name, s->memory_mib, free_mib, total_kib / 1024);
 	}
 	return 0;
 }
@@ -51,8 +53,22 @@ static int check_disk_space(struct eng *e, const struct vm_spec *s, struct eng_e
 	virStoragePoolInfo pi;
 	int ret = 0;
 
-	if (!s->disk_bytes || s->force || !(p = virStoragePoolLookupByName(e->conn, ENG_POOL_NAME)))
+	if (!s->disk_bytes || s->force)
 		return 0;
+	if (!(p = virStoragePoolLookupByName(e->conn, ENG_POOL_NAME))) {
+		/* no pool yet: the filesystem it would be made on (before anything is made) */
+		unsigned long long avail;
+		if (eng_pool_space_before(e, &avail) == 0 && s->disk_bytes > avail) {
+			char want[32], have[32], dir[1024];
+			eng_size_format(s->disk_bytes, want, sizeof(want));
+			eng_size_format(avail, have, sizeof(have));
+			eng_pool_default_path(e, dir, sizeof(dir));
+			eng_err_set(err, ENG_E_FAILED, "VM %s: a %s disk is more than the filesystem of pool %s (%s) has "
+				    "free (%s): --force makes it anyway, sparse", s->name, want, ENG_POOL_NAME, dir, have);
+			return -1;
+		}
+		return 0;
+	}
 	if (virStoragePoolIsActive(p) == 1 && virStoragePoolRefresh(p, 0) == 0 &&
 	    virStoragePoolGetInfo(p, &pi) == 0 && s->disk_bytes > pi.available) {
 		char want[32], avail[32];
@@ -143,6 +159,7 @@ struct made {
 	char *vols[VM_SPEC_MAX_DISKS];
 	size_t n_vols;
 	virDomainPtr dom;
+	bool pool_before, pool_dir_before;   /* was there a pool (and its directory) before */
 };
 
 static void made_undo(struct eng *e, struct made *m)
@@ -155,6 +172,9 @@ static void made_undo(struct eng *e, struct made *m)
 	}
 	for (size_t i = 0; i < m->n_vols; i++)
 		eng_vol_delete_path(e, m->vols[i], NULL);
+	/* a pool this create made goes with it */
+	if (!m->pool_before)
+		eng_pool_remove_new(e, m->pool_dir_before);
 }
 
 static void made_free(struct made *m)
@@ -296,6 +316,17 @@ int eng_domain_create(struct eng *e, struct vm_spec *s, bool start, struct eng_e
 		s->serial_log = log;
 	}
 	s->n_disks = 0;
+	{
+		virStoragePoolPtr p = virStoragePoolLookupByName(e->conn, ENG_POOL_NAME);
+		char dir[1024];
+		struct stat st;
+		m.pool_before = p != NULL;
+		if (p)
+			virStoragePoolFree(p);
+		eng_pool_default_path(e, dir, sizeof(dir));
+		/* a remote host's directory cannot be seen from here: assume it was there */
+		m.pool_dir_before = !e->local || stat(dir, &st) == 0;
+	}
 	if (make_disks(e, s, &m, err) < 0)
 		goto out;
 	/* an ISO install started now: the definition keeps an empty drive and

@@ -39,10 +39,8 @@ virDomainPtr eng_dom_lookup(struct eng *e, const char *name, struct eng_error *e
 {
 	virDomainPtr d;
 
-	if (!eng_name_valid(name)) {
-		eng_name_check("VM", name, err);
+	if (eng_name_lookup_check("VM", name, err) < 0)
 		return NULL;
-	}
 	d = virDomainLookupByName(e->conn, name);
 	if (!d) {
 		virErrorPtr le = virGetLastError();

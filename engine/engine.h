@@ -28,6 +28,7 @@ enum {
 	ENG_E_READONLY,
 	ENG_E_TIMEOUT,
 	ENG_E_CANCELLED,
+	ENG_E_RISKY,       /* libvirt refused as risky: only with the user's --force */
 };
 
 void eng_err_set(struct eng_error *err, int code, const char *fmt, ...)
@@ -38,6 +39,10 @@ void eng_err_clear(struct eng_error *err);
 bool eng_name_valid(const char *name);
 /* Validates and fills err with "invalid KIND name 'x': why". */
 int eng_name_check(const char *kind, const char *name, struct eng_error *err);
+/* For finding what exists: any name libvirt allows (spaces, '--' inside),
+ * up to ENG_NAME_MAX bytes, without control bytes or quotes. New objects still
+ * take eng_name_check. */
+int eng_name_lookup_check(const char *kind, const char *name, struct eng_error *err);
 
 enum eng_unit { ENG_UNIT_B = 1, ENG_UNIT_KIB, ENG_UNIT_MIB, ENG_UNIT_GIB, ENG_UNIT_TIB };
 /* "512", "512M", "2G", "1T", "64KiB", "3GB": binary suffixes; a bare number is
@@ -350,8 +355,10 @@ int eng_snapshot_take(struct eng *e, const char *vm, const char *name, const cha
 /* Tree order: each snapshot after its parent, children by creation time. */
 int eng_snapshot_list(struct eng *e, const char *vm, struct eng_snapshot **out, size_t *n,
 		      struct eng_error *err);
-/* name NULL: the current snapshot. The guest ends running or stopped as it was then. */
-int eng_snapshot_revert(struct eng *e, const char *vm, const char *name, char *reverted,
+/* name NULL: the current snapshot. The guest ends running or stopped as it was then.
+ * When libvirt refuses the revert as risky (VIR_ERR_SNAPSHOT_REVERT_RISKY),
+ * err->code is ENG_E_RISKY and nothing changed; force retries that one case. */
+int eng_snapshot_revert(struct eng *e, const char *vm, const char *name, bool force, char *reverted,
 			size_t len, struct eng_error *err);
 /* Refuses what would lose another snapshot's data (external with children). */
 int eng_snapshot_delete(struct eng *e, const char *vm, const char *name, bool children,
@@ -414,6 +421,11 @@ struct eng_stat_record {
 	bool has_net;
 	unsigned long long rx_bytes, tx_bytes;
 };
+
+/* The machine's memory total (the larger of virNodeGetInfo and the memory
+ * statistics of all cells) and what is free for guests (free + buffers +
+ * cache); the one source host, the checks, the wizard and the monitor use. */
+int eng_host_memory(struct eng *e, unsigned long long *total_kib, unsigned long long *free_kib);
 
 struct eng_host_record {
 	unsigned long long cpu_busy_ns, cpu_total_ns;    /* summed over all host CPUs */

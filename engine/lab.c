@@ -430,7 +430,7 @@ int eng_lab_reset(struct eng *e, const struct lab_spec *l, const char *const *na
 				    l->name, s[i].name, why);
 			goto out;
 		}
-		if (eng_snapshot_revert(e, s[i].name, l->snapshot, back, sizeof(back), err) < 0)
+		if (eng_snapshot_revert(e, s[i].name, l->snapshot, false, back, sizeof(back), err) < 0)
 			goto out;
 		did(&s[i], "back to %s", back);
 		if (l->start && eng_domain_act(e, s[i].name, ENG_ACT_START, err) < 0)

@@ -1,4 +1,6 @@
-/* names.c - VM, network, snapshot and lab names: [A-Za-z0-9][A-Za-z0-9._-]{0,63} */
+/* names.c - VM, network, snapshot and lab names. What vmdeck makes follows
+ * [A-Za-z0-9][A-Za-z0-9._-]{0,63}; what exists may be named as libvirt allows
+ * (virt-manager users have "Windows 10"), and is found by that name. */
 #include <string.h>
 
 #include "engine.h"
@@ -38,4 +40,23 @@ int eng_name_check(const char *kind, const char *name, struct eng_error *err)
 			    "invalid %s name '%s': use letters, digits, '.', '_' and '-', starting with a letter or digit",
 			    kind, name);
 	return -1;
+}
+
+int eng_name_lookup_check(const char *kind, const char *name, struct eng_error *err)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (eng_name_valid(name))
+		return 0;
+	if (len == 0 || len > ENG_NAME_MAX)
+		return eng_name_check(kind, name, err);
+	/* a name of libvirt's, but never one that control bytes would hide,
+	 * nor quotes (names are put into XPath expressions in quotes) */
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f || name[i] == '\'' || name[i] == '"') {
+			eng_err_set(err, ENG_E_INVALID, "invalid %s name: vmdeck does not handle names with control "
+				    "characters or quotes", kind);
+			return -1;
+		}
+	return 0;
 }

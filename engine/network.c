@@ -128,7 +128,7 @@ static virNetworkPtr net_lookup(struct eng *e, const char *name, struct eng_erro
 {
 	virNetworkPtr n;
 
-	if (eng_name_check("network", name, err) < 0)
+	if (eng_name_lookup_check("network", name, err) < 0)
 		return NULL;
 	if (!(n = virNetworkLookupByName(e->conn, name)))
 		eng_err_set(err, ENG_E_NOT_FOUND, "no network named '%s'", name);

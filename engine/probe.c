@@ -117,6 +117,24 @@ static void probe_out(struct probe_ctx *p, virDomainPtr d, struct eng_probe_row 
 	measured(c, guest_ping(d, p->out_ip, c->how, sizeof(c->how)), "ping %s from %s", p->out_ip, r->vm);
 }
 
+/* A listener just started in the guest is up once the guest's own socket
+ * table lists it (LISTEN is state 0A): bounded, 5 s; a connect made before
+ * that finds nobody (a fixed pause was not enough on a loaded host). */
+static void wait_listening(virDomainPtr d, unsigned port)
+{
+	char pat[80];
+	const char *argv[] = { "grep", "-qE", pat, "/proc/net/tcp", "/proc/net/tcp6", NULL };
+	double deadline = eng_now_s() + 5;
+
+	snprintf(pat, sizeof(pat), "^ *[0-9]+: [0-9A-F]+:%04X [0-9A-F]+:0000 0A ", port);
+	while (eng_now_s() < deadline) {
+		int code = -1;
+		if (eng_guest_exec(d, argv, 3, &code, NULL) == 0 && code == 0)
+			return;
+		usleep(100 * 1000);
+	}
+}
+
 /* outside -> VM: through the port forward when the guest has one on this
  * (NAT) network, a listener started in the guest for the moment; else an echo
  * to the guest's own address. */
@@ -142,8 +160,8 @@ static void probe_in(struct probe_ctx *p, virDomainPtr d, struct eng_probe_row *
 		}
 		snprintf(port, sizeof(port), "%u", f->guest_port);
 		/* a listener for one connection; a server already there answers as well */
-		eng_guest_spawn(d, argv, false, &pid, &err);
-		usleep(500 * 1000);
+		if (eng_guest_spawn(d, argv, false, &pid, &err) == 0)
+			wait_listening(d, f->guest_port);
 		v = hn_tcp(p->o->outside_ns, p->host_out_ip, f->host_port, TCP_MS, &err);
 		snprintf(target, sizeof(target), "%s:%u", p->host_out_ip, f->host_port);
 		snprintf(port, sizeof(port), "%u", f->guest_port);

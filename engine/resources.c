@@ -138,17 +138,18 @@ static int host_fit(struct eng *e, const char *name, const struct eng_set_req *r
 	virNodeInfo ni;
 	unsigned cpus = r->max_cpus > r->cpus ? r->max_cpus : r->cpus;
 	unsigned long long mib = r->max_memory_mib > r->memory_mib ? r->max_memory_mib : r->memory_mib;
+	unsigned long long total_kib, free_kib;
 
-	if (r->force || virNodeGetInfo(e->conn, &ni) < 0)
+	if (r->force || virNodeGetInfo(e->conn, &ni) < 0 || eng_host_memory(e, &total_kib, &free_kib) < 0)
 		return 0;
 	if (cpus > ni.cpus) {
 		eng_err_set(err, ENG_E_FAILED, "set %s: %u vCPUs exceed the host's %u logical CPUs "
 			    "(--force to overcommit)", name, cpus, ni.cpus);
 		return -1;
 	}
-	if (mib > ni.memory / 1024) {
-		eng_err_set(err, ENG_E_FAILED, "set %s: %llu MiB exceeds the host's %lu MiB of memory "
-			    "(--force to overcommit)", name, mib, ni.memory / 1024);
+	if (mib > total_kib / 1024) {
+		eng_err_set(err, ENG_E_FAILED, "set %s: %llu MiB exceeds the host's %llu MiB of memory "
+			    "(--force to overcommit)", name, mib, total_kib / 1024);
 		return -1;
 	}
 	return 0;

@@ -257,14 +257,14 @@ static virDomainSnapshotPtr snapshot_lookup(virDomainPtr d, const char *vm, cons
 				    "(take one with 'vmdeck snapshot take %s')", vm, vm);
 		return s;
 	}
-	if (eng_name_check("snapshot", name, err) < 0)
+	if (eng_name_lookup_check("snapshot", name, err) < 0)
 		return NULL;
 	if (!(s = virDomainSnapshotLookupByName(d, name, 0)))
 		eng_err_set(err, ENG_E_NOT_FOUND, "VM %s has no snapshot named '%s'", vm, name);
 	return s;
 }
 
-int eng_snapshot_revert(struct eng *e, const char *vm, const char *name, char *reverted,
+int eng_snapshot_revert(struct eng *e, const char *vm, const char *name, bool force, char *reverted,
 			size_t len, struct eng_error *err)
 {
 	virDomainPtr d;
@@ -279,12 +279,36 @@ int eng_snapshot_revert(struct eng *e, const char *vm, const char *name, char *r
 		return -1;
 	if ((s = snapshot_lookup(d, vm, name, err))) {
 		snprintf(reverted, len, "%s", virDomainSnapshotGetName(s));
-		/* FORCE: also across a configuration change since the snapshot */
-		if (virDomainRevertToSnapshot(s, 0) < 0 &&
-		    virDomainRevertToSnapshot(s, VIR_DOMAIN_SNAPSHOT_REVERT_FORCE) < 0)
-			eng_err_libvirt(err, "cannot revert %s to '%s'", vm, reverted);
-		else
+		if (virDomainRevertToSnapshot(s, 0) == 0) {
 			ret = 0;
+		} else {
+			virErrorPtr le = virGetLastError();
+			/* The one case FORCE is for: libvirt refused the revert as risky
+			 * and changed nothing. On Debian's libvirt 9.0 that is a snapshot
+			 * without a full definition, a running snapshot whose devices no
+			 * longer match the running guest (a new QEMU, the current run
+			 * lost), or a disk-only snapshot while a managed save exists
+			 * (restoring that memory onto the reverted disk corrupts it).
+			 * FORCE discards the guest's current state, so only when the user
+			 * asked for exactly that; the managed save goes first, as libvirt
+			 * recommends, so that what is discarded is really gone. */
+			if (le && le->code == VIR_ERR_SNAPSHOT_REVERT_RISKY && force) {
+				if (virDomainHasManagedSaveImage(d, 0) == 1)
+					virDomainManagedSaveRemove(d, 0);
+				if (virDomainRevertToSnapshot(s, VIR_DOMAIN_SNAPSHOT_REVERT_FORCE) == 0)
+					ret = 0;
+				else
+					eng_err_libvirt(err, "cannot revert %s to '%s' even with --force", vm, reverted);
+			} else if (le && le->code == VIR_ERR_SNAPSHOT_REVERT_RISKY) {
+				char why[300];
+				snprintf(why, sizeof(why), "%s", le->message ? le->message : "risky revert");
+				eng_err_set(err, ENG_E_RISKY, "revert %s to '%s' refused by libvirt as risky (%s): nothing "
+					    "changed; --force reverts anyway and discards %s's current state (its memory and "
+					    "everything since the snapshot)", vm, reverted, why, vm);
+			} else {
+				eng_err_libvirt(err, "cannot revert %s to '%s'", vm, reverted);
+			}
+		}
 		virDomainSnapshotFree(s);
 	}
 	virDomainFree(d);

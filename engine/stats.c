@@ -162,7 +162,6 @@ static int lv_host(void *ctx, struct eng_host_record *o, struct eng_error *err)
 	struct eng *e = ctx;
 	int n = 0;
 	virNodeCPUStatsPtr cs = NULL;
-	virNodeMemoryStatsPtr ms = NULL;
 	virNodeInfo ni;
 
 	memset(o, 0, sizeof(*o));
@@ -179,20 +178,7 @@ static int lv_host(void *ctx, struct eng_host_record *o, struct eng_error *err)
 		}
 	}
 	free(cs);
-	n = 0;
-	if (virNodeGetMemoryStats(e->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &n, 0) == 0 && n > 0 &&
-	    (ms = calloc((size_t)n, sizeof(*ms))) &&
-	    virNodeGetMemoryStats(e->conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, ms, &n, 0) == 0) {
-		for (int i = 0; i < n; i++) {
-			if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_TOTAL) == 0)
-				o->mem_total_kib = ms[i].value;
-			else if (strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_FREE) == 0 ||
-				 strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) == 0 ||
-				 strcmp(ms[i].field, VIR_NODE_MEMORY_STATS_CACHED) == 0)
-				o->mem_free_kib += ms[i].value;
-		}
-	}
-	free(ms);
+	eng_host_memory(e, &o->mem_total_kib, &o->mem_free_kib);
 	(void)err;
 	return 0;
 }

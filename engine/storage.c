@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -13,7 +14,7 @@
 
 /* The pool lives beside libvirt's own images for the system daemon, under the
  * user's data dir for a session daemon. */
-static void pool_default_path(struct eng *e, char *buf, size_t len)
+void eng_pool_default_path(struct eng *e, char *buf, size_t len)
 {
 	const char *home = getenv("HOME");
 
@@ -60,7 +61,7 @@ virStoragePoolPtr eng_pool_get(struct eng *e, struct eng_error *err)
 	bool created = false;
 
 	if (!p) {
-		pool_default_path(e, path, sizeof(path));
+		eng_pool_default_path(e, path, sizeof(path));
 		if (!(xml = pool_xml(path))) {
 			eng_err_set(err, ENG_E_FAILED, "pool %s: cannot build its XML", ENG_POOL_NAME);
 			return NULL;
@@ -95,6 +96,42 @@ void eng_pool_refresh(struct eng *e)
 		virStoragePoolRefresh(p, 0);
 		virStoragePoolFree(p);
 	}
+}
+
+int eng_pool_space_before(struct eng *e, unsigned long long *avail)
+{
+	char path[1024];
+	struct statvfs vfs;
+
+	if (!e->local)
+		return -1;
+	eng_pool_default_path(e, path, sizeof(path));
+	/* the nearest directory that exists: the pool's would be made inside it */
+	while (statvfs(path, &vfs) < 0) {
+		char *slash = strrchr(path, '/');
+		if (!slash || slash == path)
+			return statvfs("/", &vfs) == 0 ? (*avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize, 0) : -1;
+		*slash = '\0';
+	}
+	*avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	return 0;
+}
+
+void eng_pool_remove_new(struct eng *e, bool dir_existed)
+{
+	virStoragePoolPtr p = virStoragePoolLookupByName(e->conn, ENG_POOL_NAME);
+
+	if (!p)
+		return;
+	virStoragePoolRefresh(p, 0);
+	/* only an empty pool: what a failed create made in it is gone by now */
+	if (virStoragePoolNumOfVolumes(p) == 0) {
+		virStoragePoolDestroy(p);
+		if (!dir_existed)
+			virStoragePoolDelete(p, VIR_STORAGE_POOL_DELETE_NORMAL);   /* rmdir */
+		virStoragePoolUndefine(p);
+	}
+	virStoragePoolFree(p);
 }
 
 int eng_pool_ensure(struct eng *e, char *path_out, size_t len, struct eng_error *err)

@@ -8,6 +8,14 @@
 char *eng_vol_xml(const char *name, const char *format, unsigned long long capacity,
 		  const char *backing, const char *backing_fmt);
 virStoragePoolPtr eng_pool_get(struct eng *e, struct eng_error *err);
+/* Where eng_pool_get makes the pool when it does not exist. */
+void eng_pool_default_path(struct eng *e, char *buf, size_t len);
+/* Free bytes of the filesystem the pool would be made on (this machine's
+ * libvirt only; -1 otherwise). */
+int eng_pool_space_before(struct eng *e, unsigned long long *avail);
+/* Undoes a pool a failed operation made: only while it holds no volume
+ * (its directory is removed too unless it existed before). */
+void eng_pool_remove_new(struct eng *e, bool dir_existed);
 /* New volume in vmdeck's pool; returns its path (malloc'd) or NULL. */
 char *eng_vol_create(struct eng *e, const char *vol_name, const char *format,
 		     unsigned long long capacity, struct eng_error *err);

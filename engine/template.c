@@ -151,20 +151,33 @@ static bool listed(const struct vmdeck_meta *m, const char *name)
  * a kill before that leaves seats that name the base in their own metadata
  * but are missing from its list. A template (marked before its first overlay
  * is made) is therefore also checked against every guest's metadata. */
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int unlisted_dependents(struct eng *e, const char *vm, const struct vmdeck_meta *bm, char *names,
 			       size_t len, int n)
 {
 	virDomainPtr *doms = NULL;
 	struct vmdeck_meta *m = calloc(1, sizeof(*m));
-	int nd = m ? virConnectListAllDomains(e->conn, &doms, 0) : -1;
+	int nd = m ? virConnectListAllDomains(e->conn, &doms, 0) : -1, k = 0;
+	const char **dep = nd > 0 ? calloc((size_t)nd, sizeof(*dep)) : NULL;
 
-	for (int i = 0; i < nd; i++) {
+	for (int i = 0; dep && i < nd; i++) {
 		const char *name = virDomainGetName(doms[i]);
 		if (strcmp(name, vm) != 0 && !listed(bm, name) && eng_meta_read(doms[i], m) == 0 &&
 		    strcmp(m->base, vm) == 0)
-			names_add(names, len, n++, name, "");
-		virDomainFree(doms[i]);
+			dep[k++] = name;
 	}
+	/* in name order, as every listing of vmdeck's */
+	if (dep)
+		qsort(dep, (size_t)k, sizeof(*dep), cmp_name);
+	for (int i = 0; i < k; i++)
+		names_add(names, len, n++, dep[i], "");
+	for (int i = 0; i < nd; i++)
+		virDomainFree(doms[i]);
+	free(dep);
 	free(doms);
 	free(m);
 	return n;

@@ -8,7 +8,8 @@
 #   scripts/testenv.sh stop DIR            tear down what start made
 #
 # Inside: qemu:///system answers, the default NAT network is started,
-# $VMDECK_TESTENV is the state dir (libvirt's logs under $VMDECK_TESTENV/log).
+# $VMDECK_TESTENV is the state dir (libvirt's logs under $VMDECK_TESTENV/log),
+# $XDG_STATE_HOME is under it (vmdeck's journals).
 # Teardown kills only processes in the recorded network namespace, by PID.
 set -euo pipefail
 
@@ -85,7 +86,8 @@ run)
 	trap 'exit 130' INT TERM
 	P=$(start "$T")
 	set +e
-	nsenter -t "$P" -m -n --wdns="$PWD" env VMDECK_TESTENV="$T" "$@"
+	# vmdeck's private state (clone journals) stays with the test
+	nsenter -t "$P" -m -n --wdns="$PWD" env VMDECK_TESTENV="$T" XDG_STATE_HOME="$T"/state "$@"
 	rc=$?
 	exit $rc
 	;;

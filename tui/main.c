@@ -559,5 +559,12 @@ int tui_main(const struct cmd_global *g)
 	free(t->labs);
 	free(t->lab_seats);
 	eng_close(t->eng);
-	return 0;
+	/* ended by SIGTERM/SIGHUP/SIGINT: the terminal is back, now end as that
+	 * signal does (the shell sees 128+N, as for other programs) */
+	{
+		int sig = t->quit_signal;
+		free(t);
+		tui_term_exit_signal(sig);
+		return sig ? 128 + sig : 0;
+	}
 }

@@ -114,7 +114,13 @@ void tui_jobs_poll(struct tui *t)
 		char *text = j->output ? j->output : strdup("");
 		size_t len = strlen(text);
 		int lines = 0;
+		/* libvirt refused a revert as risky: a second question, never a
+		 * silent retry with --force (it discards the guest's state) */
+		bool risky = j->rc != 0 && strncmp(j->line, "snapshot revert ", 16) == 0 &&
+			     !strstr(j->line, " --force") && strstr(text, "refused by libvirt as risky");
+		char retry[TUI_LINE_MAX + 16];
 
+		snprintf(retry, sizeof(retry), "%s --force", j->line);
 		pthread_join(t->worker, NULL);
 		while (len > 0 && text[len - 1] == '\n')
 			text[--len] = '\0';
@@ -146,6 +152,10 @@ void tui_jobs_poll(struct tui *t)
 		t->refresh_wanted = true;
 		pthread_cond_signal(&t->cond);
 		pthread_mutex_unlock(&t->lock);
+		if (risky && tui_confirm(t, "libvirt refused the revert as risky (the guest changed since the snapshot): "
+				      "revert anyway, LOSING the guest's current memory and everything since?",
+					 NULL, NULL))
+			job_start(t, retry, false);
 	}
 	if (!t->job && t->n_queue > 0) {
 		char line[TUI_LINE_MAX];

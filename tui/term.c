@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +16,9 @@
 
 static struct tui *signal_tui;
 static volatile sig_atomic_t curses_active;
+/* the terminal as it was before curses: what a dying vmdeck puts back */
+static struct termios saved_termios;
+static bool have_termios;
 
 uint64_t tui_now_ns(void)
 {
@@ -42,24 +46,44 @@ void tui_term_restore(void)
 	}
 }
 
-/* SIGINT, SIGTERM, SIGHUP: leave through the main loop, which restores the terminal. */
+/* SIGINT, SIGTERM, SIGHUP: leave through the main loop, which restores the
+ * terminal; vmdeck then ends by the same signal (tui_term_exit_signal). */
 static void quit_handler(int sig)
 {
 	int saved = errno;
 
-	(void)sig;
 	if (signal_tui) {
 		signal_tui->quit = 1;
+		signal_tui->quit_signal = sig;
 		tui_wake(signal_tui);
 	}
 	errno = saved;
 }
 
-/* A crash must not leave the terminal raw and without a cursor. endwin() is
- * not async-signal-safe, but the process is dying anyway (htop does the same). */
+/* A crash or a deadly signal (SIGQUIT, SIGUSR1, SIGALRM...) must not leave
+ * the terminal raw, without echo or cursor. endwin() is not async-signal-safe
+ * (it takes locks other threads may hold: a deadlock instead of a death);
+ * tcsetattr and write are. So: the saved termios back, the sequences that
+ * leave the alternate screen and show the cursor, then the signal again
+ * with its default action. */
 static void crash_handler(int sig)
 {
-	tui_term_restore();
+	static const char reset[] = "\033[0m\033[?25h\033[?1049l\r\n";
+
+	if (curses_active && have_termios) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+		if (write(STDOUT_FILENO, reset, sizeof(reset) - 1) < 0) {
+			/* nothing more can be done for a dying process */
+		}
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void tui_term_exit_signal(int sig)
+{
+	if (sig <= 0)
+		return;
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -67,7 +91,10 @@ static void crash_handler(int sig)
 void tui_term_init(struct tui *t)
 {
 	static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP };
-	static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	/* every other signal whose default action ends the process */
+	static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT, SIGTRAP,
+					     SIGSYS, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
+					     SIGXFSZ, SIGPOLL, SIGSTKFLT, SIGPWR };
 	struct sigaction sa;
 
 	setlocale(LC_ALL, "");
@@ -77,11 +104,13 @@ void tui_term_init(struct tui *t)
 	if (pipe2(t->wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		t->wake[0] = t->wake[1] = -1;
 	signal_tui = t;
+	have_termios = tcgetattr(STDIN_FILENO, &saved_termios) == 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = quit_handler;
 	for (size_t i = 0; i < sizeof(quit_signals) / sizeof(quit_signals[0]); i++)
 		sigaction(quit_signals[i], &sa, NULL);
 	sa.sa_handler = crash_handler;
+	sa.sa_flags = SA_RESETHAND;   /* a second fault inside it dies at once */
 	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
 		sigaction(crash_signals[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);

@@ -115,6 +115,7 @@ struct tui {
 	struct vmdeck_config cfg;
 	int wake[2];                    /* pipe: anything written wakes the poll loop */
 	volatile int quit;
+	volatile int quit_signal;      /* the signal that asked to quit, 0 for q */
 	bool utf8, color, small;
 	FILE *trace;                    /* VMDECK_TRACE: frame timings for bench/ */
 	uint64_t t_start_ns;
@@ -297,6 +298,8 @@ void tui_edit_form(struct tui *t);
 /* term.c */
 void tui_term_init(struct tui *t);
 void tui_term_restore(void);
+/* Ends the process by sig with its default action (no-op for 0). */
+void tui_term_exit_signal(int sig);
 void tui_wake(struct tui *t);
 uint64_t tui_now_ns(void);
 

@@ -62,6 +62,13 @@ stage_debian() {
 	DEB=(--kernel "$T"/vmlinuz --initrd "$T"/initrd.img --cmdline "root=/dev/vda rw console=ttyS0")
 }
 agent_ready() { wait_for "${2:-120}" agent_sh "$1" true; }
+# guest_listen VM PORT REPLY: a one-shot TCP listener in the guest answering
+# REPLY, and returns once the guest's own netstat shows it listening (bounded:
+# 10 s); a connection made before that finds nobody (the fresh-clone flake)
+guest_listen() {
+	agent_sh "$1" "setsid timeout 20 nc -l -p $2 -e echo $3 </dev/null >/dev/null 2>&1 &" >/dev/null
+	wait_for 10 agent_sh "$1" "netstat -ltn | grep -q ':$2 '"
+}
 finish() {
 	rm -f /tmp/vd.*.$$
 	echo "$PASS passed, $FAIL failed"

@@ -51,7 +51,7 @@ grep -qE "^cls-2 +running +192\.168\.[0-9.]+ +cls-net +yes +8102->80/tcp$" /tmp/
 	&& ok "lab status: cls-2 running, its address, clean yes, 8102->80 active" || bad "status: $(cat /tmp/vd.st.$$ | tr '\n' '|')"
 gw=$(virsh -c qemu:///system net-dumpxml cls-net | grep -o "ip address='[0-9.]*'" | cut -d"'" -f2)
 agent_ready cls-2 60 || bad "cls-2: no agent"
-agent_sh cls-2 "setsid timeout 20 nc -l -p 80 -e echo seat-two </dev/null >/dev/null 2>&1 &"
+guest_listen cls-2 80 seat-two || bad "cls-2: its listener did not start"
 [ "$(timeout 5 busybox nc "$gw" 8102 </dev/null 2>/dev/null)" = seat-two ] && ok "host port 8102 reaches seat 2's port 80" \
 	|| bad "forward 8102 did not reach cls-2"
 
@@ -59,7 +59,7 @@ agent_sh cls-2 "setsid timeout 20 nc -l -p 80 -e echo seat-two </dev/null >/dev/
 for s in 2 3; do agent_ready cls-$s 60; agent_sh cls-$s "printf STUDENT-WAS-HERE | dd of=/dev/vda conv=notrunc 2>/dev/null; sync"; done
 [ "$(agent_sh cls-2 'head -c 16 /dev/vda')" = STUDENT-WAS-HERE ] || bad "cls-2: the write did not land"
 S=$(date +%s.%N)
-expect "lab reset class.ini 2" "$V" lab reset "$T"/class.ini 2
+expect "lab reset class.ini 2" "$V" lab reset "$T"/class.ini 2 --yes
 echo "   reset of one seat: $(echo "$(date +%s.%N) - $S" | bc | cut -c1-4) s"
 grep -q "cls-2: back to clean, started" /tmp/vd.out.$$ && ! grep -q "cls-[13]" /tmp/vd.out.$$ \
 	&& ok "only cls-2 was reset" || bad "reset said: $(cat /tmp/vd.out.$$ | tr '\n' '|')"
@@ -67,7 +67,7 @@ agent_ready cls-2 60
 [ "$(agent_sh cls-2 'head -c 4 /dev/vda')" = AAAA ] && ok "cls-2's disk is the base's again (the student's write is gone)" \
 	|| bad "cls-2 disk: $(agent_sh cls-2 'head -c 16 /dev/vda' | od -c | head -1)"
 [ "$(agent_sh cls-3 'head -c 16 /dev/vda')" = STUDENT-WAS-HERE ] && ok "cls-3 kept its student's write" || bad "cls-3 lost its write"
-refused "reset of a seat the lab does not have" 1 "$V" lab reset "$T"/class.ini 9
+refused "reset of a seat the lab does not have" 1 "$V" lab reset "$T"/class.ini 9 --yes
 expect "lab up again" "$V" lab up "$T"/class.ini
 [ "$(grep -c ': kept$' /tmp/vd.out.$$)" = 3 ] && ok "up again keeps all 3 seats and does nothing else" || bad "up again: $(cat /tmp/vd.out.$$ | tr '\n' '|')"
 

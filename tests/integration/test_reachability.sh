@@ -96,8 +96,7 @@ ox() { ip netns exec $OUT "$@"; }
 expect "outside pings bridged b1 directly" ox busybox ping -c 1 -W 3 172.31.200.11
 H1=$("$V" ip h1 | head -1)
 ox busybox ping -c 1 -W 2 "$H1" >/dev/null 2>&1 && bad "outside reaches host-only h1" || ok "outside cannot reach host-only h1 ($H1)"
-agent_sh n1 "setsid timeout 20 nc -l -p 80 -e echo via-forward </dev/null >/dev/null 2>&1 &"
-sleep 0.5
+guest_listen n1 80 via-forward || bad "n1: its listener did not start"
 [ "$(ox timeout 5 busybox nc 172.31.200.1 8080 </dev/null 2>/dev/null)" = via-forward ] \
 	&& ok "outside -> 172.31.200.1:8080 reaches n1's port 80" || bad "forward does not reach n1"
 
@@ -117,8 +116,7 @@ iptables -S LIBVIRT_FWI | sed -n 2p | grep -q vmdeck-fwd && ok "the forward's ac
 
 # deleting the forward closes outside -> VM again
 expect "net forward delete n1 8080" "$V" net forward delete n1 8080
-agent_sh n1 "setsid timeout 20 nc -l -p 80 -e echo via-forward </dev/null >/dev/null 2>&1 &"
-sleep 0.5
+guest_listen n1 80 via-forward || bad "n1: its listener did not start"
 [ -z "$(ox timeout 5 busybox nc 172.31.200.1 8080 </dev/null 2>/dev/null)" ] \
 	&& ok "after delete, outside -> :8080 no longer reaches n1" || bad "forward still open"
 "$V" --json net probe n1 --outside-ns $OUT >/tmp/vd.p.$$ && cell n1 outside_to_vm no

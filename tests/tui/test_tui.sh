@@ -20,7 +20,9 @@ keys() { tmux send-keys -t "$S" "$@"; sleep 0.3; }
 open_tui() {
 	tmux kill-session -t "$S" 2>/dev/null
 	tmux new-session -d -s "$S" -x 80 -y 24 "bash --norc --noprofile"
-	tmux send-keys -t "$S" "export TERM=${TUI_TERM:-xterm-256color} XDG_CONFIG_HOME=$XDG_CONFIG_HOME; $V $*; echo VMDECK-EXIT=\$?" Enter
+	rm -f "$T"/tui.pid
+	# the shell's PID becomes vmdeck's by exec: the PID to signal, recorded
+	tmux send-keys -t "$S" "ulimit -c 0; export TERM=${TUI_TERM:-xterm-256color} XDG_CONFIG_HOME=$XDG_CONFIG_HOME; sh -c 'echo \$\$ > $T/tui.pid; exec \"\$0\" \"\$@\"' $V $*; echo VMDECK-EXIT=\$?" Enter
 	wait_screen 10 "guests" || bad "TUI did not open: $(screen | head -3)"
 }
 
@@ -140,16 +142,30 @@ sleep 1
 state_is beta shutoff && ok "--readonly: beta still shut off" || bad "--readonly: beta changed"
 screen_has "READ-ONLY" && ok "--readonly shown in the title" || bad "no READ-ONLY in title"
 
-# SIGTERM leaves the terminal sane: canonical mode, echo, cursor visible
-for term in xterm-256color screen-256color tmux-256color vt100 linux; do
-	TUI_TERM=$term open_tui
-	pid=$(pgrep -n -f "^$V\$" || pgrep -n -x vmdeck)
-	[ -n "$pid" ] && kill -TERM "$pid"
-	wait_screen 5 "VMDECK-EXIT=0" && ok "TERM=$term: SIGTERM exits cleanly" || bad "TERM=$term: no clean exit: $(screen | tail -2 | tr '\n' '|')"
+# SIGTERM leaves the terminal sane: canonical mode, echo, cursor visible; and
+# vmdeck ends as a program killed by it does (128+15)
+stty_sane() {
 	keys "stty -a | tr ' ' '\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' '; echo" Enter
 	sleep 0.3
-	screen | grep -q "^icanon echo" && ok "TERM=$term: stty sane (icanon echo)" || bad "TERM=$term: stty: $(screen | tail -3 | tr '\n' '|')"
+	screen | grep -q "^icanon echo"
+}
+for term in xterm-256color screen-256color tmux-256color vt100 linux; do
+	TUI_TERM=$term open_tui
+	pid=$(cat "$T"/tui.pid 2>/dev/null)
+	[ -n "$pid" ] && kill -TERM "$pid"
+	wait_screen 5 "VMDECK-EXIT=143" && ok "TERM=$term: SIGTERM exits cleanly (143)" || bad "TERM=$term: no clean exit: $(screen | tail -2 | tr '\n' '|')"
+	stty_sane && ok "TERM=$term: stty sane (icanon echo)" || bad "TERM=$term: stty: $(screen | tail -3 | tr '\n' '|')"
 	[ "$(tmux display -p -t "$S" '#{cursor_flag}')" = 1 ] && ok "TERM=$term: cursor visible" || bad "TERM=$term: cursor hidden"
+done
+# signals whose default is death (Ctrl-\ is SIGQUIT) restore the terminal from
+# the handler itself, then die by the signal: 128+N, echo back, cursor back
+for sig in HUP:129 QUIT:131 USR1:138 ALRM:142; do
+	open_tui
+	pid=$(cat "$T"/tui.pid 2>/dev/null)
+	[ -n "$pid" ] && kill -"${sig%:*}" "$pid"
+	wait_screen 5 "VMDECK-EXIT=${sig#*:}" && ok "SIG${sig%:*}: vmdeck ends with ${sig#*:}" || bad "SIG${sig%:*}: $(screen | tail -2 | tr '\n' '|')"
+	stty_sane && ok "SIG${sig%:*}: stty sane (icanon echo)" || bad "SIG${sig%:*}: stty: $(screen | tail -3 | tr '\n' '|')"
+	[ "$(tmux display -p -t "$S" '#{cursor_flag}')" = 1 ] && ok "SIG${sig%:*}: cursor visible" || bad "SIG${sig%:*}: cursor hidden"
 done
 tmux kill-session -t "$S" 2>/dev/null
 "$V" poweroff beta >/dev/null 2>&1
