@@ -24,9 +24,10 @@
 /* ---- the journal ----
  * One file per clone in vmdeck's private state directory (statedir.c), made
  * before any disk: what it names is what an interrupted clone may have left.
- * The next clone (or delete of the base) removes those volumes, but only ones
- * of vmdeck's pool named as that clone would name them: a journal is a hint
- * of what to look for, never a list of paths to delete. */
+ * The next clone, or `vmdeck doctor --fix`, removes those volumes, but only
+ * ones of vmdeck's pool named as that clone would name them: a journal is a
+ * hint of what to look for, never a list of paths to delete. While one is
+ * there, the base it names stays protected (template.c). */
 
 #define JOURNAL_MAGIC "vmdeck clone journal 2"
 
@@ -38,10 +39,11 @@ static int journal_dir(char *buf, size_t len, struct eng_error *err)
 bool eng_clone_leftover_ours(const char *pool, const char *dst, const char *path)
 {
 	size_t lp = strlen(pool), ld = strlen(dst);
-	const char *name = path + lp + 1, *p;
+	const char *name, *p;
 
 	if (!*pool || !eng_name_valid(dst) || strncmp(path, pool, lp) != 0 || path[lp] != '/')
 		return false;
+	name = path + lp + 1;
 	/* DST-diskN.qcow2 or DST-diskN.img, directly in the pool's directory */
 	if (strncmp(name, dst, ld) != 0 || strncmp(name + ld, "-disk", 5) != 0)
 		return false;
@@ -160,7 +162,7 @@ static bool journal_leftovers(struct eng *e, FILE *f, const struct journal *j, v
 {
 	struct leftovers *l = arg;
 	char line[1100];
-	bool defined = eng_domain_exists(e, j->dst);
+	bool defined = eng_domain_exists(e, j->dst), kept = false;
 
 	if (!defined && !l->pool_read) {
 		/* once, and only when there is a journal to look at: the files
@@ -177,8 +179,10 @@ static bool journal_leftovers(struct eng *e, FILE *f, const struct journal *j, v
 		if (!eng_clone_leftover_ours(l->pool, j->dst, line) || !(v = virStorageVolLookupByPath(e->conn, line)))
 			continue;
 		virStorageVolFree(v);
-		if (l->remove && eng_pool_vol_delete(e, line, NULL) < 0)
+		if (l->remove && eng_pool_vol_delete(e, line, NULL) < 0) {
+			kept = true;   /* the journal stays: doctor lists it again */
 			continue;
+		}
 		if (l->n == l->cap) {
 			struct eng_leftover *nv = realloc(l->v, (l->cap = l->cap ? l->cap * 2 : 8) * sizeof(*nv));
 			if (!nv)
@@ -192,7 +196,7 @@ static bool journal_leftovers(struct eng *e, FILE *f, const struct journal *j, v
 		snprintf(o->what, sizeof(o->what), "disk of the interrupted clone %s -> %s", j->src, j->dst);
 	}
 	/* a defined clone's journal is simply stale; the rest go once fixed */
-	return defined || l->remove;
+	return defined || (l->remove && !kept);
 }
 
 static int leftovers_walk(struct eng *e, bool remove, struct eng_leftover **out, size_t *n)

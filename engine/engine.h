@@ -40,7 +40,7 @@ bool eng_name_valid(const char *name);
 /* Validates and fills err with "invalid KIND name 'x': why". */
 int eng_name_check(const char *kind, const char *name, struct eng_error *err);
 /* For finding what exists: any name libvirt allows (spaces, '--' inside),
- * up to ENG_NAME_MAX bytes, without control bytes or quotes. New objects still
+ * up to ENG_NAME_MAX bytes, without control bytes, quotes or '/'. New objects still
  * take eng_name_check. */
 int eng_name_lookup_check(const char *kind, const char *name, struct eng_error *err);
 

@@ -51,11 +51,12 @@ int eng_name_lookup_check(const char *kind, const char *name, struct eng_error *
 	if (len == 0 || len > ENG_NAME_MAX)
 		return eng_name_check(kind, name, err);
 	/* a name of libvirt's, but never one that control bytes would hide,
-	 * nor quotes (names are put into XPath expressions in quotes) */
+	 * nor quotes (names are put into XPath expressions in quotes), nor '/'
+	 * (libvirt refuses it too; names become parts of file names) */
 	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f || name[i] == '\'' || name[i] == '"') {
-			eng_err_set(err, ENG_E_INVALID, "invalid %s name: vmdeck does not handle names with control "
-				    "characters or quotes", kind);
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f || strchr("'\"/", name[i])) {
+			eng_err_set(err, ENG_E_INVALID, "invalid %s name '%s': vmdeck does not handle names with control "
+				    "characters, quotes or '/'", kind, (unsigned char)name[i] < 0x20 ? "?" : name);
 			return -1;
 		}
 	return 0;

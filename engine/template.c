@@ -147,15 +147,15 @@ static bool listed(const struct vmdeck_meta *m, const char *name)
 	return false;
 }
 
-/* The base's list of clones is written once at the end of a clone command;
- * a kill before that leaves seats that name the base in their own metadata
- * but are missing from its list. A template (marked before its first overlay
- * is made) is therefore also checked against every guest's metadata. */
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The base's list of clones is written once at the end of a clone command;
+ * a kill before that leaves seats that name the base in their own metadata
+ * but are missing from its list. A template (marked before its first overlay
+ * is made) is therefore also checked against every guest's metadata. */
 static int unlisted_dependents(struct eng *e, const char *vm, const struct vmdeck_meta *bm, char *names,
 			       size_t len, int n)
 {

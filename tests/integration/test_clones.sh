@@ -72,8 +72,11 @@ kill -KILL $CPID; wait $CPID 2>/dev/null
 [ -e "$POOL"/big2-disk0.img ] && ok "the killed clone left a partial copy" || bad "no partial copy to clean (copy too fast?)"
 ! "$V" list --all --json | grep -q '"big2"' && ok "no half-defined big2" || bad "big2 defined"
 [ "$(sha1sum "$T"/big.img | cut -c1-40)" = "$SUM_BIG" ] && ok "source disk intact" || bad "source changed"
+"$V" doctor >/tmp/vd.c.$$ 2>&1
+grep -q "clone-volume $POOL/big2-disk0.img (disk of the interrupted clone big -> big2)" /tmp/vd.c.$$ \
+	&& ok "doctor lists the killed clone's partial copy" || bad "doctor: $(cat /tmp/vd.c.$$)"
 "$V" clone big big3 >/tmp/vd.c.$$ 2>&1
-grep -q "removed $POOL/big2-disk0.img (interrupted clone big -> big2)" /tmp/vd.c.$$ && ok "the next run reports and removes the leftover" \
+grep -q "removed $POOL/big2-disk0.img (disk of the interrupted clone big -> big2)" /tmp/vd.c.$$ && ok "the next run reports and removes the leftover" \
 	|| bad "rerun: $(cat /tmp/vd.c.$$)"
 [ ! -e "$POOL"/big2-disk0.img ] && ok "leftover gone" || bad "leftover still there"
 cmp -s "$T"/big.img "$POOL"/big3-disk0.img && ok "a complete clone is byte-identical" || bad "big3 differs"

@@ -107,10 +107,10 @@ refused "--readonly lab up" 1 "$V" --readonly lab up "$T"/class.ini
 
 # down: only the base is left, and it is no template any more
 S=$(date +%s.%N)
-expect "lab down class.ini" "$V" lab down "$T"/class.ini
+expect "lab down class.ini" "$V" lab down "$T"/class.ini --yes
 echo "   lab down of 3 running seats: $(echo "$(date +%s.%N) - $S" | bc | cut -c1-4) s"
-expect "lab down iso.ini" "$V" lab down "$T"/iso.ini
-expect "lab down use.ini" "$V" lab down "$T"/use.ini
+expect "lab down iso.ini" "$V" lab down "$T"/iso.ini --yes
+expect "lab down use.ini" "$V" lab down "$T"/use.ini --yes
 [ "$(vms)" = "['labbase']" ] && ok "only the base is left" || bad "VMs: $(vms)"
 [ "$(nets)" = "['default']" ] && ok "the lab's networks are gone, default (used, not made) stays" || bad "networks: $(nets)"
 [ -z "$(virsh -q -c qemu:///system vol-list vmdeck | grep -E 'cls-|iso-|usr-')" ] && ok "the seats' overlays are gone" || bad "volumes: $(virsh -q -c qemu:///system vol-list vmdeck)"

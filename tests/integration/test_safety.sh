@@ -170,17 +170,18 @@ $VS dominfo sbase | grep -q "Managed save: *no" && ok "6: --force discarded the 
 "$V" snapshot delete sbase s-off >/dev/null
 
 # ---- 8: an OVA's disk is unpacked into a temporary directory: never --in-place
-cp "$T"/conv.vdi "$T"/box-disk1.vdi
+# (a qcow2 inside: --in-place once defined a guest on the file removed after)
+cp "$T"/base.qcow2 "$T"/box-disk1.qcow2
 cat > "$T"/box.ovf <<'OVF'
 <?xml version="1.0"?>
 <Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">
-  <References><File ovf:id="file1" ovf:href="box-disk1.vdi"/></References>
+  <References><File ovf:id="file1" ovf:href="box-disk1.qcow2"/></References>
   <DiskSection><Info>disks</Info><Disk ovf:diskId="vmdisk1" ovf:fileRef="file1" ovf:capacity="16777216"/></DiskSection>
   <VirtualSystem ovf:id="box"><Name>evil
 name</Name></VirtualSystem>
 </Envelope>
 OVF
-tar -cf "$T"/box.ova -C "$T" box.ovf box-disk1.vdi
+tar -cf "$T"/box.ova -C "$T" box.ovf box-disk1.qcow2
 refused "8: create --import X.ova --in-place" 2 "$V" create ova1 --import "$T"/box.ova --in-place "${TINY[@]}"
 [ "$(vms)" = "sbase web-1" ] && ok "8: nothing created" || bad "8: $(vms)"
 # ---- 13: an OVF name with a newline stays on one line of stdout

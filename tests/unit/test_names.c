@@ -35,7 +35,7 @@ static void invalid_names(void **state)
 static void lookup_names(void **state)
 {
 	static const char *const ok[] = { "Windows 10", "web-1 --disks", "s --children", "-x", "a;b", "vm_1" };
-	static const char *const bad[] = { "", "a\nb", "tab\there", "it's", "say \"hi\"",
+	static const char *const bad[] = { "", "a\nb", "tab\there", "it's", "say \"hi\"", "../x", "a/b",
 					   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
 	struct eng_error err = { 0 };
 	(void)state;
