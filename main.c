@@ -14,8 +14,14 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (first >= argc) {
+		/* vmdeck --help / --version: the overview and the version commands */
+		char *help[] = { "help", NULL }, *version[] = { "version", NULL };
+		if (g.version) {
+			g.version = false;
+			return cmd_cli_run(&g, 1, version);
+		}
 		if (g.help) {
-			char *help[] = { "help", NULL };
+			g.help = false;
 			return cmd_cli_run(&g, 1, help);
 		}
 		return tui_main(&g);

@@ -15,6 +15,7 @@
 
 enum cmd_opt_flags {
 	OPT_REPEAT = 1 << 0,      /* may be given several times (--network a --network b) */
+	OPT_REQUIRED = 1 << 1,    /* must be given (shown without brackets) */
 };
 
 struct cmd_opt {
@@ -28,6 +29,9 @@ enum cmd_flags {
 	CMD_CHANGES = 1 << 0,     /* changes state: refused with --readonly */
 	CMD_VM_ARG = 1 << 1,      /* first argument is a VM (completion, %v keys) */
 	CMD_NO_CONN = 1 << 2,     /* needs no libvirt connection (help, version) */
+	CMD_JSON = 1 << 3,        /* prints its own JSON under --json; else dispatch wraps
+				   * its text into one result object */
+	CMD_NO_CONFIG = 1 << 4,   /* never reads vmdeck.ini (help, version, completion) */
 };
 
 struct cmd_optval {
@@ -51,6 +55,7 @@ struct cmd_global {
 	bool json;
 	bool embedded;
 	bool help;
+	bool version;
 	enum eng_accel accel;
 };
 
@@ -124,6 +129,14 @@ void cmd_print_clean(FILE *f, const char *text);
 int cmd_usage_error(FILE *f, const struct cmd_def *def, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cmd_print_usage(FILE *f, const struct cmd_def *def);
+/* "vmdeck NAME USAGE" and the required options (all: every option, in brackets
+ * unless required). */
+void cmd_synopsis(const struct cmd_def *def, bool all, char *out, size_t len);
+/* text starting at column col, wrapped at word boundaries before width; the
+ * lines after the first start at column indent. */
+void cmd_print_wrapped(FILE *f, const char *text, int indent, int col, int width);
+/* A command's synopsis, summary and options (help COMMAND, COMMAND --help). */
+void cmd_print_help(FILE *f, const struct cmd_def *def);
 int cmd_need_conn(struct cmd_ctx *ctx);
 /* y/N question on the terminal; false when not interactive. */
 bool cmd_confirm(struct cmd_ctx *ctx, const char *fmt, ...)

@@ -88,6 +88,7 @@ const struct cmd_def cmd_net_forward_list = {
 	.name = "net forward list",
 	.usage = "",
 	.summary = "port forwards, re-applied to the guests' current addresses; stale ones say why",
+	.flags = CMD_JSON,
 	.exec = list_exec,
 };
 

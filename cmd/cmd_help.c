@@ -3,18 +3,6 @@
 
 #include "cmd.h"
 
-static void print_command_help(FILE *f, const struct cmd_def *def)
-{
-	cmd_print_usage(f, def);
-	fprintf(f, "  %s\n", def->summary);
-	for (int k = 0; def->opts && def->opts[k].name; k++) {
-		const struct cmd_opt *o = &def->opts[k];
-		char flag[64];
-		snprintf(flag, sizeof(flag), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(f, "    %-28s %s\n", flag, o->help);
-	}
-}
-
 static int help_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	FILE *f = ctx->out;
@@ -29,22 +17,27 @@ static int help_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				return 0;
 			return cmd_error(ctx, 2, "help: unknown command '%s'", a->pos[0]);
 		}
-		print_command_help(f, def);
+		cmd_print_help(f, def);
 		return 0;
 	}
 	fprintf(f, "usage: vmdeck [GLOBAL OPTIONS] [COMMAND [ARGS]]\n"
 		   "With no command, vmdeck opens its full-screen guest list.\n\n"
 		   "Commands:\n");
+	/* 80 columns: a long synopsis on a line of its own, summaries wrapped */
 	for (size_t i = 0; cmd_table[i]; i++) {
-		char head[64];
+		char head[96];
 		snprintf(head, sizeof(head), "%s %s", cmd_table[i]->name, cmd_table[i]->usage);
-		fprintf(f, "  %-24s %s\n", head, cmd_table[i]->summary);
+		if (strlen(head) > 24)
+			fprintf(f, "  %s\n%27s", head, "");
+		else
+			fprintf(f, "  %-24s ", head);
+		cmd_print_wrapped(f, cmd_table[i]->summary, 27, 27, 80);
 	}
 	fprintf(f, "\nGlobal options (anywhere on the line):\n");
 	cmd_print_globals(f, false);
 	fprintf(f, "\nSizes take K/M/G/T suffixes; a bare number is MiB for memory, GiB for disks.\n"
 		   "Exit status: 0 success, 1 the operation failed, 2 usage error.\n"
-		   "'vmdeck help COMMAND' shows a command's options.\n");
+		   "'vmdeck COMMAND --help' (or 'vmdeck help COMMAND') shows a command's options.\n");
 	return 0;
 }
 
@@ -58,7 +51,7 @@ const struct cmd_def cmd_help = {
 	.usage = "[COMMAND]",
 	.summary = "list the commands, or one command's options",
 	.opts = help_opts,
-	.flags = CMD_NO_CONN,
+	.flags = CMD_NO_CONN | CMD_NO_CONFIG,
 	.max_args = 3,
 	.exec = help_exec,
 };

@@ -84,12 +84,20 @@ const struct cmd_def cmd_host = {
 	.usage = "",
 	.summary = "hypervisor, libvirt version, URI, KVM or TCG and why, host CPUs and memory, pool, networks",
 	.opts = host_opts,
+	.flags = CMD_JSON,
 	.exec = host_exec,
 };
 
 static int version_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	(void)a;
+	if (ctx->g.json) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string("vmdeck"));
+		json_object_object_add(o, "version", json_object_new_string(VMDECK_VERSION));
+		cmd_json_print(ctx->out, o);
+		return 0;
+	}
 	fprintf(ctx->out, "vmdeck %s\n", VMDECK_VERSION);
 	return 0;
 }
@@ -98,6 +106,6 @@ const struct cmd_def cmd_version = {
 	.name = "version",
 	.usage = "",
 	.summary = "print vmdeck's version",
-	.flags = CMD_NO_CONN,
+	.flags = CMD_NO_CONN | CMD_NO_CONFIG | CMD_JSON,
 	.exec = version_exec,
 };

@@ -106,6 +106,50 @@ static int lab_run(struct cmd_ctx *ctx, const struct cmd_args *a, const char *ve
 	return rc < 0 ? cmd_fail(ctx, &err) : 0;
 }
 
+/* The labs vmdeck knows by name: the user's ($XDG_CONFIG_HOME/vmdeck/labs)
+ * and the shipped ones, as the TUI's labs view lists them. */
+static int lab_list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct prof_entry *v = NULL;
+	size_t n = 0;
+
+	prof_lab_list(&v, &n);
+	if (ctx->g.json) {
+		json_object *arr = json_object_new_array();
+		for (size_t i = 0; i < n; i++) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "name", json_object_new_string(v[i].name));
+			json_object_object_add(o, "path", json_object_new_string(v[i].path));
+			json_object_object_add(o, "shipped", json_object_new_boolean(v[i].shipped));
+			json_object_array_add(arr, o);
+		}
+		cmd_json_print(ctx->out, arr);
+	} else if (cmd_flag(a, "names")) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(ctx->out, "%s\n", v[i].name);
+	} else {
+		fprintf(ctx->out, "%-18s %-8s %s\n", "NAME", "FROM", "FILE");
+		for (size_t i = 0; i < n; i++)
+			fprintf(ctx->out, "%-18s %-8s %s\n", v[i].name, v[i].shipped ? "shipped" : "user", v[i].path);
+	}
+	free(v);
+	return 0;
+}
+
+static const struct cmd_opt lab_list_opts[] = {
+	{ .name = "names", .help = "only the names, one per line (scripts, completion)" },
+	{ 0 },
+};
+
+const struct cmd_def cmd_lab_list = {
+	.name = "lab list",
+	.usage = "",
+	.summary = "lab files known by name: the user's ($XDG_CONFIG_HOME/vmdeck/labs) and the shipped ones",
+	.opts = lab_list_opts,
+	.flags = CMD_NO_CONN | CMD_JSON,
+	.exec = lab_list_exec,
+};
+
 static int lab_up_exec(struct cmd_ctx *ctx, const struct cmd_args *a) { return lab_run(ctx, a, "up"); }
 static int lab_status_exec(struct cmd_ctx *ctx, const struct cmd_args *a) { return lab_run(ctx, a, "status"); }
 static int lab_reset_exec(struct cmd_ctx *ctx, const struct cmd_args *a) { return lab_run(ctx, a, "reset"); }
@@ -115,7 +159,7 @@ const struct cmd_def cmd_lab_up = {
 	.name = "lab up",
 	.usage = "FILE",
 	.summary = "make what is missing of a lab: networks, seats (linked clones), forwards, clean snapshots; start",
-	.flags = CMD_CHANGES,
+	.flags = CMD_CHANGES | CMD_JSON,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = lab_up_exec,
@@ -127,6 +171,7 @@ const struct cmd_def cmd_lab_status = {
 	.summary = "the lab's seats: state, IPv4, network, clean snapshot, forwards",
 	.min_args = 1,
 	.max_args = 1,
+	.flags = CMD_JSON,
 	.exec = lab_status_exec,
 };
 
@@ -140,7 +185,7 @@ const struct cmd_def cmd_lab_reset = {
 	.usage = "FILE [SEAT...]",
 	.summary = "seats (all, or those named: NAME-3 or 3) back to the clean snapshot, started again (asks)",
 	.opts = lab_yes_opts,
-	.flags = CMD_CHANGES,
+	.flags = CMD_CHANGES | CMD_JSON,
 	.min_args = 1,
 	.max_args = CMD_MAX_POS,
 	.exec = lab_reset_exec,
@@ -151,7 +196,7 @@ const struct cmd_def cmd_lab_down = {
 	.usage = "FILE",
 	.summary = "delete the lab's seats with their overlay disks and the networks it made (asks; the base stays)",
 	.opts = lab_yes_opts,
-	.flags = CMD_CHANGES,
+	.flags = CMD_CHANGES | CMD_JSON,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = lab_down_exec,

@@ -26,7 +26,6 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct eng_error err = { 0 };
 	size_t n;
 
-	(void)a;
 	if (eng_network_list(ctx->eng, &v, &n, &err) < 0)
 		return cmd_fail(ctx, &err);
 	if (ctx->g.json) {
@@ -34,6 +33,9 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		for (size_t i = 0; i < n; i++)
 			json_object_array_add(arr, net_json(&v[i]));
 		cmd_json_print(ctx->out, arr);
+	} else if (cmd_flag(a, "names")) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(ctx->out, "%s\n", v[i].name);
 	} else {
 		fprintf(ctx->out, "%-20s %-9s %-8s %-12s %-18s %s\n", "NAME", "MODE", "STATE", "BRIDGE",
 			"SUBNET", "GUESTS");
@@ -46,10 +48,17 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return 0;
 }
 
+static const struct cmd_opt names_opts[] = {
+	{ .name = "names", .help = "only the names, one per line (scripts, completion)" },
+	{ 0 },
+};
+
 const struct cmd_def cmd_net_list = {
 	.name = "net list",
 	.usage = "",
 	.summary = "networks: name, mode, active, bridge, subnet",
+	.opts = names_opts,
+	.flags = CMD_JSON,
 	.exec = list_exec,
 };
 
@@ -67,13 +76,21 @@ static int info_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (eng_network_info(ctx->eng, a->pos[0], &n, &err) < 0)
 		return cmd_fail(ctx, &err);
+	m = net_mode_find(n.mode);
 	if (ctx->g.json) {
-		json_object *o = net_json(&n);
-		json_object_object_add(o, "guest_names", json_object_new_string(n.guests));
+		json_object *o = net_json(&n), *names = json_object_new_array(), *reach = json_object_new_object();
+		char buf[sizeof(n.guests)];
+		snprintf(buf, sizeof(buf), "%s", n.guests);
+		for (char *save = NULL, *g = strtok_r(buf, ", ", &save); g; g = strtok_r(NULL, ", ", &save))
+			json_object_array_add(names, json_object_new_string(g));
+		json_object_object_add(o, "guest_names", names);
+		/* what the mode promises (net probe measures it) */
+		for (int i = 0; m && i < 4; i++)
+			json_object_object_add(reach, net_reach_keys[i], json_object_new_string(m->reach[i]));
+		json_object_object_add(o, "reachability", reach);
 		cmd_json_print(ctx->out, o);
 		return 0;
 	}
-	m = net_mode_find(n.mode);
 	fprintf(ctx->out, "%-12s %s\n%-12s %s%s%s\n%-12s %s\n%-12s %s\n%-12s %s\n%-12s %d%s%s\n", "name", n.name,
 		"mode", n.mode, m ? ": " : "", m ? m->summary : "", "state", n.active ? "active" : "inactive",
 		"bridge", n.bridge[0] ? n.bridge : "-", "subnet", n.subnet[0] ? n.subnet : "-", "guests",
@@ -91,11 +108,12 @@ const struct cmd_def cmd_net_info = {
 	.summary = "a network: mode, state, bridge, subnet, guests, expected reachability",
 	.min_args = 1,
 	.max_args = 1,
+	.flags = CMD_JSON,
 	.exec = info_exec,
 };
 
 static const struct cmd_opt create_opts[] = {
-	{ .name = "mode", .arg = "nat|bridged|hostonly|internal", .help = "the network mode (required)" },
+	{ .name = "mode", .arg = "nat|bridged|hostonly|internal", .help = "the network mode", .flags = OPT_REQUIRED },
 	{ .name = "subnet", .arg = "CIDR", .help = "nat/hostonly: the subnet (default: a free 192.168.X.0/24)" },
 	{ .name = "uplink", .arg = "BRIDGE", .help = "bridged: the existing host bridge to join" },
 	{ .name = "macvtap", .help = "bridged: guests on macvtap devices of --uplink IFACE (no bridge; the host cannot reach them)" },

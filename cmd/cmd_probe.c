@@ -6,9 +6,6 @@
 #include "json.h"
 #include "netcfg.h"
 
-static const char *const cell_keys[ENG_REACH_CELLS] = { "vm_to_host", "vm_to_vm", "vm_to_outside",
-							 "outside_to_vm" };
-
 static const struct cmd_opt probe_opts[] = {
 	{ .name = "outside-ns", .arg = "NETNS",
 	  .help = "network namespace playing the outside network (VM -> outside, outside -> VM)" },
@@ -43,7 +40,7 @@ static json_object *row_json(const struct eng_probe_row *r)
 		json_object_object_add(j, "expected", p->expected < 0 ? NULL : json_object_new_boolean(p->expected));
 		json_object_object_add(j, "measured", p->measured < 0 ? NULL : json_object_new_boolean(p->measured));
 		json_object_object_add(j, "how", json_object_new_string(p->how));
-		json_object_object_add(cells, cell_keys[c], j);
+		json_object_object_add(cells, net_reach_keys[c], j);
 	}
 	json_object_object_add(o, "cells", cells);
 	return o;
@@ -84,7 +81,7 @@ const struct cmd_def cmd_net_probe = {
 	.usage = "VM...",
 	.summary = "measure VM->host, VM<->VM, VM->outside and outside->VM with real packets, beside what each mode promises",
 	.opts = probe_opts,
-	.flags = CMD_VM_ARG,
+	.flags = CMD_VM_ARG | CMD_JSON,
 	.min_args = 1,
 	.max_args = CMD_MAX_POS,
 	.exec = probe_exec,

@@ -38,8 +38,15 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	json_object *arr = json_object_new_array();
 	size_t n;
 
-	(void)a;
 	prof_profile_list(&v, &n);
+	if (!ctx->g.json && cmd_flag(a, "names")) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(ctx->out, "%s\n", v[i].name);
+		json_object_put(arr);
+		free(p);
+		free(v);
+		return 0;
+	}
 	if (!ctx->g.json)
 		fprintf(ctx->out, "%-18s %-8s %s\n", "NAME", "FROM", "DESCRIPTION");
 	for (size_t i = 0; p && i < n; i++) {
@@ -65,11 +72,17 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return 0;
 }
 
+static const struct cmd_opt names_opts[] = {
+	{ .name = "names", .help = "only the names, one per line (scripts, completion)" },
+	{ 0 },
+};
+
 const struct cmd_def cmd_profile_list = {
 	.name = "profile list",
 	.usage = "",
+	.opts = names_opts,
 	.summary = "VM presets: the user's ($XDG_CONFIG_HOME/vmdeck/profiles) and the shipped ones",
-	.flags = CMD_NO_CONN,
+	.flags = CMD_NO_CONN | CMD_JSON,
 	.exec = list_exec,
 };
 
@@ -124,7 +137,7 @@ const struct cmd_def cmd_profile_show = {
 	.name = "profile show",
 	.usage = "P",
 	.summary = "a profile's values (P: a name from profile list, or a file)",
-	.flags = CMD_NO_CONN,
+	.flags = CMD_NO_CONN | CMD_JSON,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = show_exec,

@@ -47,6 +47,7 @@ static void iso_time(long long t, char *buf, size_t len)
 
 static const struct cmd_opt list_opts[] = {
 	{ .name = "tree", .help = "draw parents and children as a tree" },
+	{ .name = "names", .help = "only the names, one per line (scripts, completion)" },
 	{ 0 },
 };
 
@@ -59,6 +60,12 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (eng_snapshot_list(ctx->eng, a->pos[0], &v, &n, &err) < 0)
 		return cmd_fail(ctx, &err);
+	if (!ctx->g.json && cmd_flag(a, "names")) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(ctx->out, "%s\n", v[i].name);
+		free(v);
+		return 0;
+	}
 	if (ctx->g.json) {
 		json_object *arr = json_object_new_array();
 		for (size_t i = 0; i < n; i++) {
@@ -107,7 +114,7 @@ const struct cmd_def cmd_snapshot_list = {
 	.usage = "VM",
 	.summary = "snapshots: name, parent, time, state, current marker",
 	.opts = list_opts,
-	.flags = CMD_VM_ARG,
+	.flags = CMD_VM_ARG | CMD_JSON,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = list_exec,

@@ -73,7 +73,7 @@ static void human_rate(double bps, char *buf, size_t len)
 {
 	char sz[24];
 
-	eng_size_format((unsigned long long)bps, sz, sizeof(sz));
+	eng_size_token((unsigned long long)bps, sz, sizeof(sz));
 	snprintf(buf, len, "%s/s", sz);
 }
 
@@ -95,6 +95,12 @@ static const struct cmd_opt stats_opts[] = {
 	{ .name = "csv", .help = "comma-separated values with a header line" },
 	{ 0 },
 };
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct eng_guest_stats *const *)a)->name,
+		      (*(const struct eng_guest_stats *const *)b)->name);
+}
 
 static bool wanted(const struct cmd_args *a, const struct eng_guest_stats *g)
 {
@@ -151,10 +157,18 @@ static int stats_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				fprintf(ctx->out, "%-20s %6s %14s %11s %11s %11s %11s\n", "NAME", "CPU%",
 					"MEM used/MiB", "DISK read", "DISK write", "NET rx", "NET tx");
 			}
-			for (size_t i = 0; i < eng_sampler_count(s); i++) {
-				const struct eng_guest_stats *g = eng_sampler_guest(s, i);
-				if (!wanted(a, g))
-					continue;
+			size_t ng = eng_sampler_count(s), shown = 0;
+			const struct eng_guest_stats **rows = calloc(ng ? ng : 1, sizeof(*rows));
+			bool estimated = false;
+			for (size_t i = 0; rows && i < ng; i++)
+				if (wanted(a, eng_sampler_guest(s, i)))
+					rows[shown++] = eng_sampler_guest(s, i);
+			/* the same order every tick and every run: by name */
+			if (rows)
+				qsort(rows, shown, sizeof(*rows), by_name);
+			for (size_t i = 0; i < shown; i++) {
+				const struct eng_guest_stats *g = rows[i];
+				estimated |= g->last.mem_estimated;
 				if (ctx->g.json)
 					print_json(ctx->out, g->name, &g->last);
 				else if (csv)
@@ -162,6 +176,10 @@ static int stats_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				else
 					print_human(ctx->out, g->name, &g->last);
 			}
+			free(rows);
+			/* a footnote for people, not for scripts */
+			if (!csv && !ctx->g.json && estimated && ctx->tty_out)
+				fprintf(ctx->out, "~ memory used is estimated: the guest reports no balloon statistics\n");
 			fflush(ctx->out);
 		}
 		if (count && n == count)
@@ -181,7 +199,7 @@ const struct cmd_def cmd_stats = {
 	.usage = "[VM...]",
 	.summary = "CPU %, memory used/total, disk and network rates per guest (table, --csv, --json lines)",
 	.opts = stats_opts,
-	.flags = CMD_VM_ARG,
+	.flags = CMD_VM_ARG | CMD_JSON,
 	.max_args = CMD_MAX_POS,
 	.exec = stats_exec,
 };

@@ -13,6 +13,7 @@
 
 static const struct cmd_opt list_opts[] = {
 	{ .name = "all", .help = "include shut-off guests" },
+	{ .name = "names", .help = "only the names, one per line (scripts, completion)" },
 	{ 0 },
 };
 
@@ -40,11 +41,15 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		for (size_t i = 0; i < n; i++)
 			json_object_array_add(arr, cmd_json_summary(&v[i]));
 		cmd_json_print(ctx->out, arr);
+	} else if (cmd_flag(a, "names")) {
+		/* for scripts and completion: one name per line, nothing else */
+		for (size_t i = 0; i < n; i++)
+			fprintf(ctx->out, "%s\n", v[i].name);
 	} else {
 		fprintf(ctx->out, "%-24s %-11s %5s %10s  %s\n", "NAME", "STATE", "CPUS", "MEMORY", "IPV4");
 		for (size_t i = 0; i < n; i++) {
 			char mem[32], ips[160];
-			eng_size_format(v[i].memory_mib << 20, mem, sizeof(mem));
+			eng_size_token(v[i].memory_mib << 20, mem, sizeof(mem));
 			join_ips(v[i].ipv4, v[i].n_ipv4, ips, sizeof(ips));
 			fprintf(ctx->out, "%-24s %-11s %5u %10s  %s\n", v[i].name,
 				eng_state_name(v[i].state), v[i].cpus, mem, ips);
@@ -60,6 +65,7 @@ const struct cmd_def cmd_list = {
 	.summary = "guests: name, state, vCPUs, memory, IPv4 (running ones; --all adds shut-off)",
 	.opts = list_opts,
 	.max_args = 0,
+	.flags = CMD_JSON,
 	.exec = list_exec,
 };
 
@@ -132,7 +138,7 @@ const struct cmd_def cmd_info = {
 	.name = "info",
 	.usage = "VM",
 	.summary = "state, vCPUs and memory (live/config/max), disks, NICs, accel, snapshots",
-	.flags = CMD_VM_ARG,
+	.flags = CMD_VM_ARG | CMD_JSON,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = info_exec,
@@ -526,7 +532,7 @@ const struct cmd_def cmd_create = {
 	.usage = "NAME",
 	.summary = "create a guest: resources, disk or install media, networks; --start boots it",
 	.opts = create_opts,
-	.flags = CMD_CHANGES,
+	.flags = CMD_CHANGES | CMD_JSON,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = create_exec,
@@ -644,7 +650,7 @@ const struct cmd_def cmd_set = {
 	.usage = "VM",
 	.summary = "change vCPUs, memory, maximums, autostart; says what applies now and on next boot",
 	.opts = set_opts,
-	.flags = CMD_CHANGES | CMD_VM_ARG,
+	.flags = CMD_CHANGES | CMD_VM_ARG | CMD_JSON,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = set_exec,
@@ -677,7 +683,7 @@ const struct cmd_def cmd_ip = {
 	.usage = "VM",
 	.summary = "IPv4 addresses, one per line (lease, then guest agent, then ARP)",
 	.opts = ip_opts,
-	.flags = CMD_VM_ARG,
+	.flags = CMD_VM_ARG | CMD_JSON,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = ip_exec,
@@ -705,6 +711,8 @@ static int console_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	enum eng_state st;
 	int rc;
 
+	if (ctx->g.json)
+		return cmd_error(ctx, 2, "console %s: the console is interactive: --json does not apply", a->pos[0]);
 	if (eng_domain_state(ctx->eng, a->pos[0], &st, &err) < 0)
 		return cmd_fail(ctx, &err);
 	if (st != ENG_ST_RUNNING && st != ENG_ST_PAUSED)

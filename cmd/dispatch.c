@@ -5,7 +5,126 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "json.h"
 #include "profiles.h"
+
+/* --json for a command that prints text: its lines become one result object
+ * on stdout, {"name", "command", "result": "ok"|"error", "exit_code",
+ * "messages": [...], "error"}; its error line still goes to stderr too. */
+static int exec_as_json(struct cmd_ctx *ctx, const struct cmd_def *def, const struct cmd_args *a)
+{
+	char *out_text = NULL, *err_text = NULL;
+	size_t out_len = 0, err_len = 0;
+	FILE *out = open_memstream(&out_text, &out_len), *err = open_memstream(&err_text, &err_len);
+	FILE *real_out = ctx->out, *real_err = ctx->err;
+	json_object *o, *msgs;
+	int rc;
+
+	if (!out || !err) {
+		if (out)
+			fclose(out);
+		if (err)
+			fclose(err);
+		return def->exec(ctx, a);
+	}
+	ctx->out = out;
+	ctx->err = err;
+	rc = def->exec(ctx, a);
+	ctx->out = real_out;
+	ctx->err = real_err;
+	fclose(out);
+	fclose(err);
+	o = json_object_new_object();
+	msgs = json_object_new_array();
+	json_object_object_add(o, "name", json_object_new_string(a->npos ? a->pos[0] : def->name));
+	json_object_object_add(o, "command", json_object_new_string(def->name));
+	json_object_object_add(o, "result", json_object_new_string(rc == 0 ? "ok" : "error"));
+	json_object_object_add(o, "exit_code", json_object_new_int(rc));
+	for (char *save = NULL, *l = strtok_r(out_text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		json_object_array_add(msgs, json_object_new_string(l));
+	json_object_object_add(o, "messages", msgs);
+	/* warnings and the error line: on stderr as always, the error also here */
+	if (err_len) {
+		fputs(err_text, real_err);
+		fflush(real_err);
+		for (char *save = NULL, *l = strtok_r(err_text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			if (strncmp(l, "vmdeck: error: ", 15) == 0)
+				json_object_object_add(o, "error", json_object_new_string(l + 15));
+	}
+	cmd_json_print(real_out, o);
+	free(out_text);
+	free(err_text);
+	return rc;
+}
+
+/* A command with JSON of its own writes straight through (stats streams);
+ * when it failed before writing anything, stdout still gets the result
+ * object, so that --json output is always JSON. Its stderr passes through
+ * too, and its error line is kept for that object. */
+struct passthrough {
+	FILE *to;
+	size_t n;
+	char line[600];   /* the stderr line being written, then the last error */
+	size_t used;
+	char error[600];
+};
+
+static ssize_t pass_write(void *c, const char *buf, size_t size)
+{
+	struct passthrough *k = c;
+	size_t w = fwrite(buf, 1, size, k->to);
+
+	k->n += w;
+	for (size_t i = 0; i < w; i++) {
+		if (buf[i] != '\n') {
+			if (k->used + 1 < sizeof(k->line))
+				k->line[k->used++] = buf[i];
+			continue;
+		}
+		k->line[k->used] = '\0';
+		if (strncmp(k->line, "vmdeck: error: ", 15) == 0)
+			snprintf(k->error, sizeof(k->error), "%s", k->line + 15);
+		k->used = 0;
+	}
+	return (ssize_t)w;
+}
+
+static int exec_json_native(struct cmd_ctx *ctx, const struct cmd_def *def, const struct cmd_args *a)
+{
+	struct passthrough ko = { .to = ctx->out }, ke = { .to = ctx->err };
+	cookie_io_functions_t io = { .write = pass_write };
+	FILE *out = fopencookie(&ko, "w", io), *err = fopencookie(&ke, "w", io);
+	FILE *real_out = ctx->out, *real_err = ctx->err;
+	int rc;
+
+	if (!out || !err) {
+		if (out)
+			fclose(out);
+		if (err)
+			fclose(err);
+		return def->exec(ctx, a);
+	}
+	setvbuf(out, NULL, _IOLBF, 0);   /* a stream of lines stays a stream */
+	setvbuf(err, NULL, _IONBF, 0);
+	ctx->out = out;
+	ctx->err = err;
+	rc = def->exec(ctx, a);
+	ctx->out = real_out;
+	ctx->err = real_err;
+	fclose(out);
+	fclose(err);
+	if (rc != 0 && ko.n == 0) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(a->npos ? a->pos[0] : def->name));
+		json_object_object_add(o, "command", json_object_new_string(def->name));
+		json_object_object_add(o, "result", json_object_new_string("error"));
+		json_object_object_add(o, "exit_code", json_object_new_int(rc));
+		if (ke.error[0])
+			json_object_object_add(o, "error", json_object_new_string(ke.error));
+		cmd_json_print(real_out, o);
+	}
+	return rc;
+}
 
 int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -49,8 +168,12 @@ int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (ctx->g.help) {
 		ctx->g.help = false;
-		cmd_print_usage(ctx->out, def);
-		fprintf(ctx->out, "  %s\n", def->summary);
+		cmd_print_help(ctx->out, def);
+		return 0;
+	}
+	if (ctx->g.version) {
+		ctx->g.version = false;
+		fprintf(ctx->out, "vmdeck %s\n", VMDECK_VERSION);
 		return 0;
 	}
 	if ((def->flags & CMD_CHANGES) && ctx->g.readonly)
@@ -58,6 +181,10 @@ int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 				 a.npos ? " " : "", a.npos ? a.pos[0] : "");
 	if (!(def->flags & CMD_NO_CONN) && (rc = cmd_need_conn(ctx)) != 0)
 		return rc;
+	if (ctx->g.json && !(def->flags & CMD_JSON))
+		return exec_as_json(ctx, def, &a);
+	if (ctx->g.json)
+		return exec_json_native(ctx, def, &a);
 	return def->exec(ctx, &a);
 }
 
@@ -91,11 +218,17 @@ int cmd_cli_run(const struct cmd_global *g, int argc, char **argv)
 		.tty_out = isatty(STDOUT_FILENO),
 		.connect = cli_connect,
 	};
-	int rc;
+	int rc, words;
+	const struct cmd_def *def = argc > 0 ? cmd_find(argc, argv, &words) : NULL;
 
-	if (prof_config_load(NULL, &cfg, &err) < 0)
-		return cmd_fail(&ctx, &err);
-	ctx.config_uri = cfg.uri[0] ? cfg.uri : NULL;
+	/* help, version and completion work whatever the config file holds */
+	if (!def || !(def->flags & CMD_NO_CONFIG)) {
+		if (prof_config_load(NULL, &cfg, &err) < 0)
+			return cmd_fail(&ctx, &err);
+		for (int i = 0; i < cfg.n_warnings; i++)
+			fprintf(stderr, "vmdeck: warning: %s\n", cfg.warnings[i]);
+		ctx.config_uri = cfg.uri[0] ? cfg.uri : NULL;
+	}
 	rc = cmd_dispatch(&ctx, argc, argv);
 	fflush(stdout);
 	eng_close(ctx.eng);

@@ -58,28 +58,79 @@ int cmd_fail(struct cmd_ctx *ctx, const struct eng_error *err)
 	return cmd_error(ctx, 1, "%s", err->msg[0] ? err->msg : "operation failed");
 }
 
-void cmd_print_usage(FILE *f, const struct cmd_def *def)
+/* text from column `indent` on, wrapped at word boundaries before `width` */
+void cmd_print_wrapped(FILE *f, const char *text, int indent, int col, int width)
 {
-	fprintf(f, "vmdeck %s%s%s", def->name, def->usage && *def->usage ? " " : "",
-		def->usage ? def->usage : "");
-	for (int k = 0; def->opts && def->opts[k].name; k++) {
-		const struct cmd_opt *o = &def->opts[k];
-		fprintf(f, " [--%s%s%s]%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "",
-			o->flags & OPT_REPEAT ? "..." : "");
+	const char *p = text;
+
+	while (*p) {
+		size_t w = strcspn(p, " ");
+		if (col > indent && col + 1 + (int)w > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)w, p);
+		col += (int)w;
+		p += w;
+		while (*p == ' ')
+			p++;
 	}
 	fputc('\n', f);
+}
+
+void cmd_synopsis(const struct cmd_def *def, bool all, char *out, size_t len)
+{
+	size_t o = (size_t)snprintf(out, len, "vmdeck %s%s%s", def->name, def->usage && *def->usage ? " " : "",
+				    def->usage ? def->usage : "");
+
+	for (int k = 0; def->opts && def->opts[k].name && o < len; k++) {
+		const struct cmd_opt *d = &def->opts[k];
+		bool req = d->flags & OPT_REQUIRED;
+		if (!all && !req)
+			continue;
+		o += (size_t)snprintf(out + o, len - o, " %s--%s%s%s%s%s", req ? "" : "[", d->name, d->arg ? " " : "",
+				      d->arg ? d->arg : "", req ? "" : "]", d->flags & OPT_REPEAT ? "..." : "");
+	}
+}
+
+void cmd_print_usage(FILE *f, const struct cmd_def *def)
+{
+	char syn[2048];
+
+	cmd_synopsis(def, true, syn, sizeof(syn));
+	cmd_print_wrapped(f, syn, 4, 0, 80);
+}
+
+void cmd_print_help(FILE *f, const struct cmd_def *def)
+{
+	cmd_print_usage(f, def);
+	fprintf(f, "  %s\n", def->summary);
+	for (int k = 0; def->opts && def->opts[k].name; k++) {
+		const struct cmd_opt *o = &def->opts[k];
+		char flag[64];
+		snprintf(flag, sizeof(flag), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		if (strlen(flag) > 28)
+			fprintf(f, "    %s\n%33s", flag, "");
+		else
+			fprintf(f, "    %-28s ", flag);
+		cmd_print_wrapped(f, o->help, 33, 33, 80);
+	}
+	fprintf(f, "  (global options: vmdeck --help)\n");
 }
 
 int cmd_usage_error(FILE *f, const struct cmd_def *def, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[1024];
+	char msg[1024], syn[512];
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	cmd_errorf(f, "%s: %s (usage: vmdeck %s%s%s)", def->name, msg, def->name, def->usage && *def->usage ? " " : "",
-		   def->usage ? def->usage : "");
+	cmd_synopsis(def, false, syn, sizeof(syn));
+	cmd_errorf(f, "%s: %s (usage: %s)", def->name, msg, syn);
 	return 2;
 }
 

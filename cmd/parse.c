@@ -78,7 +78,7 @@ void cmd_group_names(const char *group, char *out, size_t len)
 }
 
 /* Global options, accepted before the command and among its arguments. */
-enum gopt { G_CONNECT, G_READONLY, G_JSON, G_ACCEL, G_EMBEDDED, G_HELP };
+enum gopt { G_CONNECT, G_READONLY, G_JSON, G_ACCEL, G_EMBEDDED, G_HELP, G_VERSION };
 static const struct {
 	const char *long_name;
 	char short_name;
@@ -91,7 +91,8 @@ static const struct {
 	{ "json", 0, NULL, G_JSON, "machine-readable output" },
 	{ "accel", 0, "auto|kvm|tcg", G_ACCEL, "acceleration for new guests (auto: TCG where KVM cannot run them)" },
 	{ "embedded", 0, NULL, G_EMBEDDED, "TUI only: in-process libvirt driver, no daemon needed" },
-	{ "help", 'h', NULL, G_HELP, "help for the command" },
+	{ "help", 'h', NULL, G_HELP, "the overview; after a command, that command's options" },
+	{ "version", 'V', NULL, G_VERSION, "print vmdeck's version" },
 };
 #define N_GLOBAL (sizeof(global_opts) / sizeof(global_opts[0]))
 
@@ -135,6 +136,7 @@ static int try_global(int argc, char **argv, int *i, struct cmd_global *g, FILE 
 		case G_JSON: g->json = true; break;
 		case G_EMBEDDED: g->embedded = true; break;
 		case G_HELP: g->help = true; break;
+		case G_VERSION: g->version = true; break;
 		case G_ACCEL:
 			if (eng_accel_from_string(value, &g->accel) < 0) {
 				cmd_errorf(err, "invalid --accel '%s': use auto, kvm or tcg", value);
@@ -156,10 +158,12 @@ void cmd_print_globals(FILE *f, bool roff)
 			snprintf(shortf, sizeof(shortf), "-%c, ", global_opts[k].short_name);
 		snprintf(flag, sizeof(flag), "%s--%s%s%s", shortf, global_opts[k].long_name,
 			 global_opts[k].arg ? " " : "", global_opts[k].arg ? global_opts[k].arg : "");
-		if (roff)
+		if (roff) {
 			fprintf(f, ".TP\n.B %s\n%s\n", flag, global_opts[k].help);
-		else
-			fprintf(f, "  %-26s %s\n", flag, global_opts[k].help);
+		} else {
+			fprintf(f, "  %-26s ", flag);
+			cmd_print_wrapped(f, global_opts[k].help, 29, 29, 80);
+		}
 	}
 }
 
@@ -252,6 +256,9 @@ int cmd_parse(const struct cmd_def *def, int argc, char **argv, struct cmd_args 
 		return 0;
 	if (a->npos < def->min_args)
 		return cmd_usage_error(err, def, "missing argument%s", def->min_args - a->npos > 1 ? "s" : "");
+	for (int k = 0; def->opts && def->opts[k].name; k++)
+		if ((def->opts[k].flags & OPT_REQUIRED) && a->opt[k].n == 0)
+			return cmd_usage_error(err, def, "option '--%s' is required", def->opts[k].name);
 	return 0;
 }
 

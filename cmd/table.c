@@ -9,7 +9,7 @@ extern const struct cmd_def cmd_list, cmd_info, cmd_host, cmd_create, cmd_start,
 	cmd_net_info, cmd_net_create, cmd_net_start, cmd_net_stop, cmd_net_delete, cmd_net_attach,
 	cmd_net_detach, cmd_net_forward_add, cmd_net_forward_list, cmd_net_forward_delete,
 	cmd_net_probe, cmd_profile_list, cmd_profile_show, cmd_profile_check, cmd_lab_up, cmd_lab_status,
-	cmd_lab_reset, cmd_lab_down, cmd_doctor;
+	cmd_lab_reset, cmd_lab_down, cmd_lab_list, cmd_doctor, cmd_config, cmd_completion;
 
 const struct cmd_def *const cmd_table[] = {
 	&cmd_list,
@@ -51,11 +51,14 @@ const struct cmd_def *const cmd_table[] = {
 	&cmd_profile_list,
 	&cmd_profile_show,
 	&cmd_profile_check,
+	&cmd_lab_list,
 	&cmd_lab_up,
 	&cmd_lab_status,
 	&cmd_lab_reset,
 	&cmd_lab_down,
 	&cmd_doctor,
+	&cmd_config,
+	&cmd_completion,
 	&cmd_help,
 	&cmd_version,
 	NULL,

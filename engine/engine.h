@@ -58,6 +58,8 @@ int eng_seconds_parse(const char *what, const char *text, double min, double max
 		      double *out, struct eng_error *err);
 /* Human size: "512 MiB", "2.0 GiB". */
 void eng_size_format(unsigned long long bytes, char *buf, size_t len);
+/* One token for a table column: "512M", "1.5G", "100B" (binary units). */
+void eng_size_token(unsigned long long bytes, char *buf, size_t len);
 
 /* ---- private state (statedir.c) ---- */
 /* $XDG_ENV/vmdeck[/SUB] (else $HOME/HOME_REL/vmdeck[/SUB]), made with mode;

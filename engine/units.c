@@ -134,3 +134,19 @@ void eng_size_format(unsigned long long bytes, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.1f %s", (double)bytes / (double)(1ULL << (10 * i)), units[i]);
 }
+
+void eng_size_token(unsigned long long bytes, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTP";
+	unsigned i = 0;
+
+	/* one token per column for scripts: "512M", "1.5G", "100B" */
+	while (i < 5 && bytes >= (1ULL << (10 * (i + 1))))
+		i++;
+	if (i == 0)
+		snprintf(buf, len, "%lluB", bytes);
+	else if (bytes % (1ULL << (10 * i)) == 0)
+		snprintf(buf, len, "%llu%c", bytes >> (10 * i), units[i]);
+	else
+		snprintf(buf, len, "%.1f%c", (double)bytes / (double)(1ULL << (10 * i)), units[i]);
+}

@@ -12,6 +12,7 @@
 #include "netcfg.h"
 
 const char *const net_reach_labels[4] = { "VM -> host", "VM <-> VM", "VM -> outside", "outside -> VM" };
+const char *const net_reach_keys[4] = { "vm_to_host", "vm_to_vm", "vm_to_outside", "outside_to_vm" };
 
 static const struct net_mode_def modes[] = {
 	{ NET_NAT, "nat", "private subnet with DHCP, NAT to the outside", true, false,

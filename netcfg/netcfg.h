@@ -22,6 +22,7 @@ struct net_mode_def {
 };
 
 extern const char *const net_reach_labels[4];
+extern const char *const net_reach_keys[4];   /* the same cells in JSON */
 const struct net_mode_def *net_mode_find(const char *name);
 const struct net_mode_def *net_mode_get(enum net_mode m);
 

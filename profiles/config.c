@@ -21,7 +21,7 @@ void prof_config_default_path(char *buf, size_t len)
 		snprintf(buf, len, "%s/.config/vmdeck/vmdeck.ini", home ? home : ".");
 }
 
-/* The keys each section accepts; anything else is an error naming file:line. */
+/* The keys each section accepts; anything else is a warning naming file:line. */
 static const char *const connection_keys[] = { "uri", NULL };
 static const char *const ui_keys[] = { "refresh_ms", NULL };
 static const struct ini_section config_sections[] = {
@@ -49,10 +49,12 @@ int prof_config_load(const char *path, struct vmdeck_config *c, struct eng_error
 	if (!(d = ini_load_checked(path, err)))
 		return -1;
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	if (ini_check_sections(d, path, config_sections, err) < 0)
-		goto out;
-	if ((s = iniparser_getstring(d, "connection:uri", NULL)))
+	c->n_warnings = ini_warn_unknown(d, path, config_sections, c->warnings,
+					 (int)(sizeof(c->warnings) / sizeof(c->warnings[0])));
+	if ((s = iniparser_getstring(d, "connection:uri", NULL))) {
 		snprintf(c->uri, sizeof(c->uri), "%s", s);
+		c->uri_line = ini_line_of(path, "connection", "uri");
+	}
 	if ((s = iniparser_getstring(d, "ui:refresh_ms", NULL))) {
 		char *end;
 		long v = strtol(s, &end, 10);
@@ -62,6 +64,7 @@ int prof_config_load(const char *path, struct vmdeck_config *c, struct eng_error
 			goto out;
 		}
 		c->refresh_ms = (int)v;
+		c->refresh_line = ini_line_of(path, "ui", "refresh_ms");
 	}
 	{
 		int n = iniparser_getsecnkeys(d, "keys");
@@ -72,6 +75,7 @@ int prof_config_load(const char *path, struct vmdeck_config *c, struct eng_error
 				snprintf(b->key, sizeof(b->key), "%s", keys[i] + strlen("keys:"));
 				snprintf(b->command, sizeof(b->command), "%s",
 					 iniparser_getstring(d, keys[i], ""));
+				b->line = ini_line_of(path, "keys", b->key);
 			}
 		}
 		free(keys);

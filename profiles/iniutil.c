@@ -165,21 +165,26 @@ static const struct ini_section *find_section(const struct ini_section *known, c
 	return NULL;
 }
 
-int ini_check_sections(dictionary *d, const char *path, const struct ini_section *known,
-		       struct eng_error *err)
+/* Calls bad(path, line, what) for each unknown section or key; stops when it
+ * returns true. Returns how many it found. */
+static int ini_walk_unknown(dictionary *d, const char *path, const struct ini_section *known,
+			    bool (*bad)(void *arg, int line, const char *what), void *arg)
 {
-	int nsec = iniparser_getnsec(d);
+	int nsec = iniparser_getnsec(d), found = 0;
 
 	for (int i = 0; i < nsec; i++) {
 		const char *sec = iniparser_getsecname(d, i);
 		const struct ini_section *ks = find_section(known, sec);
 		int nkeys;
 		const char **keys;
+		char what[300];
 
 		if (!ks) {
-			eng_err_set(err, ENG_E_INVALID, "%s:%d: unknown section [%s]", path,
-				    ini_line_of(path, sec, NULL), sec);
-			return -1;
+			snprintf(what, sizeof(what), "unknown section [%s]", sec);
+			found++;
+			if (bad(arg, ini_line_of(path, sec, NULL), what))
+				return found;
+			continue;
 		}
 		if (!ks->keys)
 			continue;
@@ -196,16 +201,63 @@ int ini_check_sections(dictionary *d, const char *path, const struct ini_section
 			bool ok = false;
 			for (const char *const *kk = ks->keys; *kk; kk++)
 				ok |= strcasecmp(*kk, kname) == 0;
-			if (!ok) {
-				eng_err_set(err, ENG_E_INVALID, "%s:%d: unknown key '%s' in [%s]", path,
-					    ini_line_of(path, sec, kname), kname, sec);
+			if (ok)
+				continue;
+			snprintf(what, sizeof(what), "unknown key '%s' in [%s]", kname, sec);
+			found++;
+			if (bad(arg, ini_line_of(path, sec, kname), what)) {
 				free(keys);
-				return -1;
+				return found;
 			}
 		}
 		free(keys);
 	}
-	return 0;
+	return found;
+}
+
+struct first_error {
+	const char *path;
+	struct eng_error *err;
+};
+
+static bool set_error(void *arg, int line, const char *what)
+{
+	struct first_error *f = arg;
+
+	eng_err_set(f->err, ENG_E_INVALID, "%s:%d: %s", f->path, line, what);
+	return true;
+}
+
+int ini_check_sections(dictionary *d, const char *path, const struct ini_section *known,
+		       struct eng_error *err)
+{
+	struct first_error f = { path, err };
+
+	return ini_walk_unknown(d, path, known, set_error, &f) > 0 ? -1 : 0;
+}
+
+struct warn_list {
+	const char *path;
+	char (*v)[INI_WARN_LEN];
+	int max, n;
+};
+
+static bool add_warning(void *arg, int line, const char *what)
+{
+	struct warn_list *w = arg;
+
+	if (w->n < w->max)
+		snprintf(w->v[w->n++], INI_WARN_LEN, "%s:%d: %s (ignored)", w->path, line, what);
+	return false;
+}
+
+int ini_warn_unknown(dictionary *d, const char *path, const struct ini_section *known,
+		     char (*warnings)[INI_WARN_LEN], int max)
+{
+	struct warn_list w = { path, warnings, max, 0 };
+
+	ini_walk_unknown(d, path, known, add_warning, &w);
+	return w.n;
 }
 
 int ini_fail(struct eng_error *err, const char *path, const char *sec, const char *key, const char *reason)

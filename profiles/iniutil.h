@@ -22,5 +22,10 @@ int ini_fail(struct eng_error *err, const char *path, const char *sec, const cha
 const char *ini_get(dictionary *d, const char *sec, const char *key);
 int ini_check_sections(dictionary *d, const char *path, const struct ini_section *known,
 		       struct eng_error *err);
+/* The same as warnings ("FILE:LINE: unknown key 'x' in [ui] (ignored)"), for
+ * files where an unknown name must not stop vmdeck; returns how many. */
+#define INI_WARN_LEN 400
+int ini_warn_unknown(dictionary *d, const char *path, const struct ini_section *known,
+		     char (*warnings)[INI_WARN_LEN], int max);
 
 #endif

@@ -10,8 +10,9 @@
 #define PROF_MAX_KEYS 64
 
 struct prof_key_binding {
-	char key[16];       /* "s", "^R", "F5" as written */
+	char key[40];       /* "s", "C-r", "snapshots.x" as written */
 	char command[256];  /* "start %v" */
+	int line;           /* where in the file, for errors */
 };
 
 struct vmdeck_config {
@@ -20,11 +21,19 @@ struct vmdeck_config {
 	int refresh_ms;     /* [ui] refresh_ms, default 1000 */
 	struct prof_key_binding keys[PROF_MAX_KEYS];
 	size_t n_keys;
+	int refresh_line;   /* line of refresh_ms, 0 when not set */
+	int uri_line;       /* line of uri, 0 when not set */
+	/* unknown sections and keys: warned about, not fatal (a typo must not
+	 * stop every command) */
+	char warnings[8][400];
+	int n_warnings;
 };
 
 /* $XDG_CONFIG_HOME/vmdeck/vmdeck.ini (or ~/.config/...). */
 void prof_config_default_path(char *buf, size_t len);
-/* path NULL: the default path; a missing default file is not an error. */
+/* path NULL: the default path; a missing default file is not an error.
+ * Unknown sections and keys become c->warnings; a bad value of a known key
+ * is an error naming file:line. */
 int prof_config_load(const char *path, struct vmdeck_config *c, struct eng_error *err);
 
 /* ---- VM profiles (man/vmdeck-profile.5) ---- */

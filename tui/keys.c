@@ -115,15 +115,21 @@ int tui_keys_apply_config(struct tui *t, struct eng_error *err)
 		struct key_binding *kb;
 
 		if (key < 0) {
-			eng_err_set(err, ENG_E_INVALID, "%s: [keys] '%s': unknown key name "
+			eng_err_set(err, ENG_E_INVALID, "%s:%d: [keys] '%s': unknown key name "
 				    "(use a character, S-x for upper case, C-x, Space, Tab, Enter)",
-				    t->cfg.path, b->key);
+				    t->cfg.path, b->line, b->key);
+			return -1;
+		}
+		if (!tui_binding_known(b->command)) {
+			eng_err_set(err, ENG_E_INVALID, "%s:%d: [keys] %s = %s: no such command or action "
+				    "(see 'vmdeck help' and the KEYS section of vmdeck(1))", t->cfg.path, b->line, b->key,
+				    b->command);
 			return -1;
 		}
 		kb = (struct key_binding *)tui_key_find(t, key);
 		if (!kb) {
 			if (t->n_keys >= TUI_MAX_KEYS) {
-				eng_err_set(err, ENG_E_INVALID, "%s: [keys]: too many bindings", t->cfg.path);
+				eng_err_set(err, ENG_E_INVALID, "%s:%d: [keys]: too many bindings", t->cfg.path, b->line);
 				return -1;
 			}
 			kb = &t->keys[t->n_keys++];

@@ -326,6 +326,26 @@ static const struct {
 	{ "@monitor", act_monitor }, { "@networks", tui_networks_open }, { "@labs", tui_labs_open },
 };
 
+bool tui_binding_known(const char *command)
+{
+	char **argv, msg[96];
+	int argc, words;
+	bool known = false;
+
+	if (command[0] == '@') {
+		for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+			known |= strcmp(actions[i].name, command) == 0;
+		return known;
+	}
+	if ((argc = cmd_split_line(command, &argv, msg, sizeof(msg))) > 0) {
+		known = cmd_find(argc, argv, &words) != NULL;
+		cmd_words_free(argc, argv);
+	} else if (argc == 0) {
+		cmd_words_free(argc, argv);
+	}
+	return known;
+}
+
 static void handle_key(struct tui *t, int ch)
 {
 	const struct key_binding *kb;
@@ -453,6 +473,8 @@ int tui_main(const struct cmd_global *g)
 		return 1;
 	}
 	tui_keys_init(t);
+	for (int i = 0; i < t->cfg.n_warnings; i++)
+		fprintf(stderr, "vmdeck: warning: %s\n", t->cfg.warnings[i]);
 	if (tui_keys_apply_config(t, &err) < 0) {
 		fprintf(stderr, "vmdeck: error: %s\n", err.msg);
 		return 1;
@@ -474,6 +496,8 @@ int tui_main(const struct cmd_global *g)
 	pthread_cond_init(&t->cond, NULL);
 	tui_term_init(t);
 	tui_set_status(t, false, "? help  : command  / filter  q quit");
+	if (t->cfg.n_warnings)
+		tui_set_status(t, true, "%s%s", t->cfg.warnings[0], t->cfg.n_warnings > 1 ? " (and more: vmdeck config)" : "");
 	t->refresh_wanted = true;
 	pthread_create(&t->refresher, NULL, refresher_main, t);
 

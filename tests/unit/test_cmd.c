@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "cmd.h"
 #include "testutil.h"
 
@@ -165,6 +167,91 @@ static void readonly_refuses_before_connecting(void **state)
 	fclose(out);
 }
 
+static int test_connect(struct cmd_ctx *ctx)
+{
+	struct eng_open_opts o = { .uri = "test:///default" };
+	struct eng_error err = { 0 };
+
+	return (ctx->eng = eng_open(&o, &err)) ? 0 : 1;
+}
+
+/* a value for each placeholder of a command's usage */
+static const char *arg_for(const char *token)
+{
+	static const struct {
+		const char *token, *value;
+	} args[] = {
+		{ "VM", "test" }, { "SRC", "test" }, { "NET", "default" }, { "FILE", "/nonexistent/x.ini" },
+		{ "P", "tiny-linux" }, { "NAME", "n1" }, { "HOSTPORT", "8080" }, { "GUESTPORT", "80" },
+		{ "DST", "t2" }, { "DEST_URI", "test:///default" }, { "bash|zsh", "bash" }, { "COMMAND", "list" },
+	};
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		if (strcmp(args[i].token, token) == 0)
+			return args[i].value;
+	return "x";
+}
+
+/* Every command of the table, with --json, prints JSON on stdout and nothing
+ * else, whether it succeeds or fails (on the test driver). A command added
+ * without a JSON path fails here. */
+static void every_command_speaks_json(void **state)
+{
+	static const struct {
+		const char *name, *extra[4];
+	} extras[] = {
+		{ "stats", { "--count", "1", "--interval", "0.1" } }, { "shutdown", { "--timeout", "1" } },
+		{ "delete", { "--yes" } }, { "lab down", { "--yes" } }, { "lab reset", { "--yes" } },
+		{ "net create", { "--mode", "internal" } },
+	};
+	(void)state;
+	for (size_t i = 0; cmd_table[i]; i++) {
+		const struct cmd_def *d = cmd_table[i];
+		char *argv[32], usage[256], *save = NULL, *text = NULL, *errtext = NULL;
+		size_t len = 0, errlen = 0;
+		int argc = 0;
+		FILE *out = open_memstream(&text, &len), *err = open_memstream(&errtext, &errlen);
+		struct cmd_ctx ctx = { .g = { .json = true }, .out = out, .err = err, .connect = test_connect };
+		char name[96];
+		json_tokener *tok;
+		json_object *o;
+
+		snprintf(name, sizeof(name), "%s", d->name);
+		for (char *w = strtok_r(name, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			argv[argc++] = w;
+		snprintf(usage, sizeof(usage), "%s", d->usage ? d->usage : "");
+		save = NULL;
+		for (char *w = strtok_r(usage, " ", &save); w && argc - 1 < 30; w = strtok_r(NULL, " ", &save))
+			if (w[0] != '[')
+				argv[argc++] = (char *)arg_for(w);
+		for (size_t k = 0; k < sizeof(extras) / sizeof(extras[0]); k++)
+			if (strcmp(extras[k].name, d->name) == 0)
+				for (int j = 0; j < 4 && extras[k].extra[j]; j++)
+					argv[argc++] = (char *)extras[k].extra[j];
+		cmd_dispatch(&ctx, argc, argv);
+		fclose(out);
+		fclose(err);
+		if (!len)
+			fail_msg("%s --json printed nothing on stdout (stderr: %s)", d->name, errtext);
+		/* stats prints one object per line; everything else one value */
+		tok = json_tokener_new();
+		{
+			int plen = strcmp(d->name, "stats") == 0 ? (int)strcspn(text, "\n") : (int)len;
+			o = json_tokener_parse_ex(tok, text, plen);
+			if (!o || json_tokener_get_error(tok) != json_tokener_success)
+				fail_msg("%s --json: not JSON: %.300s", d->name, text);
+			/* and nothing after it (stats: the next lines are objects too) */
+			for (size_t k = json_tokener_get_parse_end(tok); k < (size_t)plen; k++)
+				if (!strchr(" \t\n", text[k]))
+					fail_msg("%s --json: text after the JSON: %.200s", d->name, text + k);
+		}
+		json_object_put(o);
+		json_tokener_free(tok);
+		eng_close(ctx.eng);
+		free(text);
+		free(errtext);
+	}
+}
+
 static void man_page_matches_table(void **state)
 {
 	char *gen = NULL, *want;
@@ -198,6 +285,7 @@ int main(void)
 		cmocka_unit_test(quote_round_trip),
 		cmocka_unit_test(readonly_refuses_before_connecting),
 		cmocka_unit_test(man_page_matches_table),
+		cmocka_unit_test(every_command_speaks_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,15 +58,30 @@ static void good_config(void **state)
 
 static void errors_with_lines(void **state)
 {
-	static const char unknown_key[] = "[connection]\nuri = x\n\n[ui]\nrefesh_ms = 5\n";
-	static const char unknown_sec[] = "[connection]\nuri = x\n[colours]\na = b\n";
 	static const char bad_value[] = "[ui]\n\nrefresh_ms = fast\n";
 	static const char garbage[] = "[ui]\nrefresh_ms = 1\x01\x02\n";
 	(void)state;
-	load_err(unknown_key, sizeof(unknown_key) - 1, ":5: unknown key 'refesh_ms' in [ui]");
-	load_err(unknown_sec, sizeof(unknown_sec) - 1, ":3: unknown section [colours]");
 	load_err(bad_value, sizeof(bad_value) - 1, ":3: [ui] refresh_ms 'fast'");
 	load_err(garbage, sizeof(garbage) - 1, ":2: not a text INI file");
+}
+
+/* a typo in vmdeck.ini must not stop every command: a warning with its line */
+static void unknown_names_warn(void **state)
+{
+	static const char text[] = "[connection]\nuri = test:///default\n\n[ui]\nrefesh_ms = 5\n[colours]\na = b\n"
+				   "[keys]\nx = start %v\n";
+	struct vmdeck_config c;
+	struct eng_error err = { 0 };
+	(void)state;
+	write_file(text, sizeof(text) - 1);
+	assert_int_equal(prof_config_load(path, &c, &err), 0);
+	assert_string_equal(c.uri, "test:///default");
+	assert_int_equal(c.uri_line, 2);
+	assert_int_equal(c.n_warnings, 2);
+	assert_non_null(strstr(c.warnings[0], ":5: unknown key 'refesh_ms' in [ui] (ignored)"));
+	assert_non_null(strstr(c.warnings[1], ":6: unknown section [colours] (ignored)"));
+	assert_int_equal(c.keys[0].line, 9);
+	unlink(path);
 }
 
 static void missing_default_is_fine(void **state)
@@ -85,6 +100,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_config),
 		cmocka_unit_test(errors_with_lines),
+		cmocka_unit_test(unknown_names_warn),
 		cmocka_unit_test(missing_default_is_fine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,6 +97,22 @@ static void size_format(void **state)
 	assert_string_equal(buf, "100 B");
 }
 
+static void size_token(void **state)
+{
+	char buf[32];
+	(void)state;
+	eng_size_token(512ULL << 20, buf, sizeof(buf));
+	assert_string_equal(buf, "512M");
+	eng_size_token(1536ULL << 20, buf, sizeof(buf));
+	assert_string_equal(buf, "1.5G");
+	eng_size_token(100, buf, sizeof(buf));
+	assert_string_equal(buf, "100B");
+	eng_size_token(0, buf, sizeof(buf));
+	assert_string_equal(buf, "0B");
+	eng_size_token(4ULL << 40, buf, sizeof(buf));
+	assert_string_equal(buf, "4T");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +121,7 @@ int main(void)
 		cmocka_unit_test(counts),
 		cmocka_unit_test(seconds),
 		cmocka_unit_test(size_format),
+		cmocka_unit_test(size_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
