@@ -413,6 +413,8 @@ static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_
 	if (os_name) {
 		if (eng_os_lookup(os_name, &os, &err) == 0) {
 			have_os = true;
+			if (os.note[0])
+				fprintf(ctx->err, "vmdeck: warning: %s\n", os.note);
 			os_defaults(a, &s, prof, &os);
 		} else if (cmd_opt(a, "os")) {
 			return cmd_fail(ctx, &err);

@@ -556,7 +556,11 @@ struct eng_os {
 	unsigned long long storage_bytes;
 	char family[32];                    /* linux, winnt, freebsd ... */
 	char distro[32];                    /* debian, fedora, win ... */
+	char note[200];                     /* set when a newer id was resolved to an older one */
 };
+/* A short id to its facts. A newer release than the host's database knows
+ * (debian12 on Debian 12's osinfo-db) resolves to the same OS's nearest older
+ * release, and note says so; an unknown OS is an error naming similar ids. */
 int eng_os_lookup(const char *short_id, struct eng_os *out, struct eng_error *err);
 /* Every OS of the database, sorted by name (the wizard's list). Caller frees. */
 int eng_os_list(struct eng_os **out, size_t *n, struct eng_error *err);

@@ -31,6 +31,52 @@ static void similar(OsinfoOsList *oses, const char *id, char *out, size_t len)
 	}
 }
 
+/* "12" < "13", "22.04" < "22.10", "3.5" < "3.10": dotted numbers compared
+ * part by part. */
+static int version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		char *ea, *eb;
+		unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = *ea == '.' ? ea + 1 : ea;
+		b = *eb == '.' ? eb + 1 : eb;
+		if (ea == a && eb == b && !isdigit((unsigned char)*a) && !isdigit((unsigned char)*b))
+			break;
+	}
+	return 0;
+}
+
+/* A newer release than the database knows ("debian12" on a host whose
+ * osinfo-db stops at debian11): the same OS's newest older release, whose
+ * recommendations are the closest there are. NULL when there is none. */
+static OsinfoOs *nearest_older(OsinfoOsList *oses, const char *id)
+{
+	size_t alpha = 0;
+	OsinfoOs *best = NULL;
+	const char *best_ver = NULL;
+
+	while (id[alpha] && isalpha((unsigned char)id[alpha]))
+		alpha++;
+	if (alpha < 3 || !isdigit((unsigned char)id[alpha]) || strspn(id + alpha, "0123456789.") != strlen(id + alpha))
+		return NULL;
+	for (int i = 0; i < osinfo_list_get_length(OSINFO_LIST(oses)); i++) {
+		OsinfoOs *os = OSINFO_OS(osinfo_list_get_nth(OSINFO_LIST(oses), i));
+		const char *sid = osinfo_product_get_short_id(OSINFO_PRODUCT(os)), *ver;
+		if (!sid || strncmp(sid, id, alpha) != 0 || !isdigit((unsigned char)sid[alpha]))
+			continue;
+		ver = sid + alpha;
+		if (strspn(ver, "0123456789.") != strlen(ver) || version_cmp(ver, id + alpha) >= 0)
+			continue;
+		if (!best_ver || version_cmp(ver, best_ver) > 0) {
+			best = os;
+			best_ver = ver;
+		}
+	}
+	return best;
+}
+
 static OsinfoLoader *load_db(struct eng_error *err)
 {
 	OsinfoLoader *loader = osinfo_loader_new();
@@ -94,9 +140,17 @@ int eng_os_lookup(const char *short_id, struct eng_os *out, struct eng_error *er
 	match = osinfo_list_new_filtered(OSINFO_LIST(oses), filter);
 	if (osinfo_list_get_length(match) == 0) {
 		char near[256];
-		similar(oses, short_id, near, sizeof(near));
-		eng_err_set(err, ENG_E_INVALID, "unknown OS '%s' in this host's libosinfo database%s%s%s", short_id,
-			    near[0] ? " (known: " : "", near, near[0] ? ")" : "");
+		OsinfoOs *older = nearest_older(oses, short_id);
+		if (older) {
+			fill_os(older, out);
+			snprintf(out->note, sizeof(out->note), "OS '%s' is not in this host's libosinfo database: "
+				 "using %s, the nearest release it knows", short_id, out->short_id);
+			ret = 0;
+		} else {
+			similar(oses, short_id, near, sizeof(near));
+			eng_err_set(err, ENG_E_INVALID, "unknown OS '%s' in this host's libosinfo database%s%s%s", short_id,
+				    near[0] ? " (known: " : "", near, near[0] ? ")" : "");
+		}
 	} else {
 		fill_os(OSINFO_OS(osinfo_list_get_nth(match, 0)), out);
 		snprintf(out->short_id, sizeof(out->short_id), "%s", short_id);

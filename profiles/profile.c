@@ -183,6 +183,23 @@ static const struct ini_kind {
 	{ "labs", VMDECK_DATADIR "/labs", VMDECK_SOURCE_PROFILES "/labs" },
 };
 
+/* The source tree's profiles are for binaries that run from the build tree
+ * (tests, a developer's build/vmdeck); an installed vmdeck reads only what
+ * was installed with it, wherever the sources went. */
+static bool in_build_tree(void)
+{
+	static int cached = -1;
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (cached < 0) {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		cached = n > 0 && strncmp(exe, VMDECK_BUILD_DIR "/", strlen(VMDECK_BUILD_DIR) + 1) == 0;
+	}
+	return cached;
+}
+
 static int kind_dirs(const struct ini_kind *k, const char *dirs[3], char user[PATH_MAX])
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
@@ -194,7 +211,8 @@ static int kind_dirs(const struct ini_kind *k, const char *dirs[3], char user[PA
 		snprintf(user, PATH_MAX, "%s/.config/vmdeck/%s", home ? home : "", k->sub);
 	dirs[n++] = user;
 	dirs[n++] = k->shipped;
-	dirs[n++] = k->source;
+	if (in_build_tree())
+		dirs[n++] = k->source;
 	return n;
 }
 

@@ -158,9 +158,41 @@ static void osinfo_defaults(void **state)
 	assert_string_equal(os.name, "Debian 11");
 	assert_string_equal(os.id, "http://debian.org/debian/11");
 	assert_int_equal(os.ram_mib, 1024);
-	assert_int_equal(eng_os_lookup("debian99", &os, &err), -1);
-	assert_non_null(strstr(err.msg, "unknown OS 'debian99'"));
-	assert_non_null(strstr(err.msg, "debian11"));
+	assert_int_equal(eng_os_lookup("nosuchos11", &os, &err), -1);
+	assert_non_null(strstr(err.msg, "unknown OS 'nosuchos11'"));
+	assert_int_equal(eng_os_lookup("debia", &os, &err), -1);
+	assert_non_null(strstr(err.msg, "debian11"));   /* names similar ids */
+	/* a release newer than the database knows: the nearest older one, said */
+	if (eng_os_lookup("debian99", &os, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_non_null(strstr(os.note, "OS 'debian99' is not in this host's libosinfo database: using debian"));
+	assert_true(strncmp(os.short_id, "debian", 6) == 0 && atoi(os.short_id + 6) >= 11);
+	assert_int_equal(eng_os_lookup("debian10", &os, &err), 0);
+	assert_string_equal(os.note, "");
+	assert_int_equal(eng_os_lookup("ubuntu99.10", &os, &err), 0);
+	assert_true(strncmp(os.short_id, "ubuntu", 6) == 0);
+}
+
+/* the shipped profiles name OSes this host's database has, or resolves */
+static void shipped_profiles_os(void **state)
+{
+	struct prof_entry *v = NULL;
+	size_t n = 0;
+	(void)state;
+	prof_profile_list(&v, &n);
+	assert_true(n >= 4);
+	for (size_t i = 0; i < n; i++) {
+		struct vm_profile p;
+		struct eng_error err = { 0 };
+		struct eng_os os;
+		if (!v[i].shipped)
+			continue;
+		if (prof_profile_load(v[i].path, &p, &err) < 0)
+			fail_msg("%s: %s", v[i].path, err.msg);
+		if (p.os[0] && eng_os_lookup(p.os, &os, &err) < 0)
+			fail_msg("%s: os = %s: %s", v[i].name, p.os, err.msg);
+	}
+	free(v);
 }
 
 static void osinfo_in_domain_xml(void **state)
@@ -263,6 +295,7 @@ int main(void)
 		cmocka_unit_test(broken_profiles_fail),
 		cmocka_unit_test(relative_paths_and_values),
 		cmocka_unit_test(osinfo_defaults),
+		cmocka_unit_test(shipped_profiles_os),
 		cmocka_unit_test(osinfo_in_domain_xml),
 		cmocka_unit_test(save_round_trip),
 		cmocka_unit_test(os_list_and_agent_hints),
