@@ -11,6 +11,7 @@ int main(int argc, char **argv)
 	int first;
 	int rc = cmd_parse_globals(argc, argv, &first, &g, stderr);
 
+	cmd_man_keys = tui_keys_man;   /* help --man: the key table is the TUI's */
 	if (rc)
 		return rc;
 	if (first >= argc) {

@@ -135,6 +135,9 @@ void cmd_synopsis(const struct cmd_def *def, bool all, char *out, size_t len);
 /* text starting at column col, wrapped at word boundaries before width; the
  * lines after the first start at column indent. */
 void cmd_print_wrapped(FILE *f, const char *text, int indent, int col, int width);
+/* Set by the program to the TUI's KEYS section writer (cmd/ does not reach
+ * up into tui/); NULL: no KEYS section. */
+extern void (*cmd_man_keys)(FILE *f);
 /* A command's synopsis, summary and options (help COMMAND, COMMAND --help). */
 void cmd_print_help(FILE *f, const struct cmd_def *def);
 int cmd_need_conn(struct cmd_ctx *ctx);

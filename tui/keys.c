@@ -89,6 +89,29 @@ void tui_key_name(int key, char *buf, size_t len)
 		snprintf(buf, len, "key%d", key);
 }
 
+/* The man page's KEYS section, from the same table as ? and the footer. */
+void tui_keys_man(FILE *f)
+{
+	fputs(".SH KEYS\nThe full-screen interface (vmdeck without a command). Every key is a row of one\n"
+	      "table: a vmdeck command line (%v is the selected guest, or the marked ones) or an\n"
+	      "action of the interface (@...). Rebind them in the [keys] section of vmdeck.ini\n"
+	      "(KEY = command); '?' lists them on the screen.\n", f);
+	for (size_t i = 0; i < sizeof(default_keys) / sizeof(default_keys[0]); i++) {
+		char name[32];
+		tui_key_name(default_keys[i].key, name, sizeof(name));
+		fputs(".TP\n.B ", f);
+		for (const char *p = name; *p; p++)
+			fputs(*p == '-' ? "\\-" : *p == '\\' ? "\\e" : (char[2]){ *p, 0 }, f);
+		fputc('\n', f);
+		for (const char *p = default_keys[i].label; *p; p++)
+			fputs(*p == '-' ? "\\-" : (char[2]){ *p, 0 }, f);
+		fputs(" (\\fI", f);
+		for (const char *p = default_keys[i].command; *p; p++)
+			fputs(*p == '-' ? "\\-" : *p == '\\' ? "\\e" : (char[2]){ *p, 0 }, f);
+		fputs("\\fR)\n", f);
+	}
+}
+
 /* iniparser lowercases key names, so an upper-case letter is written "S-d"
  * (shift-d) in [keys]; "C-r" is Ctrl-R. */
 static int key_parse(const char *name)

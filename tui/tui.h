@@ -298,6 +298,8 @@ void tui_edit_form(struct tui *t);
 /* term.c */
 void tui_term_init(struct tui *t);
 void tui_term_restore(void);
+/* The KEYS section of vmdeck(1), in roff, from the key table. */
+void tui_keys_man(FILE *f);
 /* A key binding's command names a command of the table or a TUI action. */
 bool tui_binding_known(const char *command);
 /* Ends the process by sig with its default action (no-op for 0). */

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
+#include "tui.h"
 #include "testutil.h"
 
 static FILE *devnull(void)
@@ -258,6 +259,7 @@ static void man_page_matches_table(void **state)
 	size_t len = 0;
 	FILE *f = open_memstream(&gen, &len);
 	(void)state;
+	cmd_man_keys = tui_keys_man;
 	cmd_help_man(f);
 	fclose(f);
 	want = test_slurp(SRCDIR "/man/vmdeck.1");
