@@ -87,11 +87,11 @@ const char *eng_uri_choose(const struct eng_uri_inputs *in, const char **why,
 	if (in->systemd)
 		eng_err_set(err, ENG_E_FAILED,
 			    "no libvirt daemon answers at /run/libvirt/libvirt-sock: "
-			    "start it with 'systemctl start libvirtd' (or run scripts/run.sh)");
+			    "start it with 'systemctl start libvirtd'");
 	else
 		eng_err_set(err, ENG_E_FAILED,
 			    "no libvirt daemon answers at /run/libvirt/libvirt-sock: "
-			    "start it with 'virtlogd -d && libvirtd -d' (or run scripts/run.sh)");
+			    "start it with 'virtlogd -d' and 'libvirtd -d' (no systemd runs here)");
 	return NULL;
 }
 

@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "$(id -u)" -eq 0 ]; then scripts/deps.sh; else scripts/deps.sh --check || exit 1; fi
+# what building and running need, nothing of the tests
+if [ "$(id -u)" -eq 0 ]; then scripts/deps.sh run; else scripts/deps.sh --check run || exit 1; fi
 scripts/build.sh build >/dev/null
 V=$(pwd)/build/vmdeck
 
@@ -30,11 +31,12 @@ if [ "$(id -u)" -eq 0 ]; then
 	# vmdeck's pool and the default NAT network (step 1 of the create wizard)
 	"$V" -c $URI host --setup | sed -n '1s/^/run: /p'
 	virsh -q -c $URI net-autostart default >/dev/null 2>&1 || true
-	POOLDIR=$("$V" -c $URI host --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["pool"]["path"])')
+	POOLDIR=$(virsh -q -c $URI pool-dumpxml vmdeck | sed -n 's:.*<path>\(.*\)</path>.*:\1:p' | head -1)
 	# a tiny ready-made guest, so a newcomer sees a real VM at once
-	if [ -t 0 ] && [ -z "$("$V" -c $URI list --all --json | python3 -c 'import json,sys; print(" ".join(d["name"] for d in json.load(sys.stdin)))')" ]; then
+	if [ -t 0 ] && [ -z "$("$V" -c $URI list --all --names)" ]; then
 		read -r -p "No guests yet. Create a tiny demo guest 'demo' (busybox, 128 MiB, boots in seconds)? [Y/n] " a
 		if [ "${a:-y}" != n ] && [ "${a:-y}" != N ]; then
+			scripts/deps.sh demo   # busybox and a kernel for it, only now
 			scripts/guests.sh tiny
 			mkdir -p "$POOLDIR"
 			cp .cache/guests/tiny/vmlinuz "$POOLDIR"/demo-vmlinuz

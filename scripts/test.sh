@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 START=$(date +%s)
 
-scripts/deps.sh || exit 1
+scripts/deps.sh test || exit 1
 # the Debian guest (debootstrap, minutes on a new machine) builds while the
 # builds and the tests that need only the tiny guest run
 DEBLOG=$(mktemp /tmp/vmdeck-debian-build.XXXXXX)
@@ -38,6 +38,13 @@ if [ "${1:-}" = unit ]; then
 	echo "$pass passed, $fail failed"
 	[ $fail -eq 0 ]
 	exit
+fi
+# the Debian package: built, checked, installed on this machine and removed
+if [ $# -eq 0 ] || [[ " $* " == *" package "* ]]; then
+	echo "== tests/package/test_package.sh =="
+	t0=$(date +%s)
+	if timeout 600 tests/package/test_package.sh; then pass=$((pass + 1)); else fail=$((fail + 1)); failed+=(package); fi
+	echo "   ($(( $(date +%s) - t0 )) s)"
 fi
 
 scripts/guests.sh tiny && scripts/guests.sh install || { echo "tiny guest or install ISO build failed"; exit 1; }
