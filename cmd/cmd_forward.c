@@ -74,7 +74,7 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		cmd_json_print(ctx->out, arr);
 	} else {
 		fprintf(ctx->out, "%-20s %-5s %-9s %-10s %-16s %-12s %s\n", "VM", "PROTO", "HOSTPORT", "GUESTPORT",
-			"GUEST IP", "NETWORK", "STATE");
+			"GUEST-IP", "NETWORK", "STATE");
 		for (size_t i = 0; i < n; i++)
 			fprintf(ctx->out, "%-20s %-5s %-9u %-10u %-16s %-12s %s%s\n", v[i].vm, v[i].proto,
 				v[i].host_port, v[i].guest_port, v[i].guest_ip[0] ? v[i].guest_ip : "-",

@@ -89,21 +89,23 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (n == 0)
 		fprintf(ctx->out, "%s has no snapshots\n", a->pos[0]);
 	else if (!tree)
-		fprintf(ctx->out, "  %-32s %-24s %-20s %s\n", "NAME", "PARENT", "CREATED (UTC)", "STATE");
+		fprintf(ctx->out, "%-32s %-24s %-20s %-9s %s\n", "NAME", "PARENT", "CREATED", "STATE", "CURRENT");
 	for (size_t i = 0; i < n; i++) {
 		char when[32];
 		iso_time(v[i].created, when, sizeof(when));
-		when[10] = ' ';
-		when[19] = '\0';
+		if (tree) {
+			when[10] = ' ';
+			when[19] = '\0';
+		}
 		if (tree)
 			fprintf(ctx->out, "%c %*s%s%s  (%s, %s)%s%s\n", v[i].current ? '*' : ' ',
 				v[i].depth * 3, "", v[i].depth ? "`- " : "", v[i].name, v[i].state, when,
 				v[i].description[0] ? "  " : "", v[i].description);
-		else
-			fprintf(ctx->out, "%c %-32s %-24s %-20s %s\n", v[i].current ? '*' : ' ', v[i].name,
-				v[i].parent[0] ? v[i].parent : "-", when, v[i].state);
+		else   /* one token per column: the time in ISO 8601, current as * or - */
+			fprintf(ctx->out, "%-32s %-24s %-20s %-9s %s\n", v[i].name, v[i].parent[0] ? v[i].parent : "-",
+				when, v[i].state, v[i].current ? "*" : "-");
 	}
-	if (n > 0)
+	if (n > 0 && ctx->tty_out)
 		fprintf(ctx->out, "(* = current: revert without a name goes there)\n");
 	free(v);
 	return 0;

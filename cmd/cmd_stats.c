@@ -155,7 +155,7 @@ static int stats_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				fprintf(ctx->out, "host: CPU %.1f%% of %u, memory %.0f/%.0f MiB, %u running\n",
 					h->cpu_pct, h->cpus, h->mem_used_mib, h->mem_total_mib, h->running);
 				fprintf(ctx->out, "%-20s %6s %14s %11s %11s %11s %11s\n", "NAME", "CPU%",
-					"MEM used/MiB", "DISK read", "DISK write", "NET rx", "NET tx");
+					"MEM-USED/MiB", "DISK-READ", "DISK-WRITE", "NET-RX", "NET-TX");
 			}
 			size_t ng = eng_sampler_count(s), shown = 0;
 			const struct eng_guest_stats **rows = calloc(ng ? ng : 1, sizeof(*rows));
