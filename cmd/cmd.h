@@ -20,6 +20,7 @@ enum cmd_opt_flags {
 
 struct cmd_opt {
 	const char *name;         /* long name without "--" */
+	char short_name;          /* -r for --recursive; 0: none */
 	const char *arg;          /* value placeholder ("N", "SIZE"); NULL for a flag */
 	const char *help;
 	unsigned flags;

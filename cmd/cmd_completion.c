@@ -120,8 +120,11 @@ static void print_tables(FILE *f)
 		const struct cmd_def *d = cmd_table[i];
 		char pos[256], val[256];
 		fprintf(f, "_vmdeck_opts[\"%s\"]=\"", d->name);
-		for (int k = 0; d->opts && d->opts[k].name; k++)
+		for (int k = 0; d->opts && d->opts[k].name; k++) {
 			fprintf(f, "%s--%s", k ? " " : "", d->opts[k].name);
+			if (d->opts[k].short_name)
+				fprintf(f, " -%c", d->opts[k].short_name);
+		}
 		fputs("\"\n", f);
 		positional_hints(d, pos, sizeof(pos));
 		fprintf(f, "_vmdeck_pos[\"%s\"]=\"%s\"\n", d->name, pos);

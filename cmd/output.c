@@ -107,11 +107,14 @@ void cmd_print_usage(FILE *f, const struct cmd_def *def)
 void cmd_print_help(FILE *f, const struct cmd_def *def)
 {
 	cmd_print_usage(f, def);
-	fprintf(f, "  %s\n", def->summary);
+	fputs("  ", f);
+	cmd_print_wrapped(f, def->summary, 2, 2, 80);
 	for (int k = 0; def->opts && def->opts[k].name; k++) {
 		const struct cmd_opt *o = &def->opts[k];
-		char flag[64];
-		snprintf(flag, sizeof(flag), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		char flag[64], shortf[8] = "";
+		if (o->short_name)
+			snprintf(shortf, sizeof(shortf), "-%c, ", o->short_name);
+		snprintf(flag, sizeof(flag), "%s--%s%s%s", shortf, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 		if (strlen(flag) > 28)
 			fprintf(f, "    %s\n%33s", flag, "");
 		else

@@ -218,6 +218,10 @@ int cmd_parse(const struct cmd_def *def, int argc, char **argv, struct cmd_args 
 
 			if (arg[1] == '-')
 				k = find_opt(def, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+			else if (arg[2] == '\0')
+				for (int j = 0; def->opts && def->opts[j].name; j++)
+					if (def->opts[j].short_name == arg[1])
+						k = j;
 			if (k >= 0) {
 				const struct cmd_opt *o = &def->opts[k];
 				struct cmd_optval *v = &a->opt[k];

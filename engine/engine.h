@@ -567,6 +567,33 @@ int eng_os_list(struct eng_os **out, size_t *n, struct eng_error *err);
 /* The command that installs qemu-guest-agent in a guest of that distro/family. */
 const char *eng_os_agent_hint(const char *distro, const char *family);
 
+/* ---- into the guest: qemu-guest-agent (guestexec.c, guestfile.c) ---- */
+struct eng_exec_result {
+	int exit_code;              /* the command's (128+N when signal N ended it) */
+	int signal;
+	char *out, *err;            /* its stdout and stderr (may hold NUL bytes) */
+	size_t out_len, err_len;
+	bool truncated;             /* the agent kept only the first part (16 MiB) */
+	bool timed_out;
+	double duration_s;
+};
+/* argv in the guest through guest-exec (never a shell unless argv[0] is
+ * one); waits for it (timeout_s > 0: killed in the guest after that long,
+ * -1 with ENG_E_TIMEOUT; a cancelled job kills it too). -1 with
+ * ENG_E_NOT_FOUND when argv[0] cannot be started there. */
+int eng_guest_run(struct eng *e, const char *vm, const char *const *argv, double timeout_s,
+		  struct eng_exec_result *r, struct eng_error *err);
+void eng_exec_result_free(struct eng_exec_result *r);
+/* A file out of the guest (src, a path there) into dst here, in chunks with
+ * the job's progress; mode: the guest's mode bits, -1 when unknown. A failed
+ * copy leaves no dst. */
+int eng_guest_file_get(struct eng *e, const char *vm, const char *src, const char *dst, int *mode,
+		       unsigned long long *bytes, struct eng_error *err);
+/* A file from here into the guest (dst, a path there), mode bits carried
+ * (mode < 0: src's). */
+int eng_guest_file_put(struct eng *e, const char *vm, const char *src, const char *dst, int mode,
+		       unsigned long long *bytes, struct eng_error *err);
+
 /* ---- cloud-init seeds (seed.c) ---- */
 /* Hostname and user names checked; a password or key needs a user. */
 int eng_seed_check(const struct eng_seed *s, const char *vm, struct eng_error *err);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
 #include <json-c/json.h>
 #include <libvirt/libvirt-qemu.h>
 
@@ -15,13 +16,15 @@
  * (caller puts) or NULL. */
 static json_object *agent_within(virDomainPtr d, json_object *cmd, int timeout_s, struct eng_error *err)
 {
+	/* (every libvirt call resets the last error: the name first) */
+	const char *vm = virDomainGetName(d);
 	char *reply = virDomainQemuAgentCommand(d, json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN),
 						timeout_s, 0);
 	json_object *root, *ret = NULL;
 
 	json_object_put(cmd);
 	if (!reply) {
-		eng_err_libvirt(err, "VM %s: the guest agent did not answer", virDomainGetName(d));
+		eng_err_libvirt(err, "VM %s: the guest agent did not answer", vm);
 		return NULL;
 	}
 	root = json_tokener_parse(reply);
@@ -118,4 +121,117 @@ int eng_agent_ping(struct eng *e, const char *name, char *version, size_t len, s
 		snprintf(version, len, "%s", json_object_get_string(v));
 	json_object_put(ret);
 	return 0;
+}
+
+/* ---- exec: a command's output and status, for `vmdeck exec` ---- */
+
+static char *b64_take(json_object *r, const char *key, size_t *len)
+{
+	json_object *v;
+	gsize n = 0;
+	guchar *raw;
+	char *out;
+
+	*len = 0;
+	if (!json_object_object_get_ex(r, key, &v))
+		return calloc(1, 1);
+	raw = g_base64_decode(json_object_get_string(v), &n);
+	out = malloc(n + 1);
+	if (out) {
+		memcpy(out, raw, n);
+		out[n] = '\0';
+		*len = n;
+	}
+	g_free(raw);
+	return out;
+}
+
+/* "Failed to execute child process “x” (No such file or directory)": the
+ * agent could not start argv[0] at all */
+static bool not_started(const struct eng_error *err)
+{
+	return strstr(err->msg, "Failed to execute child process") || strstr(err->msg, "No such file or directory");
+}
+
+int eng_guest_run(struct eng *e, const char *vm, const char *const *argv, double timeout_s,
+		  struct eng_exec_result *r, struct eng_error *err)
+{
+	virDomainPtr d;
+	long long pid;
+	double t0 = eng_now_s();
+	int ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (eng_refuse_readonly(e, "exec in", vm, err) < 0 || !(d = eng_dom_lookup(e, vm, err)))
+		return -1;
+	if (virDomainIsActive(d) != 1) {
+		eng_err_set(err, ENG_E_FAILED, "exec %s: the VM is not running", vm);
+		goto out;
+	}
+	if (eng_guest_spawn(d, argv, true, &pid, err) < 0) {
+		if (not_started(err))
+			eng_err_set(err, ENG_E_NOT_FOUND, "exec %s: %s: no such command in the guest (give its full path, "
+				    "or a shell: -- sh -c '...')", vm, argv[0]);
+		else if (strstr(err->msg, "did not answer")) {
+			char why[sizeof(err->msg)];
+			const char *lv = strstr(err->msg, "answer: ");
+			snprintf(why, sizeof(why), "%s", lv ? lv + 8 : err->msg);
+			eng_err_set(err, ENG_E_FAILED, "exec %s: no guest agent answers (qemu-guest-agent must run in the "
+				    "guest): %s", vm, why);
+		}
+		goto out;
+	}
+	for (;;) {
+		json_object *args = json_object_new_object(), *st, *v;
+
+		json_object_object_add(args, "pid", json_object_new_int64(pid));
+		if (!(st = agent(d, command("guest-exec-status", args), err)))
+			goto out;
+		if (json_object_object_get_ex(st, "exited", &v) && json_object_get_boolean(v)) {
+			r->out = b64_take(st, "out-data", &r->out_len);
+			r->err = b64_take(st, "err-data", &r->err_len);
+			r->truncated = (json_object_object_get_ex(st, "out-truncated", &v) && json_object_get_boolean(v)) ||
+				       (json_object_object_get_ex(st, "err-truncated", &v) && json_object_get_boolean(v));
+			if (json_object_object_get_ex(st, "signal", &v)) {
+				r->signal = json_object_get_int(v);
+				r->exit_code = 128 + r->signal;   /* as a shell reports it */
+			} else {
+				r->exit_code = json_object_object_get_ex(st, "exitcode", &v) ? json_object_get_int(v) : -1;
+			}
+			json_object_put(st);
+			break;
+		}
+		json_object_put(st);
+		if (eng_job_cancelled() || (timeout_s > 0 && eng_now_s() - t0 > timeout_s)) {
+			/* guest-exec has no kill of its own: the guest's kill(1) */
+			char p[32];
+			const char *kill_argv[] = { "kill", "-KILL", p, NULL };
+			int code;
+			snprintf(p, sizeof(p), "%lld", pid);
+			eng_guest_exec(d, kill_argv, 5, &code, NULL);
+			r->timed_out = !eng_job_cancelled();
+			eng_err_set(err, r->timed_out ? ENG_E_TIMEOUT : ENG_E_CANCELLED,
+				    "exec %s: %s %s: killed in the guest", vm, argv[0],
+				    r->timed_out ? "did not finish in time" : "was cancelled");
+			if (r->timed_out)
+				snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg), " (--timeout %g)",
+					 timeout_s);
+			goto out;
+		}
+		usleep(eng_now_s() - t0 < 1 ? 20 * 1000 : 100 * 1000);
+	}
+	r->duration_s = eng_now_s() - t0;
+	ret = 0;
+out:
+	if (ret < 0)
+		r->duration_s = eng_now_s() - t0;
+	virDomainFree(d);
+	return ret;
+}
+
+void eng_exec_result_free(struct eng_exec_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
 }

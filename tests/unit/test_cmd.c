@@ -185,6 +185,7 @@ static const char *arg_for(const char *token)
 		{ "VM", "test" }, { "SRC", "test" }, { "NET", "default" }, { "FILE", "/nonexistent/x.ini" },
 		{ "P", "tiny-linux" }, { "NAME", "n1" }, { "HOSTPORT", "8080" }, { "GUESTPORT", "80" },
 		{ "DST", "t2" }, { "DEST_URI", "test:///default" }, { "bash|zsh", "bash" }, { "COMMAND", "list" },
+		{ "--", "--" }, { "CMD", "true" },
 	};
 	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
 		if (strcmp(args[i].token, token) == 0)
