@@ -567,6 +567,24 @@ int eng_os_list(struct eng_os **out, size_t *n, struct eng_error *err);
 /* The command that installs qemu-guest-agent in a guest of that distro/family. */
 const char *eng_os_agent_hint(const char *distro, const char *family);
 
+/* ---- a guest's disks (disk.c) ---- */
+/* A new volume of vmdeck's pool (format qcow2|raw, default qcow2), attached
+ * live and in the configuration on bus (virtio|sata|scsi, default virtio)
+ * at the next free target; target and path say where. */
+int eng_disk_add(struct eng *e, const char *vm, unsigned long long bytes, const char *format, const char *bus,
+		 char *target, size_t tlen, char *path, size_t plen, struct eng_error *err);
+/* An existing qcow2 or raw image (an absolute path), attached the same way. */
+int eng_disk_attach(struct eng *e, const char *vm, const char *path, const char *bus, char *target, size_t tlen,
+		    struct eng_error *err);
+/* Detached live and from the configuration; with delete_volume its volume
+ * goes too, only when it is one of vmdeck's pool (removed says which). */
+int eng_disk_detach(struct eng *e, const char *vm, const char *target, bool delete_volume, char *removed,
+		    size_t len, struct eng_error *err);
+/* "20G" or "+5G": grow only (shrinking refused); live through libvirt's block
+ * resize on a running guest, offline on a stopped one. now: the new size. */
+int eng_disk_resize(struct eng *e, const char *vm, const char *target, const char *size, unsigned long long *now,
+		    struct eng_error *err);
+
 /* ---- into the guest: qemu-guest-agent (guestexec.c, guestfile.c) ---- */
 struct eng_exec_result {
 	int exit_code;              /* the command's (128+N when signal N ended it) */

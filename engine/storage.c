@@ -219,6 +219,19 @@ int eng_vol_delete_path(struct eng *e, const char *path, struct eng_error *err)
 	return ret;
 }
 
+bool eng_pool_vol_ours(struct eng *e, const char *path)
+{
+	virStorageVolPtr v = virStorageVolLookupByPath(e->conn, path);
+	virStoragePoolPtr p = v ? virStoragePoolLookupByVolume(v) : NULL;
+	bool ours = p && strcmp(virStoragePoolGetName(p), ENG_POOL_NAME) == 0;
+
+	if (p)
+		virStoragePoolFree(p);
+	if (v)
+		virStorageVolFree(v);
+	return ours;
+}
+
 int eng_pool_vol_delete(struct eng *e, const char *path, struct eng_error *err)
 {
 	virStorageVolPtr v = virStorageVolLookupByPath(e->conn, path);

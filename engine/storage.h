@@ -22,6 +22,8 @@ char *eng_vol_create(struct eng *e, const char *vol_name, const char *format,
 char *eng_vol_import(struct eng *e, const char *vol_name, const char *src,
 		     const char **format, struct eng_error *err);
 int eng_vol_delete_path(struct eng *e, const char *path, struct eng_error *err);
+/* path is a volume of vmdeck's own pool. */
+bool eng_pool_vol_ours(struct eng *e, const char *path);
 /* Deletes path only when it is a volume of vmdeck's own pool. */
 int eng_pool_vol_delete(struct eng *e, const char *path, struct eng_error *err);
 /* Refreshes vmdeck's pool (files qemu-img wrote become volumes). */
