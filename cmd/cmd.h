@@ -46,6 +46,7 @@ struct cmd_args {
 	const struct cmd_def *def;
 	const char *pos[CMD_MAX_POS];
 	int npos;
+	int dashdash;             /* pos[dashdash] is the first word after "--"; -1: none */
 	struct cmd_optval opt[CMD_MAX_OPTS];   /* parallel to def->opts */
 };
 

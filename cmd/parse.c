@@ -204,11 +204,13 @@ int cmd_parse(const struct cmd_def *def, int argc, char **argv, struct cmd_args 
 
 	memset(a, 0, sizeof(*a));
 	a->def = def;
+	a->dashdash = -1;
 	for (int i = 0; i < argc;) {
 		const char *arg = argv[i];
 
 		if (!only_pos && strcmp(arg, "--") == 0) {
 			only_pos = true;
+			a->dashdash = a->npos;
 			i++;
 			continue;
 		}

@@ -10,7 +10,8 @@ extern const struct cmd_def cmd_list, cmd_info, cmd_host, cmd_create, cmd_start,
 	cmd_net_detach, cmd_net_forward_add, cmd_net_forward_list, cmd_net_forward_delete,
 	cmd_net_probe, cmd_profile_list, cmd_profile_show, cmd_profile_check, cmd_lab_up, cmd_lab_status,
 	cmd_lab_reset, cmd_lab_down, cmd_lab_list, cmd_doctor, cmd_config, cmd_completion, cmd_exec, cmd_cp, cmd_disk_list, cmd_disk_add, cmd_disk_attach, cmd_disk_detach,
-	cmd_disk_resize;
+	cmd_disk_resize, cmd_lab_exec, cmd_lab_push, cmd_lab_collect, cmd_lab_sheet,
+	cmd_display;
 
 const struct cmd_def *const cmd_table[] = {
 	&cmd_list,
@@ -31,6 +32,7 @@ const struct cmd_def *const cmd_table[] = {
 	&cmd_console,
 	&cmd_exec,
 	&cmd_cp,
+	&cmd_display,
 	&cmd_cdrom,
 	&cmd_disk_list,
 	&cmd_disk_add,
@@ -64,6 +66,10 @@ const struct cmd_def *const cmd_table[] = {
 	&cmd_lab_status,
 	&cmd_lab_reset,
 	&cmd_lab_down,
+	&cmd_lab_exec,
+	&cmd_lab_push,
+	&cmd_lab_collect,
+	&cmd_lab_sheet,
 	&cmd_doctor,
 	&cmd_config,
 	&cmd_completion,

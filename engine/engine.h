@@ -700,6 +700,25 @@ int eng_lab_reset(struct eng *e, const struct lab_spec *l, const char *const *na
  * the base stays (and is no longer a template once its clones are gone). */
 int eng_lab_down(struct eng *e, const struct lab_spec *l, struct eng_seat **seats, struct eng_error *err);
 
+/* The seats named (all when n == 0): exists for the lab's own ones, foreign
+ * for a VM of a seat's name that the lab did not make; did says why a seat is
+ * left out. Caller frees. */
+int eng_lab_targets(struct eng *e, const struct lab_spec *l, const char *const *names, size_t n,
+		    struct eng_seat **out, size_t *nout, struct eng_error *err);
+struct eng_seat_run {
+	struct eng_seat seat;
+	bool ran;
+	int rc;                         /* 0: r holds the command's result; -1: error says why */
+	struct eng_exec_result r;
+	char error[512];
+};
+/* argv in every seat named (all when n == 0) through its agent, a few seats
+ * at a time; one row per seat. */
+int eng_lab_exec(struct eng *e, const struct lab_spec *l, const char *const *names, size_t n,
+		 const char *const *argv, double timeout_s, struct eng_seat_run **out, size_t *nout,
+		 struct eng_error *err);
+void eng_lab_runs_free(struct eng_seat_run *v, size_t n);
+
 /* ---- migration ---- */
 struct eng_migrate_opts {
 	bool live;          /* keep it running while its memory moves */

@@ -390,6 +390,30 @@ static int seat_index(const struct lab_spec *l, const struct eng_seat *s, const 
 	return -1;
 }
 
+/* Seats by name ("cls-3", or "3" as teachers number them), all when n == 0;
+ * every name is checked before any seat is touched. */
+static int lab_pick(const struct lab_spec *l, const struct eng_seat *s, const char *const *names, size_t n,
+		    bool pick[LAB_MAX_SEATS], struct eng_error *err)
+{
+	for (unsigned i = 0; i < l->seats; i++)
+		pick[i] = n == 0;
+	for (size_t k = 0; k < n; k++) {
+		int i = seat_index(l, s, names[k]);
+		if (i < 0) {
+			char full[ENG_NAME_MAX + 16];
+			snprintf(full, sizeof(full), "%s-%s", l->name, names[k]);
+			i = seat_index(l, s, full);
+		}
+		if (i < 0) {
+			eng_err_set(err, ENG_E_INVALID, "lab %s has no seat '%s' (seats %s-1 to %s-%u)", l->name,
+				    names[k], l->name, l->name, l->seats);
+			return -1;
+		}
+		pick[i] = true;
+	}
+	return 0;
+}
+
 int eng_lab_reset(struct eng *e, const struct lab_spec *l, const char *const *names, size_t n,
 		  struct eng_seat **out, struct eng_error *err)
 {
@@ -400,25 +424,11 @@ int eng_lab_reset(struct eng *e, const struct lab_spec *l, const char *const *na
 	*out = NULL;
 	if (eng_refuse_readonly(e, "reset lab", l->name, err) < 0 || !(s = seats_new(l, err)))
 		return -1;
-	/* every name is checked before any seat is touched */
-	for (size_t k = 0; k < n; k++) {
-		int i = seat_index(l, s, names[k]);
-		if (i < 0) {
-			/* "3" means seat NAME-3, as teachers number them */
-			char full[ENG_NAME_MAX + 16];
-			snprintf(full, sizeof(full), "%s-%s", l->name, names[k]);
-			i = seat_index(l, s, full);
-		}
-		if (i < 0) {
-			eng_err_set(err, ENG_E_INVALID, "lab %s has no seat '%s' (seats %s-1 to %s-%u)", l->name,
-				    names[k], l->name, l->name, l->seats);
-			goto out;
-		}
-		pick[i] = true;
-	}
+	if (lab_pick(l, s, names, n, pick, err) < 0)
+		goto out;
 	for (unsigned i = 0; i < l->seats; i++) {
 		char back[ENG_NAME_MAX + 1], why[1200];
-		if (n && !pick[i])
+		if (!pick[i])
 			continue;
 		switch (seat_owner(e, l, s[i].name, why, sizeof(why))) {
 		case 0:
@@ -490,4 +500,125 @@ int eng_lab_down(struct eng *e, const struct lab_spec *l, struct eng_seat **out,
 out:
 	*out = s;
 	return ret;
+}
+
+/* ---- a lesson: the same command, file or collection on every seat ---- */
+
+int eng_lab_targets(struct eng *e, const struct lab_spec *l, const char *const *names, size_t n,
+		    struct eng_seat **out, size_t *nout, struct eng_error *err)
+{
+	struct eng_seat *s, *v;
+	bool pick[LAB_MAX_SEATS];
+	size_t k = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!(s = seats_new(l, err)))
+		return -1;
+	if (lab_pick(l, s, names, n, pick, err) < 0 || !(v = calloc(l->seats, sizeof(*v)))) {
+		free(s);
+		return -1;
+	}
+	for (unsigned i = 0; i < l->seats; i++) {
+		if (!pick[i])
+			continue;
+		v[k] = s[i];
+		switch (seat_owner(e, l, s[i].name, NULL, 0)) {
+		case 1:
+			v[k].exists = true;
+			eng_domain_state(e, s[i].name, &v[k].state, NULL);
+			break;
+		case -1:
+			v[k].foreign = true;
+			did(&v[k], "a VM of this name is not this lab's: left alone");
+			break;
+		default:
+			did(&v[k], "does not exist (lab up makes it)");
+		}
+		k++;
+	}
+	free(s);
+	*out = v;
+	*nout = k;
+	return 0;
+}
+
+struct exec_batch {
+	struct eng *e;
+	const char *const *argv;
+	double timeout;
+	struct eng_seat_run *runs;
+	size_t n, next;
+	pthread_mutex_t lock;
+};
+
+static void *exec_worker(void *arg)
+{
+	struct exec_batch *b = arg;
+
+	for (;;) {
+		size_t i;
+		struct eng_error err = { 0 };
+		pthread_mutex_lock(&b->lock);
+		i = b->next++;
+		pthread_mutex_unlock(&b->lock);
+		if (i >= b->n)
+			break;
+		if (!b->runs[i].seat.exists)
+			continue;
+		if (eng_guest_run(b->e, b->runs[i].seat.name, b->argv, b->timeout, &b->runs[i].r, &err) < 0) {
+			b->runs[i].rc = -1;
+			snprintf(b->runs[i].error, sizeof(b->runs[i].error), "%s", err.msg);
+		}
+		b->runs[i].ran = true;
+	}
+	return NULL;
+}
+
+int eng_lab_exec(struct eng *e, const struct lab_spec *l, const char *const *names, size_t n,
+		 const char *const *argv, double timeout_s, struct eng_seat_run **out, size_t *nout,
+		 struct eng_error *err)
+{
+	/* a few seats at a time: each waits on its guest, not on this host */
+	enum { LAB_EXEC_PARALLEL = 8 };
+	struct eng_seat *s;
+	size_t ns;
+	struct exec_batch b = { .e = e, .argv = argv, .timeout = timeout_s };
+	pthread_t th[LAB_EXEC_PARALLEL];
+	size_t started = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (eng_refuse_readonly(e, "exec in lab", l->name, err) < 0 ||
+	    eng_lab_targets(e, l, names, n, &s, &ns, err) < 0)
+		return -1;
+	if (!(b.runs = calloc(ns ? ns : 1, sizeof(*b.runs)))) {
+		free(s);
+		return -1;
+	}
+	for (size_t i = 0; i < ns; i++) {
+		b.runs[i].seat = s[i];
+		if (!s[i].exists)
+			snprintf(b.runs[i].error, sizeof(b.runs[i].error), "%s", s[i].did);
+	}
+	free(s);
+	b.n = ns;
+	pthread_mutex_init(&b.lock, NULL);
+	for (size_t i = 0; i + 1 < LAB_EXEC_PARALLEL && i + 1 < ns; i++)
+		if (pthread_create(&th[started], NULL, exec_worker, &b) == 0)
+			started++;
+	exec_worker(&b);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&b.lock);
+	*out = b.runs;
+	*nout = ns;
+	return 0;
+}
+
+void eng_lab_runs_free(struct eng_seat_run *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		eng_exec_result_free(&v[i].r);
+	free(v);
 }

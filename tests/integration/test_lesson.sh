@@ -1,0 +1,65 @@
+#!/bin/bash
+# A lesson on a lab (issue 19): lab exec runs one command in every seat (or
+# those named) in parallel, one line each; lab push puts a file into every
+# seat; lab collect brings a path back into DIR/SEAT/ and names the seats
+# that lack it; lab sheet says how each student reaches their seat; display
+# gives a guest's VNC address and the viewer's line.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/integration/lib.sh
+stage_tiny
+qemu-img create -q -f qcow2 "$T"/base.qcow2 16M
+expect "create lbase" "$V" create lbase --memory 128 --import "$T"/base.qcow2 "${TINY[@]}"
+printf '[lab]\nname = les\nbase = lbase\nseats = 3\n[forward]\nweb = 8200:80\n' > "$T"/les.ini
+expect "lab up les.ini (3 seats)" "$V" lab up "$T"/les.ini
+for s in 1 2 3; do agent_ready les-$s 90 || bad "les-$s: no agent"; done
+
+# exec in every seat, in parallel
+S=$(date +%s.%N)
+"$V" lab exec "$T"/les.ini -- sh -c 'echo seat-$(cat /proc/sys/kernel/random/boot_id | cut -c1-4)' > /tmp/vd.x.$$; rc=$?
+el=$(echo "$(date +%s.%N) - $S" | bc | cut -c1-4)
+[ $rc = 0 ] && [ "$(grep -cE '^les-[123] +0 +seat-' /tmp/vd.x.$$)" = 3 ] && ok "lab exec: one line per seat, exit 0, its first line ($el s)" \
+	|| bad "lab exec: rc=$rc $(cat /tmp/vd.x.$$ | tr '\n' '|')"
+[ "$(awk '{print $3}' /tmp/vd.x.$$ | sort -u | wc -l)" = 3 ] && ok "... each seat ran it itself" || bad "outputs: $(cat /tmp/vd.x.$$)"
+"$V" lab exec "$T"/les.ini 2 3 -- true > /tmp/vd.x.$$ && [ "$(wc -l < /tmp/vd.x.$$)" = 2 ] && ! grep -q les-1 /tmp/vd.x.$$ \
+	&& ok "lab exec SEAT...: only the seats named" || bad "named seats: $(cat /tmp/vd.x.$$ | tr '\n' '|')"
+"$V" lab exec "$T"/les.ini --json -- sh -c 'echo out; exit 4' > /tmp/vd.j.$$; rc=$?
+[ $rc = 1 ] && js /tmp/vd.j.$$ "len(j)==3 and all(s['exit_code']==4 and s['stdout']=='out\n' for s in j)" \
+	&& ok "lab exec --json: every seat's exit code and output; exit 1 when a seat did not exit 0" || bad "--json: rc=$rc $(cat /tmp/vd.j.$$ | tr -d '\n ')"
+refused "lab exec without a command" 2 "$V" lab exec "$T"/les.ini
+refused "lab exec on a seat the lab does not have" "1 2" "$V" lab exec "$T"/les.ini 9 -- true
+
+# push a file into every seat
+printf 'exercise 1: list the files in /\n' > "$T"/task.txt
+expect "lab push task.txt /tmp/task.txt" "$V" lab push "$T"/les.ini "$T"/task.txt /tmp/task.txt
+for s in 1 2 3; do
+	[ "$(agent_sh les-$s 'cat /tmp/task.txt')" = "exercise 1: list the files in /" ] || { bad "les-$s lacks the task"; break; }
+	[ $s = 3 ] && ok "every seat has the pushed file"
+done
+
+# collect: seats 1 and 3 wrote an answer, seat 2 did not
+agent_sh les-1 'echo answer-one > /tmp/answer.txt'; agent_sh les-3 'echo answer-three > /tmp/answer.txt'
+"$V" lab collect "$T"/les.ini /tmp/answer.txt "$T"/answers > /tmp/vd.c.$$ 2>/tmp/vd.e.$$; rc=$?
+[ $rc = 1 ] && [ "$(cat "$T"/answers/les-1/answer.txt)" = answer-one ] && [ "$(cat "$T"/answers/les-3/answer.txt)" = answer-three ] \
+	&& grep -q "^les-2 .*MISSING" /tmp/vd.c.$$ && [ ! -e "$T"/answers/les-2/answer.txt ] \
+	&& ok "lab collect: DIR/SEAT/answer.txt for seats 1 and 3, seat 2 listed as missing, exit 1" \
+	|| bad "collect: rc=$rc $(cat /tmp/vd.c.$$ /tmp/vd.e.$$ | tr '\n' '|')"
+
+# the sheet: address and forwarded port per seat
+wait_for 60 sh -c "'$V' lab sheet '$T/les.ini' --json | python3 -c 'import json,sys; sys.exit(0 if all(s[\"ipv4\"] for s in json.load(sys.stdin)) else 1)'"
+"$V" lab sheet "$T"/les.ini --json > /tmp/vd.j.$$
+js /tmp/vd.j.$$ "[s['seat'] for s in j]==['les-1','les-2','les-3'] and all(s['ipv4'] for s in j) and [s['ports'][0]['host_port'] for s in j]==[8201,8202,8203]" \
+	&& ok "lab sheet --json: each seat's address and its host port 8201..8203" || bad "sheet: $(cat /tmp/vd.j.$$ | tr -d '\n ')"
+"$V" lab sheet "$T"/les.ini | grep -qE "^les-2 +192\.168\.[0-9.]+ +web:8202->80" && ok "lab sheet: one line per seat" \
+	|| bad "sheet text: $("$V" lab sheet "$T"/les.ini | tr '\n' '|')"
+
+# display: a guest with a screen (made with install media) gives its VNC address
+truncate -s 1M "$T"/media.iso
+expect "create dsp --iso (a guest with a screen)" "$V" create dsp --memory 64 --disk 1 --iso "$T"/media.iso "${TINY[@]}" --start
+"$V" display dsp > /tmp/vd.d.$$ && grep -qE "^vnc://127\.0\.0\.1:59[0-9]{2}$" /tmp/vd.d.$$ && grep -q "^viewer: virt-viewer -c qemu:///system dsp$" /tmp/vd.d.$$ \
+	&& ok "display: the VNC address on the host's loopback and the viewer's line" || bad "display: $(cat /tmp/vd.d.$$)"
+refused "display of a guest without a screen" 1 "$V" display les-1
+"$V" poweroff dsp >/dev/null; "$V" delete dsp --disks --yes >/dev/null
+
+expect "lab down" "$V" lab down "$T"/les.ini --yes
+"$V" delete lbase --disks --yes >/dev/null
+finish
