@@ -4,6 +4,7 @@
 #ifndef VMDECK_CMD_H
 #define VMDECK_CMD_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -137,6 +138,16 @@ void cmd_synopsis(const struct cmd_def *def, bool all, char *out, size_t len);
 /* text starting at column col, wrapped at word boundaries before width; the
  * lines after the first start at column indent. */
 void cmd_print_wrapped(FILE *f, const char *text, int indent, int col, int width);
+/* A long CLI command as a job (job.c): Ctrl-C/SIGTERM cancel, a progress
+ * bar on a terminal when progress; nothing in the TUI, which has its own. */
+struct cmd_job {
+	struct eng_job job;
+	bool attached;
+	struct sigaction old_int, old_term;
+};
+void cmd_job_begin(struct cmd_ctx *ctx, struct cmd_job *cj, bool progress);
+void cmd_job_end(struct cmd_job *cj);
+
 /* Set by the program to the TUI's KEYS section writer (cmd/ does not reach
  * up into tui/); NULL: no KEYS section. */
 extern void (*cmd_man_keys)(FILE *f);

@@ -1,32 +1,9 @@
 /* cmd_clone.c - clone SRC DST [--linked] [--start], with a progress bar on a
  * terminal; Ctrl-C or SIGTERM cancels and removes what the clone made. */
-#include <signal.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "json.h"
-
-static struct eng_job *clone_job;
-
-static void cancel_handler(int sig)
-{
-	(void)sig;
-	if (clone_job)
-		clone_job->cancel = 1;
-}
-
-static void progress_bar(struct eng_job *j)
-{
-	char bar[41];
-	int fill = j->progress * 40 / 100;
-
-	for (int i = 0; i < 40; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[40] = '\0';
-	fprintf(stderr, "\r%s [%s] %3d%%", j->what, bar, j->progress);
-	fflush(stderr);
-}
 
 static const struct cmd_opt clone_opts[] = {
 	{ .name = "linked", .help = "qcow2 overlays on SRC's disks (instant; SRC becomes a template)" },
@@ -42,8 +19,7 @@ static int clone_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct eng_error errs[CLONE_MAX_DSTS] = { 0 }, err = { 0 };
 	int rcs[CLONE_MAX_DSTS], rc = 0;
 	size_t failed = 0;
-	struct eng_job job = { .progress = -1 };
-	struct sigaction sa = { .sa_handler = cancel_handler }, old_int, old_term;
+	struct cmd_job cj;
 	const char *src = a->pos[0];
 	const char *const *dsts = &a->pos[1];
 	size_t n = (size_t)a->npos - 1;
@@ -56,26 +32,11 @@ static int clone_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			if (strcmp(dsts[k], dsts[i]) == 0)
 				return cmd_error(ctx, 2, "clone: '%s' is named twice", dsts[i]);
 	}
-	snprintf(job.what, sizeof(job.what), "clone %s -> %s%s", src, dsts[0], n > 1 ? "..." : "");
-	if (ctx->tty_out && isatty(STDERR_FILENO) && !linked)
-		job.on_progress = progress_bar;
-	/* the TUI runs commands as jobs of its own; the CLI (which connects
-	 * itself) attaches one here so that Ctrl-C and SIGTERM cancel cleanly */
-	if (ctx->connect) {
-		clone_job = &job;
-		sigaction(SIGINT, &sa, &old_int);
-		sigaction(SIGTERM, &sa, &old_term);
-		eng_job_attach(&job);
-	}
+	/* Ctrl-C and SIGTERM cancel cleanly; a full copy shows its progress */
+	cmd_job_begin(ctx, &cj, !linked);
+	snprintf(cj.job.what, sizeof(cj.job.what), "clone %s -> %s%s", src, dsts[0], n > 1 ? "..." : "");
 	eng_domain_clone_many(ctx->eng, src, dsts, n, linked, reps, errs, rcs);
-	if (ctx->connect) {
-		eng_job_attach(NULL);
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		clone_job = NULL;
-		if (job.on_progress && job.progress >= 0)
-			fputc('\n', stderr);
-	}
+	cmd_job_end(&cj);
 	for (size_t i = 0; i < n; i++) {
 		if (reps[i].cleaned[0])
 			fprintf(ctx->out, "note: %s\n", reps[i].cleaned);

@@ -7,7 +7,6 @@
 #include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,27 +31,6 @@ static void side_parse(const char *arg, struct side *s)
 		snprintf(s->vm, sizeof(s->vm), "%.*s", (int)(colon - arg), arg);
 		s->path = colon + 1;
 	}
-}
-
-static struct eng_job *cp_job;
-
-static void cancel_handler(int sig)
-{
-	(void)sig;
-	if (cp_job)
-		cp_job->cancel = 1;
-}
-
-static void progress_bar(struct eng_job *j)
-{
-	char bar[31];
-	int fill = j->progress * 30 / 100;
-
-	for (int i = 0; i < 30; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[30] = '\0';
-	fprintf(stderr, "\r%-40.40s [%s] %3d%%", j->what, bar, j->progress);
-	fflush(stderr);
 }
 
 /* a guest command's exit status, -1 when it could not run */
@@ -194,8 +172,8 @@ static const struct cmd_opt cp_opts[] = {
 static int cp_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct side from, to;
-	struct eng_job job = { .progress = -1 };
-	struct sigaction sa = { .sa_handler = cancel_handler }, old_int, old_term;
+	struct cmd_job cj;
+	struct eng_job *job = &cj.job;
 	char dst[PATH_MAX * 2], base[PATH_MAX];
 	bool recursive = cmd_flag(a, "recursive");
 	unsigned long long bytes = 0;
@@ -220,23 +198,16 @@ static int cp_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if ((from.vm[0] ? guest_is_dir(ctx, from.vm, from.path) : S_ISDIR(st.st_mode)) && !recursive)
 		return cmd_error(ctx, 1, "cp: %s%s%s is a directory (cp -r copies it)", from.vm, from.vm[0] ? ":" : "",
 				 from.path);
-	if (ctx->tty_out && isatty(STDERR_FILENO))
-		job.on_progress = progress_bar;
-	if (ctx->connect) {
-		cp_job = &job;
-		sigaction(SIGINT, &sa, &old_int);
-		sigaction(SIGTERM, &sa, &old_term);
-		eng_job_attach(&job);
-	}
+	cmd_job_begin(ctx, &cj, true);
 	if (!recursive || (from.vm[0] ? !guest_is_dir(ctx, from.vm, from.path) : !S_ISDIR(st.st_mode))) {
-		if ((rc = copy_file(ctx, &job, &from, &to, &bytes)) == 0)
+		if ((rc = copy_file(ctx, job, &from, &to, &bytes)) == 0)
 			files = 1;
 	} else if (from.vm[0]) {
 		rc = mkdir(dst, 0755) < 0 && errno != EEXIST ? cmd_error(ctx, 1, "%s: %s", dst, strerror(errno))
-							      : get_tree(ctx, &job, &from, dst, &bytes, &files);
+							      : get_tree(ctx, job, &from, dst, &bytes, &files);
 	} else {
 		put_walk.ctx = ctx;
-		put_walk.job = &job;
+		put_walk.job = job;
 		put_walk.root = from.path;
 		put_walk.vm = to.vm;
 		put_walk.dst = dst;
@@ -248,14 +219,7 @@ static int cp_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		bytes = put_walk.bytes;
 		files = put_walk.files;
 	}
-	if (ctx->connect) {
-		eng_job_attach(NULL);
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		cp_job = NULL;
-		if (job.on_progress && job.progress >= 0)
-			fputc('\n', stderr);
-	}
+	cmd_job_end(&cj);
 	if (rc == 0)
 		fprintf(ctx->out, "%s -> %s%s%s: %d file%s, %llu bytes\n", a->pos[0], to.vm, to.vm[0] ? ":" : "", dst,
 			files, files == 1 ? "" : "s", bytes);

@@ -3,7 +3,6 @@
  * stderr on vmdeck's, and vmdeck exits with its status. --timeout kills it in
  * the guest (exit 124, as timeout(1)); --json: {name, exit_code, stdout,
  * stderr, duration_s}. */
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,15 +10,6 @@
 #include "json.h"
 
 #define EXEC_TIMED_OUT 124
-
-static struct eng_job *exec_job;
-
-static void cancel_handler(int sig)
-{
-	(void)sig;
-	if (exec_job)
-		exec_job->cancel = 1;
-}
 
 static const struct cmd_opt exec_opts[] = {
 	{ .name = "timeout", .arg = "S", .help = "kill the command in the guest after S seconds (exit 124)" },
@@ -36,8 +26,7 @@ static int exec_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct eng_exec_result r;
 	struct eng_error err = { 0 };
-	struct eng_job job = { .progress = -1 };
-	struct sigaction sa = { .sa_handler = cancel_handler }, old_int, old_term;
+	struct cmd_job cj;
 	const char *t = cmd_opt(a, "timeout");
 	double timeout = 0;
 	int rc;
@@ -47,19 +36,9 @@ static int exec_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (t && eng_seconds_parse("--timeout", t, 0.1, 86400, &timeout, &err) < 0)
 		return cmd_error(ctx, 2, "%s", err.msg);
 	/* Ctrl-C kills the command in the guest too, then vmdeck ends */
-	if (ctx->connect) {
-		exec_job = &job;
-		sigaction(SIGINT, &sa, &old_int);
-		sigaction(SIGTERM, &sa, &old_term);
-		eng_job_attach(&job);
-	}
+	cmd_job_begin(ctx, &cj, false);
 	rc = eng_guest_run(ctx->eng, a->pos[0], &a->pos[1], timeout, &r, &err);
-	if (ctx->connect) {
-		eng_job_attach(NULL);
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		exec_job = NULL;
-	}
+	cmd_job_end(&cj);
 	if (rc < 0) {
 		eng_exec_result_free(&r);
 		cmd_fail(ctx, &err);

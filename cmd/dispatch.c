@@ -8,6 +8,18 @@
 #include "json.h"
 #include "profiles.h"
 
+/* the object every --json result starts from */
+static json_object *result_object(const struct cmd_def *def, const struct cmd_args *a, int rc)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(a->npos ? a->pos[0] : def->name));
+	json_object_object_add(o, "command", json_object_new_string(def->name));
+	json_object_object_add(o, "result", json_object_new_string(rc == 0 ? "ok" : "error"));
+	json_object_object_add(o, "exit_code", json_object_new_int(rc));
+	return o;
+}
+
 /* --json for a command that prints text: its lines become one result object
  * on stdout, {"name", "command", "result": "ok"|"error", "exit_code",
  * "messages": [...], "error"}; its error line still goes to stderr too. */
@@ -34,12 +46,8 @@ static int exec_as_json(struct cmd_ctx *ctx, const struct cmd_def *def, const st
 	ctx->err = real_err;
 	fclose(out);
 	fclose(err);
-	o = json_object_new_object();
+	o = result_object(def, a, rc);
 	msgs = json_object_new_array();
-	json_object_object_add(o, "name", json_object_new_string(a->npos ? a->pos[0] : def->name));
-	json_object_object_add(o, "command", json_object_new_string(def->name));
-	json_object_object_add(o, "result", json_object_new_string(rc == 0 ? "ok" : "error"));
-	json_object_object_add(o, "exit_code", json_object_new_int(rc));
 	for (char *save = NULL, *l = strtok_r(out_text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		json_object_array_add(msgs, json_object_new_string(l));
 	json_object_object_add(o, "messages", msgs);
@@ -114,11 +122,7 @@ static int exec_json_native(struct cmd_ctx *ctx, const struct cmd_def *def, cons
 	fclose(out);
 	fclose(err);
 	if (rc != 0 && ko.n == 0) {
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "name", json_object_new_string(a->npos ? a->pos[0] : def->name));
-		json_object_object_add(o, "command", json_object_new_string(def->name));
-		json_object_object_add(o, "result", json_object_new_string("error"));
-		json_object_object_add(o, "exit_code", json_object_new_int(rc));
+		json_object *o = result_object(def, a, rc);
 		if (ke.error[0])
 			json_object_object_add(o, "error", json_object_new_string(ke.error));
 		cmd_json_print(real_out, o);

@@ -12,9 +12,7 @@
 
 #include "guestexec.h"
 
-/* One agent command, waiting up to timeout_s; returns the "return" member
- * (caller puts) or NULL. */
-static json_object *agent_within(virDomainPtr d, json_object *cmd, int timeout_s, struct eng_error *err)
+json_object *eng_agent_within(virDomainPtr d, json_object *cmd, int timeout_s, struct eng_error *err)
 {
 	/* (every libvirt call resets the last error: the name first) */
 	const char *vm = virDomainGetName(d);
@@ -24,7 +22,7 @@ static json_object *agent_within(virDomainPtr d, json_object *cmd, int timeout_s
 
 	json_object_put(cmd);
 	if (!reply) {
-		eng_err_libvirt(err, "VM %s: the guest agent did not answer", vm);
+		eng_err_libvirt(err, "VM %s: guest agent", vm);
 		return NULL;
 	}
 	root = json_tokener_parse(reply);
@@ -39,7 +37,7 @@ static json_object *agent_within(virDomainPtr d, json_object *cmd, int timeout_s
 
 static json_object *agent(virDomainPtr d, json_object *cmd, struct eng_error *err)
 {
-	return agent_within(d, cmd, 10, err);
+	return eng_agent_within(d, cmd, 10, err);
 }
 
 static json_object *command(const char *execute, json_object *args)
@@ -113,7 +111,7 @@ int eng_agent_ping(struct eng *e, const char *name, char *version, size_t len, s
 	c = json_object_new_object();
 	json_object_object_add(c, "execute", json_object_new_string("guest-info"));
 	/* short: the wizard asks again on its next refresh */
-	ret = agent_within(d, c, 2, err);
+	ret = eng_agent_within(d, c, 2, err);
 	virDomainFree(d);
 	if (!ret)
 		return -1;
@@ -172,10 +170,11 @@ int eng_guest_run(struct eng *e, const char *vm, const char *const *argv, double
 		if (not_started(err))
 			eng_err_set(err, ENG_E_NOT_FOUND, "exec %s: %s: no such command in the guest (give its full path, "
 				    "or a shell: -- sh -c '...')", vm, argv[0]);
-		else if (strstr(err->msg, "did not answer")) {
+		else if (strstr(err->msg, "not responding") || strstr(err->msg, "not connected") ||
+			 strstr(err->msg, "not configured") || strstr(err->msg, "not available")) {
 			char why[sizeof(err->msg)];
-			const char *lv = strstr(err->msg, "answer: ");
-			snprintf(why, sizeof(why), "%s", lv ? lv + 8 : err->msg);
+			const char *lv = strstr(err->msg, "guest agent: ");
+			snprintf(why, sizeof(why), "%s", lv ? lv + 13 : err->msg);
 			eng_err_set(err, ENG_E_FAILED, "exec %s: no guest agent answers (qemu-guest-agent must run in the "
 				    "guest): %s", vm, why);
 		}

@@ -25,28 +25,12 @@
 
 static json_object *ga(virDomainPtr d, const char *execute, json_object *args, struct eng_error *err)
 {
-	json_object *c = json_object_new_object(), *root, *ret = NULL;
-	/* (every libvirt call resets the last error: the name first) */
-	const char *vm = virDomainGetName(d);
-	char *reply;
+	json_object *c = json_object_new_object();
 
 	json_object_object_add(c, "execute", json_object_new_string(execute));
 	if (args)
 		json_object_object_add(c, "arguments", args);
-	reply = virDomainQemuAgentCommand(d, json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN), 30, 0);
-	json_object_put(c);
-	if (!reply) {
-		eng_err_libvirt(err, "VM %s: %s", vm, execute);
-		return NULL;
-	}
-	root = json_tokener_parse(reply);
-	free(reply);
-	if (root && json_object_object_get_ex(root, "return", &ret))
-		json_object_get(ret);
-	else
-		eng_err_set(err, ENG_E_FAILED, "VM %s: unexpected guest agent reply to %s", vm, execute);
-	json_object_put(root);
-	return ret;
+	return eng_agent_within(d, c, 30, err);
 }
 
 /* the agent's "No such file or directory" as one clear line */
