@@ -308,7 +308,7 @@ int main(void)
 	/* remove the fixtures (no shell: unlink each) */
 	const char *files[] = { "size.ini", "huge.ini", "cpus.ini", "key.ini", "sect.ini", "novm.ini", "iso.ini",
 				"two.ini", "fmt.ini", "net.ini", "agent.ini", "initrd.ini", "junk.ini", "vmlinuz", "rel.ini",
-				"my iso.iso", "fw.ini" };
+				"my iso.iso", "fw.ini", "nul.ini", "big.ini" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char p[600];
 		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
