@@ -25,7 +25,7 @@ void tui_details_draw(struct tui *t)
 	int y = 2;
 
 	erase();
-	snprintf(title, sizeof(title), "details of %s (Tab/q: back, e: edit, a/u: add/remove a NIC)",
+	snprintf(title, sizeof(title), "details of %s (q back, e edit, a/u NIC, X exec)",
 		 t->details_name);
 	tui_draw_frame(t, title);
 	pthread_mutex_lock(&t->lock);
@@ -163,6 +163,20 @@ bool tui_details_key(struct tui *t, int ch)
 {
 	char net[ENG_NAME_MAX + 1] = "", line[256], q[160];
 
+	if (ch == 'X') {
+		/* a command in the guest through its agent: the words typed are its
+		 * argv (split as the prompt splits them), never a shell line */
+		char cmdline[TUI_LINE_MAX / 2] = "", run[TUI_LINE_MAX];
+		if (!tui_prompt_read(t, "run in the guest (no shell; sh -c '...' for one): ", cmdline, sizeof(cmdline),
+				     false) || !cmdline[0])
+			return true;
+		if (tui_line(t, run, sizeof(run), "exec %s -- ", t->details_name) &&
+		    strlen(run) + strlen(cmdline) < sizeof(run)) {
+			strcat(run, cmdline);
+			tui_run_line(t, run);
+		}
+		return true;
+	}
 	if (ch != 'a' && ch != 'u')
 		return false;
 	if (!tui_prompt_read(t, ch == 'a' ? "add a NIC on network: " : "remove the NIC on network: ", net,

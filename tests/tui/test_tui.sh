@@ -102,6 +102,13 @@ keys u; keys -l default; keys Enter
 wait_screen 3 "remove alpha's NIC on default?" && keys y
 wait_for 10 sh -c "[ \"\$('$V' info alpha --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"nics\"]))')\" = 1 ]" \
 	&& ok "details u y: back to one NIC" || bad "details u: alpha has $(nics) NIC(s)"
+# details X: a command in the guest through its agent; its output on screen
+state_is alpha running || "$V" start alpha >/dev/null
+agent_ready alpha 90 || bad "alpha: no agent"
+keys X; keys -l "echo tui-exec \$HOME"; keys Enter
+wait_screen 15 'tui-exec \$HOME' && ok "details X: the guest's output on screen, the words as typed (no shell)" \
+	|| bad "details X: $(screen | tail -2 | tr '\n' '|')"
+"$V" poweroff alpha >/dev/null
 keys q; keys / C-u Enter
 
 # help lists every key of the key table (read from tui/keys.c, not a copy)
