@@ -225,6 +225,8 @@ static int sheet_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		json_object *arr = json_object_new_array();
 		for (unsigned i = 0; i < l.seats; i++) {
 			json_object *o = json_object_new_object(), *ports = json_object_new_array();
+			char user[40], pw[40];
+			bool cred = eng_lab_credentials(&l, s[i].name, user, sizeof(user), pw, sizeof(pw)) == 0;
 			for (size_t k = 0; k < l.n_fwd; k++) {
 				json_object *p = json_object_new_object();
 				json_object_object_add(p, "name", json_object_new_string(l.fwd[k].name));
@@ -237,22 +239,24 @@ static int sheet_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			json_object_object_add(o, "exists", json_object_new_boolean(s[i].exists));
 			json_object_object_add(o, "ipv4", s[i].ipv4[0] ? json_object_new_string(s[i].ipv4) : NULL);
 			json_object_object_add(o, "ports", ports);
-			json_object_object_add(o, "user", NULL);
-			json_object_object_add(o, "password", NULL);
+			json_object_object_add(o, "user", cred ? json_object_new_string(user) : NULL);
+			json_object_object_add(o, "password", cred && pw[0] ? json_object_new_string(pw) : NULL);
 			json_object_array_add(arr, o);
 		}
 		cmd_json_print(ctx->out, arr);
 	} else {
 		fprintf(ctx->out, "%-16s %-15s %-30s %-10s %s\n", "SEAT", "IPV4", "PORTS", "USER", "PASSWORD");
 		for (unsigned i = 0; i < l.seats; i++) {
-			char ports[256] = "";
+			char ports[256] = "", user[40] = "-", pw[40] = "-";
+			if (eng_lab_credentials(&l, s[i].name, user, sizeof(user), pw, sizeof(pw)) == 0 && !pw[0])
+				snprintf(pw, sizeof(pw), "-");
 			for (size_t k = 0; k < l.n_fwd; k++) {
 				size_t used = strlen(ports);
 				snprintf(ports + used, sizeof(ports) - used, "%s%s:%u->%u", used ? "," : "", l.fwd[k].name,
 					 l.fwd[k].host_base + i + 1, l.fwd[k].guest_port);
 			}
 			fprintf(ctx->out, "%-16s %-15s %-30s %-10s %s\n", s[i].name, s[i].ipv4[0] ? s[i].ipv4 : "-",
-				ports[0] ? ports : "-", "-", "-");
+				ports[0] ? ports : "-", user, pw);
 		}
 	}
 	free(s);
@@ -262,7 +266,7 @@ static int sheet_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 const struct cmd_def cmd_lab_sheet = {
 	.name = "lab sheet",
 	.usage = "FILE",
-	.summary = "one line per seat: how a student reaches it (address, forwarded host ports)",
+	.summary = "one line per seat: how a student reaches it (address, forwarded host ports, user, password)",
 	.flags = CMD_JSON,
 	.min_args = 1,
 	.max_args = 1,

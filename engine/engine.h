@@ -617,6 +617,8 @@ int eng_guest_file_put(struct eng *e, const char *vm, const char *src, const cha
 int eng_seed_check(const struct eng_seed *s, const char *vm, struct eng_error *err);
 /* The first line of path, hashed (SHA-512 crypt) into hash. */
 int eng_seed_read_password(const char *path, char *hash, size_t len, struct eng_error *err);
+/* SHA-512 crypt of clear (a fresh salt), as cloud-init takes it. */
+int eng_seed_hash_password(const char *clear, char *hash, size_t len);
 /* An SSH public key file (one key per line); *keys malloc'd. */
 int eng_seed_read_keys(const char *path, char **keys, struct eng_error *err);
 /* Pure: the seed's files ("#cloud-config" + JSON, and JSON). Caller frees. */
@@ -666,6 +668,12 @@ struct lab_spec {
 	struct lab_forward fwd[LAB_MAX_FORWARDS];
 	size_t n_fwd;
 	char snapshot[ENG_NAME_MAX + 1];   /* the clean snapshot reset goes back to */
+	/* [seats]: each new seat gets a cloud-init seed with this user ("" none),
+	 * its own random password (kept in clear only in the lab's sheet, 0600)
+	 * and/or the SSH key of this file */
+	char seat_user[33];
+	bool seat_password;
+	char seat_ssh_key[1024];
 };
 /* Pure: the lab's identity from its name and the real path of its file (a
  * UUID-shaped hash), and the UUID of a network the lab makes: what tells
@@ -703,6 +711,10 @@ int eng_lab_down(struct eng *e, const struct lab_spec *l, struct eng_seat **seat
 /* The seats named (all when n == 0): exists for the lab's own ones, foreign
  * for a VM of a seat's name that the lab did not make; did says why a seat is
  * left out. Caller frees. */
+/* The user and password lab up gave a seat ([seats]), from the lab's sheet
+ * in vmdeck's state directory; -1 when it gave none. */
+int eng_lab_credentials(const struct lab_spec *l, const char *seat, char *user, size_t ulen, char *password,
+			size_t plen);
 int eng_lab_targets(struct eng *e, const struct lab_spec *l, const char *const *names, size_t n,
 		    struct eng_seat **out, size_t *nout, struct eng_error *err);
 struct eng_seat_run {

@@ -8,7 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "internal.h"
+#include "storage.h"
 #include "template.h"
 
 /* FNV-1a, 64 bits: the lab's identity need not be secret, only stable and
@@ -245,6 +251,149 @@ static int base_ready(struct eng *e, const struct lab_spec *l, struct eng_error 
 	return 0;
 }
 
+/* ---- [seats]: credentials through a cloud-init seed per seat ---- */
+
+/* The lab's sheet: "seat<TAB>user<TAB>password" lines in a 0600 file of
+ * vmdeck's private state directory, the one place a password is in clear. */
+static int sheet_path(const struct lab_spec *l, char *out, size_t len, struct eng_error *err)
+{
+	char dir[900];
+
+	if (eng_state_dir("labs", dir, sizeof(dir), err) < 0)
+		return -1;
+	snprintf(out, len, "%s/%s.sheet", dir, l->id);
+	return 0;
+}
+
+int eng_lab_credentials(const struct lab_spec *l, const char *seat, char *user, size_t ulen, char *password,
+			size_t plen)
+{
+	char path[1100], line[300];
+	FILE *f;
+	int ret = -1;
+
+	if (sheet_path(l, path, sizeof(path), NULL) < 0 || !(f = eng_private_file_read(path)))
+		return -1;
+	while (ret < 0 && fgets(line, sizeof(line), f)) {
+		char *save = NULL, *s = strtok_r(line, "\t\n", &save), *u = strtok_r(NULL, "\t\n", &save),
+		     *p = strtok_r(NULL, "\t\n", &save);
+		if (s && u && strcmp(s, seat) == 0) {
+			snprintf(user, ulen, "%s", u);
+			snprintf(password, plen, "%s", p && strcmp(p, "-") ? p : "");
+			ret = 0;
+		}
+	}
+	explicit_bzero(line, sizeof(line));
+	fclose(f);
+	return ret;
+}
+
+/* adds or replaces a seat's line: the new sheet is written beside the old one
+ * (0600, never through a symlink) and renamed over it */
+static int sheet_set(const struct lab_spec *l, const char *seat, const char *user, const char *password,
+		     struct eng_error *err)
+{
+	char path[1100], tmp[1200], line[300];
+	FILE *in, *out;
+	int fd;
+
+	if (sheet_path(l, path, sizeof(path), err) < 0)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.%d.new", path, (int)getpid());
+	if ((fd = eng_private_file_create(tmp, err)) < 0 || !(out = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if ((in = eng_private_file_read(path))) {
+		size_t sl = strlen(seat);
+		while (fgets(line, sizeof(line), in))
+			if (strncmp(line, seat, sl) != 0 || line[sl] != '\t')
+				fputs(line, out);
+		explicit_bzero(line, sizeof(line));
+		fclose(in);
+	}
+	fprintf(out, "%s\t%s\t%s\n", seat, user, password[0] ? password : "-");
+	if (fclose(out) != 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		eng_err_set(err, ENG_E_FAILED, "lab %s: cannot write its sheet %s", l->name, path);
+		return -1;
+	}
+	return 0;
+}
+
+static void sheet_remove(const struct lab_spec *l)
+{
+	char path[1100];
+
+	if (sheet_path(l, path, sizeof(path), NULL) == 0)
+		unlink(path);
+}
+
+/* 12 characters a student can type and read back (no 0/O, 1/l/I) */
+static int random_password(char *out, size_t len)
+{
+	static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	unsigned char r[12];
+
+	if (len < sizeof(r) + 1 || getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -1;
+	for (size_t i = 0; i < sizeof(r); i++)
+		out[i] = alphabet[r[i] % (sizeof(alphabet) - 1)];
+	out[sizeof(r)] = '\0';
+	explicit_bzero(r, sizeof(r));
+	return 0;
+}
+
+/* A new seat's own cloud-init seed: its hostname, the lab's user with the
+ * seat's password (hashed) and/or key; a volume of the pool (SEAT-seed.iso,
+ * removed with the seat) in a CD-ROM drive before the first boot. */
+static int seat_credentials(struct eng *e, const struct lab_spec *l, const char *seat, struct eng_error *err)
+{
+	char password[16] = "", hash[256] = "", dir[] = "/tmp/vmdeck-seat-XXXXXX", file[64], vol[ENG_NAME_MAX + 16],
+	     id[ENG_NAME_MAX + 40];
+	char *keys = NULL, *path = NULL;
+	struct eng_seed sd = { .hostname = seat, .user = l->seat_user, .agent = true };
+	const char *fmt;
+	int ret = -1;
+
+	if (l->seat_password && (random_password(password, sizeof(password)) < 0 ||
+				 eng_seed_hash_password(password, hash, sizeof(hash)) < 0)) {
+		eng_err_set(err, ENG_E_FAILED, "lab %s: seat %s: cannot make its password", l->name, seat);
+		goto out;
+	}
+	sd.password_hash = hash[0] ? hash : NULL;
+	if (l->seat_ssh_key[0] && eng_seed_read_keys(l->seat_ssh_key, &keys, err) < 0)
+		goto out;
+	sd.ssh_keys = keys;
+	if (eng_seed_check(&sd, seat, err) < 0)
+		goto out;
+	if (!mkdtemp(dir)) {
+		eng_err_set(err, ENG_E_FAILED, "lab %s: seat %s: cannot make a directory for its seed", l->name, seat);
+		goto out;
+	}
+	snprintf(file, sizeof(file), "%s/seed.iso", dir);
+	snprintf(vol, sizeof(vol), "%s-seed.iso", seat);
+	snprintf(id, sizeof(id), "vmdeck-%s-%lx", seat, (unsigned long)time(NULL));
+	if (eng_seed_write_iso(&sd, seat, id, file, err) == 0)
+		path = eng_vol_import(e, vol, file, &fmt, err);
+	unlink(file);
+	rmdir(dir);
+	if (!path)
+		goto out;
+	if (eng_cdrom(e, seat, path, NULL, 0, err) < 0) {
+		eng_vol_delete_path(e, path, NULL);
+		goto out;
+	}
+	ret = sheet_set(l, seat, l->seat_user, password, err);
+out:
+	explicit_bzero(password, sizeof(password));
+	explicit_bzero(hash, sizeof(hash));
+	free(keys);
+	free(path);
+	return ret;
+}
+
 int eng_lab_up(struct eng *e, const struct lab_spec *l, struct eng_seat **out, struct eng_error *err)
 {
 	struct eng_seat *s;
@@ -285,6 +434,16 @@ int eng_lab_up(struct eng *e, const struct lab_spec *l, struct eng_seat **out, s
 		for (size_t k = 0; rcs && k < n_missing; k++)
 			if (rcs[k] == 0)
 				did(&s[idx[k]], "made (linked clone of %s)", l->base);
+		/* each new seat's credentials, in its seed before its first boot */
+		for (size_t k = 0; failed >= 0 && rcs && k < n_missing && (l->seat_user[0] || l->seat_ssh_key[0]); k++) {
+			if (rcs[k] != 0)
+				continue;
+			if (seat_credentials(e, l, missing[k], err) < 0) {
+				failed = -1;
+				break;
+			}
+			did(&s[idx[k]], "credentials for %s", l->seat_user[0] ? l->seat_user : "the key");
+		}
 		free(reps);
 		free(errs);
 		free(rcs);
@@ -479,9 +638,10 @@ int eng_lab_down(struct eng *e, const struct lab_spec *l, struct eng_seat **out,
 			goto out;
 		did(&s[i], "deleted with %zu disk%s", rep.n_removed, rep.n_removed == 1 ? "" : "s");
 	}
-	/* forwards of deleted seats leave the firewall */
+	/* forwards of deleted seats leave the firewall; their passwords the sheet */
 	if (l->n_fwd)
 		eng_forward_sync(e, NULL, NULL, NULL);
+	sheet_remove(l);
 	/* the networks the lab made (never one it was told to use) */
 	for (unsigned i = 0; !l->use[0] && i < l->seats; i++) {
 		struct eng_net info;

@@ -77,8 +77,7 @@ int eng_seed_check(const struct eng_seed *s, const char *vm, struct eng_error *e
 int eng_seed_read_password(const char *path, char *hash, size_t len, struct eng_error *err)
 {
 	FILE *f = fopen(path, "r");
-	char line[512], salt[CRYPT_GENSALT_OUTPUT_SIZE];
-	struct crypt_data cd;
+	char line[512];
 	size_t n;
 
 	if (!f) {
@@ -97,15 +96,25 @@ int eng_seed_read_password(const char *path, char *hash, size_t len, struct eng_
 		eng_err_set(err, ENG_E_INVALID, "password file %s: the first line is empty", path);
 		return -1;
 	}
-	/* SHA-512 crypt, as cloud-init's passwd: takes it: the seed never holds the text */
-	memset(&cd, 0, sizeof(cd));
-	if (!crypt_gensalt_rn("$6$", 0, NULL, 0, salt, sizeof(salt)) ||
-	    !crypt_r(line, salt, &cd) || cd.output[0] == '*') {
+	if (eng_seed_hash_password(line, hash, len) < 0) {
 		explicit_bzero(line, sizeof(line));
 		eng_err_set(err, ENG_E_FAILED, "password file %s: cannot hash the password", path);
 		return -1;
 	}
 	explicit_bzero(line, sizeof(line));
+	return 0;
+}
+
+int eng_seed_hash_password(const char *clear, char *hash, size_t len)
+{
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data cd;
+
+	/* SHA-512 crypt, as cloud-init's passwd: takes it: the seed never holds the text */
+	memset(&cd, 0, sizeof(cd));
+	if (!crypt_gensalt_rn("$6$", 0, NULL, 0, salt, sizeof(salt)) || !crypt_r(clear, salt, &cd) ||
+	    cd.output[0] == '*')
+		return -1;
 	snprintf(hash, len, "%s", cd.output);
 	explicit_bzero(&cd, sizeof(cd));
 	return 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "iniutil.h"
 #include "profiles.h"
@@ -14,9 +15,10 @@
 static const char *const lab_keys[] = { "name", "base", "seats", "start", NULL };
 static const char *const net_keys[] = { "layout", "mode", "use", NULL };
 static const char *const snap_keys[] = { "clean", NULL };
+static const char *const seats_keys[] = { "user", "password", "ssh_key", NULL };
 static const struct ini_section lab_sections[] = {
 	{ "lab", lab_keys }, { "network", net_keys }, { "forward", NULL }, { "snapshot", snap_keys },
-	{ NULL, NULL },
+	{ "seats", seats_keys }, { NULL, NULL },
 };
 
 /* a lab's names end in -N and -net-N: leave room for them */
@@ -187,6 +189,42 @@ int prof_lab_load(const char *path, struct lab_spec *l, struct eng_error *err)
 	}
 	if (read_forwards(d, path, l, err) < 0)
 		goto out;
+	if ((v = ini_get(d, "seats", "user"))) {
+		/* a POSIX user name, as cloud-init's users: takes it */
+		bool ok = *v && strlen(v) < sizeof(l->seat_user) && (islower((unsigned char)*v) || *v == '_');
+		for (const char *c = v; ok && *c; c++)
+			ok = islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_' || *c == '-';
+		if (!ok) {
+			ini_fail(err, path, "seats", "user", "a user name: lower-case letters, digits, _ and -");
+			goto out;
+		}
+		snprintf(l->seat_user, sizeof(l->seat_user), "%s", v);
+	}
+	if ((v = ini_get(d, "seats", "password"))) {
+		if (strcmp(v, "random") != 0) {
+			ini_fail(err, path, "seats", "password", "only 'random' (each seat its own; no password is written here)");
+			goto out;
+		}
+		l->seat_password = true;
+	}
+	if ((v = ini_get(d, "seats", "ssh_key"))) {
+		char key[2048];
+		/* relative to the lab file, as a profile's files are */
+		if (v[0] == '/')
+			snprintf(key, sizeof(key), "%s", v);
+		else
+			snprintf(key, sizeof(key), "%.*s/%s", (int)(strrchr(l->path, '/') ? strrchr(l->path, '/') - l->path : 1),
+				 strrchr(l->path, '/') ? l->path : ".", v);
+		if (access(key, R_OK) != 0 || strlen(key) >= sizeof(l->seat_ssh_key)) {
+			ini_fail(err, path, "seats", "ssh_key", "no such readable file");
+			goto out;
+		}
+		memcpy(l->seat_ssh_key, key, strlen(key) + 1);
+	}
+	if ((l->seat_password || l->seat_ssh_key[0]) && !l->seat_user[0]) {
+		ini_fail(err, path, "seats", l->seat_password ? "password" : "ssh_key", "needs [seats] user");
+		goto out;
+	}
 	if (l->n_fwd && !l->use[0] && strcmp(l->mode, "nat") != 0) {
 		ini_fail(err, path, "forward", l->fwd[0].name, "port forwarding needs [network] mode = nat");
 		goto out;

@@ -61,5 +61,43 @@ refused "display of a guest without a screen" 1 "$V" display les-1
 "$V" poweroff dsp >/dev/null; "$V" delete dsp --disks --yes >/dev/null
 
 expect "lab down" "$V" lab down "$T"/les.ini --yes
+
+# [seats]: a user with a random password per seat through a cloud-init seed
+# (the tiny guest reads it as NoCloud does, with vmdeck.seed on its command line)
+qemu-img create -q -f qcow2 "$T"/base2.qcow2 16M
+expect "create cbase (reads seeds)" "$V" create cbase --memory 128 --import "$T"/base2.qcow2 \
+	--kernel "$T"/vmlinuz --initrd "$T"/initrd.gz --cmdline "console=ttyS0 quiet vmdeck.seed"
+printf '[lab]\nname = crd\nbase = cbase\nseats = 2\n[seats]\nuser = student\npassword = random\n' > "$T"/crd.ini
+expect "lab up crd.ini ([seats] user = student, password = random)" "$V" lab up "$T"/crd.ini
+grep -q "crd-1: made (linked clone of cbase), credentials for student" /tmp/vd.out.$$ && ok "lab up gave each seat its credentials" \
+	|| bad "up: $(cat /tmp/vd.out.$$ | tr '\n' '|')"
+"$V" lab sheet "$T"/crd.ini --json > /tmp/vd.j.$$
+js /tmp/vd.j.$$ "all(s['user']=='student' and len(s['password'])==12 for s in j) and j[0]['password']!=j[1]['password']" \
+	&& ok "lab sheet: user student, a 12-character password of its own per seat" || bad "sheet: $(cat /tmp/vd.j.$$ | tr -d '\n ')"
+sheetfile=$(ls "$XDG_STATE_HOME"/vmdeck/labs/*.sheet 2>/dev/null | head -1)
+[ -n "$sheetfile" ] && [ "$(stat -c %a "$sheetfile")" = 600 ] && ok "the sheet (the only clear copy) is 0600 in vmdeck's state" \
+	|| bad "sheet file: $(ls -l "$XDG_STATE_HOME"/vmdeck/labs/ 2>&1)"
+# the guest says when it has read its seed (its serial console), then its agent answers
+wait_for 90 sh -c "grep -aq 'TESTVM-SEED /dev/sr0 hostname=crd-2 ' '$T/log/qemu/crd-2-serial.log'" \
+	&& ok "seat 2 found its own seed (hostname crd-2)" || bad "crd-2 seed: $(serial_log crd-2 | grep -a SEED)"
+agent_ready crd-2 90 || bad "crd-2: no agent"
+[ "$(agent_sh crd-2 hostname)" = crd-2 ] && ok "seat 2's hostname is crd-2" || bad "hostname: $(agent_sh crd-2 hostname)"
+agent_sh crd-2 'cat /mnt/seed/user-data' > "$T"/ud2
+pw2=$(python3 -c "import json; print(json.load(open('/tmp/vd.j.$$'))[1]['password'])")
+python3 - "$T"/ud2 "$pw2" <<'PY' && ok "seat 2's user-data: student with the hash of its password, never the password" || bad "user-data: $(head -c 300 "$T"/ud2)"
+import warnings
+warnings.simplefilter("ignore")
+import crypt, sys, yaml
+raw = open(sys.argv[1]).read()
+u = [x for x in yaml.safe_load(raw)["users"] if isinstance(x, dict) and x.get("name") == "student"][0]
+sys.exit(0 if crypt.crypt(sys.argv[2], u["passwd"]) == u["passwd"] and sys.argv[2] not in raw else 1)
+PY
+printf '[lab]\nname = crx\nbase = cbase\nseats = 2\n[seats]\nuser = student\npassword = hunter2\n' > "$T"/crx.ini
+refused "[seats] password = a password in the file" "1 2" "$V" lab up "$T"/crx.ini
+grep -q "crx.ini:7: \[seats\] password" /tmp/vd.rerr.$$ && ok "... refused with its line" || bad "$(cat /tmp/vd.rerr.$$)"
+expect "lab down crd" "$V" lab down "$T"/crd.ini --yes
+[ -z "$(ls "$XDG_STATE_HOME"/vmdeck/labs/ 2>/dev/null)" ] && [ -z "$(virsh -q -c qemu:///system vol-list vmdeck | grep seed)" ] \
+	&& ok "lab down removed the seats' seeds and the sheet" || bad "left: $(ls "$XDG_STATE_HOME"/vmdeck/labs/) $(virsh -q -c qemu:///system vol-list vmdeck)"
+"$V" delete cbase --disks --yes >/dev/null
 "$V" delete lbase --disks --yes >/dev/null
 finish
