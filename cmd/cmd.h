@@ -123,6 +123,8 @@ int cmd_error(struct cmd_ctx *ctx, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Prints err's message; returns 2 for ENG_E_INVALID raised while parsing, else 1. */
 int cmd_fail(struct cmd_ctx *ctx, const struct eng_error *err);
+/* A listing's only option: --names (one name per line). */
+extern const struct cmd_opt cmd_names_opts[];
 /* The subcommands of a family, joined by ", " ("take, list, revert, delete"). */
 void cmd_group_names(const char *group, char *out, size_t len);
 /* "vmdeck: error: " + the message on one line (control bytes become '?'). */

@@ -136,16 +136,11 @@ static int lab_list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return 0;
 }
 
-static const struct cmd_opt lab_list_opts[] = {
-	{ .name = "names", .help = "only the names, one per line (scripts, completion)" },
-	{ 0 },
-};
-
 const struct cmd_def cmd_lab_list = {
 	.name = "lab list",
 	.usage = "",
 	.summary = "lab files known by name: the user's ($XDG_CONFIG_HOME/vmdeck/labs) and the shipped ones",
-	.opts = lab_list_opts,
+	.opts = cmd_names_opts,
 	.flags = CMD_NO_CONN | CMD_JSON,
 	.exec = lab_list_exec,
 };

@@ -48,16 +48,11 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return 0;
 }
 
-static const struct cmd_opt names_opts[] = {
-	{ .name = "names", .help = "only the names, one per line (scripts, completion)" },
-	{ 0 },
-};
-
 const struct cmd_def cmd_net_list = {
 	.name = "net list",
 	.usage = "",
 	.summary = "networks: name, mode, active, bridge, subnet",
-	.opts = names_opts,
+	.opts = cmd_names_opts,
 	.flags = CMD_JSON,
 	.exec = list_exec,
 };

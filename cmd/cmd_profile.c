@@ -72,15 +72,10 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return 0;
 }
 
-static const struct cmd_opt names_opts[] = {
-	{ .name = "names", .help = "only the names, one per line (scripts, completion)" },
-	{ 0 },
-};
-
 const struct cmd_def cmd_profile_list = {
 	.name = "profile list",
 	.usage = "",
-	.opts = names_opts,
+	.opts = cmd_names_opts,
 	.summary = "VM presets: the user's ($XDG_CONFIG_HOME/vmdeck/profiles) and the shipped ones",
 	.flags = CMD_NO_CONN | CMD_JSON,
 	.exec = list_exec,

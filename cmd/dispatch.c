@@ -20,19 +20,17 @@ static json_object *result_object(const struct cmd_def *def, const struct cmd_ar
 	return o;
 }
 
-/* --json for a command that prints text: its lines become one result object
- * on stdout, {"name", "command", "result": "ok"|"error", "exit_code",
- * "messages": [...], "error"}; its error line still goes to stderr too. */
-static int exec_as_json(struct cmd_ctx *ctx, const struct cmd_def *def, const struct cmd_args *a)
+/* Runs the command with its stdout and stderr going to out and err (both
+ * closed afterwards); *redirected says whether they could be made, else it
+ * ran on the usual streams. */
+static int run_redirected(struct cmd_ctx *ctx, const struct cmd_def *def, const struct cmd_args *a, FILE *out,
+			  FILE *err, bool *redirected)
 {
-	char *out_text = NULL, *err_text = NULL;
-	size_t out_len = 0, err_len = 0;
-	FILE *out = open_memstream(&out_text, &out_len), *err = open_memstream(&err_text, &err_len);
 	FILE *real_out = ctx->out, *real_err = ctx->err;
-	json_object *o, *msgs;
 	int rc;
 
-	if (!out || !err) {
+	*redirected = out && err;
+	if (!*redirected) {
 		if (out)
 			fclose(out);
 		if (err)
@@ -46,6 +44,24 @@ static int exec_as_json(struct cmd_ctx *ctx, const struct cmd_def *def, const st
 	ctx->err = real_err;
 	fclose(out);
 	fclose(err);
+	return rc;
+}
+
+/* --json for a command that prints text: its lines become one result object
+ * on stdout, {"name", "command", "result": "ok"|"error", "exit_code",
+ * "messages": [...], "error"}; its error line still goes to stderr too. */
+static int exec_as_json(struct cmd_ctx *ctx, const struct cmd_def *def, const struct cmd_args *a)
+{
+	char *out_text = NULL, *err_text = NULL;
+	size_t out_len = 0, err_len = 0;
+	FILE *real_out = ctx->out, *real_err = ctx->err;
+	json_object *o, *msgs;
+	bool redirected;
+	int rc = run_redirected(ctx, def, a, open_memstream(&out_text, &out_len), open_memstream(&err_text, &err_len),
+				&redirected);
+
+	if (!redirected)
+		return rc;
 	o = result_object(def, a, rc);
 	msgs = json_object_new_array();
 	for (char *save = NULL, *l = strtok_r(out_text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
@@ -101,27 +117,16 @@ static int exec_json_native(struct cmd_ctx *ctx, const struct cmd_def *def, cons
 {
 	struct passthrough ko = { .to = ctx->out }, ke = { .to = ctx->err };
 	cookie_io_functions_t io = { .write = pass_write };
-	FILE *out = fopencookie(&ko, "w", io), *err = fopencookie(&ke, "w", io);
-	FILE *real_out = ctx->out, *real_err = ctx->err;
+	FILE *out = fopencookie(&ko, "w", io), *err = fopencookie(&ke, "w", io), *real_out = ctx->out;
+	bool redirected;
 	int rc;
 
-	if (!out || !err) {
-		if (out)
-			fclose(out);
-		if (err)
-			fclose(err);
-		return def->exec(ctx, a);
-	}
-	setvbuf(out, NULL, _IOLBF, 0);   /* a stream of lines stays a stream */
-	setvbuf(err, NULL, _IONBF, 0);
-	ctx->out = out;
-	ctx->err = err;
-	rc = def->exec(ctx, a);
-	ctx->out = real_out;
-	ctx->err = real_err;
-	fclose(out);
-	fclose(err);
-	if (rc != 0 && ko.n == 0) {
+	if (out)
+		setvbuf(out, NULL, _IOLBF, 0);   /* a stream of lines stays a stream */
+	if (err)
+		setvbuf(err, NULL, _IONBF, 0);
+	rc = run_redirected(ctx, def, a, out, err, &redirected);
+	if (redirected && rc != 0 && ko.n == 0) {
 		json_object *o = result_object(def, a, rc);
 		if (ke.error[0])
 			json_object_object_add(o, "error", json_object_new_string(ke.error));

@@ -96,6 +96,11 @@ void cmd_synopsis(const struct cmd_def *def, bool all, char *out, size_t len)
 	}
 }
 
+const struct cmd_opt cmd_names_opts[] = {
+	{ .name = "names", .help = "only the names, one per line (scripts, completion)" },
+	{ 0 },
+};
+
 void cmd_print_usage(FILE *f, const struct cmd_def *def)
 {
 	char syn[2048];
