@@ -1,6 +1,9 @@
 /* cmd_doctor.c - doctor [--fix]: what interrupted operations left (a killed
- * clone's volumes, from its journal), and with --fix their removal. Only
- * what vmdeck made and can prove it made is listed (engine/clone.c). */
+ * clone's volumes, from its journal; seeds of guests never defined), and with
+ * --fix their removal. Only what vmdeck made and can prove it made is listed
+ * (engine/doctor.c). */
+#include <stdlib.h>
+
 #include "cmd.h"
 #include "json.h"
 
@@ -15,10 +18,12 @@ static int doctor_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct eng_leftover *v = NULL;
 	size_t n = 0;
 
-	if (fix && ctx->g.readonly)
-		return cmd_error(ctx, 1, "read-only connection: cannot doctor --fix");
-	if (eng_clone_leftovers(ctx->eng, fix, &v, &n) < 0)
-		return cmd_error(ctx, 1, "doctor: cannot read vmdeck's journals");
+	struct eng_error err = { 0 };
+
+	if (eng_doctor(ctx->eng, fix, &v, &n, &err) < 0) {
+		free(v);
+		return cmd_fail(ctx, &err);
+	}
 	if (ctx->g.json) {
 		json_object *arr = json_object_new_array();
 		for (size_t i = 0; i < n; i++) {

@@ -390,10 +390,13 @@ int eng_domain_clone_many(struct eng *e, const char *src, const char *const *dst
 int eng_clone_cleanup(struct eng *e, char *report, size_t len, struct eng_error *err);
 /* What an interrupted operation left (vmdeck doctor). */
 struct eng_leftover {
-	char kind[24];      /* clone-volume */
+	char kind[24];      /* clone-volume, seed-volume */
 	char path[1100];
 	char what[200];     /* "disk of the interrupted clone base -> c3" */
 };
+/* Everything doctor lists: the leftovers of interrupted clones and seeds of
+ * guests that were never defined (removed when remove). */
+int eng_doctor(struct eng *e, bool remove, struct eng_leftover **out, size_t *n, struct eng_error *err);
 /* The leftovers of interrupted clones (removed first when remove). */
 int eng_clone_leftovers(struct eng *e, bool remove, struct eng_leftover **out, size_t *n);
 /* Pure: path is POOL/DST-diskN.qcow2 or POOL/DST-diskN.img, nothing else. */

@@ -65,8 +65,18 @@ grep -q "clone-volume $POOL/c9-disk0.qcow2 (disk of the interrupted clone sbase 
 	&& ok "doctor --json: one leftover, not removed" || bad "doctor --json: $(cat /tmp/vd.doc.$$)"
 refused "4: delete sbase --disks while an interrupted clone's overlay sits on its disk" 1 "$V" delete sbase --disks --yes
 grep -q "c9" /tmp/vd.rerr.$$ && ok "4: the refusal names the interrupted clone" || bad "4: $(cat /tmp/vd.rerr.$$)"
+# a seed whose guest was never defined (a create killed after its upload) is
+# vmdeck's leftover too; the seed of a guest that exists is not
+$VS vol-create-as vmdeck ghost-seed.iso 1M --format raw >/dev/null
+$VS vol-create-as vmdeck sbase-seed.iso 1M --format raw >/dev/null
+"$V" doctor --json > /tmp/vd.doc.$$
+js /tmp/vd.doc.$$ "sorted(x['kind'] for x in j)==['clone-volume','seed-volume'] and any(x['path'].endswith('/ghost-seed.iso') for x in j)" \
+	&& ok "doctor lists ghost-seed.iso (its guest was never defined), not sbase-seed.iso" || bad "doctor seeds: $(cat /tmp/vd.doc.$$ | tr -d '\n ')"
+refused "--readonly doctor --fix" 1 "$V" --readonly doctor --fix
 expect "doctor --fix" "$V" doctor --fix
 [ ! -e "$POOL/c9-disk0.qcow2" ] && ok "1: doctor --fix removed c9's overlay" || bad "1: c9's overlay still there"
+[ ! -e "$POOL/ghost-seed.iso" ] && [ -e "$POOL/sbase-seed.iso" ] && ok "doctor --fix removed ghost-seed.iso only" || bad "seeds after fix: $(ls "$POOL")"
+$VS vol-delete --pool vmdeck sbase-seed.iso >/dev/null
 [ -f "$T"/victim ] && [ -f "$basedisk" ] && [ "$(md5sum <"$basedisk")" = "$basesum" ] \
 	&& ok "1: the file outside the pool and the base's disk, named by the same journal, are untouched" \
 	|| bad "1: a journal's path was deleted or changed"
