@@ -32,25 +32,6 @@ static char *drive_xml(xmlNodePtr disk, const char *iso)
 	return xdoc_take(doc);
 }
 
-static char *new_drive_xml(const char *iso)
-{
-	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-	xmlNodePtr disk = xmlNewNode(NULL, (const xmlChar *)"disk"), n;
-
-	xmlDocSetRootElement(doc, disk);
-	xattr(disk, "type", "file");
-	xattr(disk, "device", "cdrom");
-	n = xnew(disk, "driver", NULL);
-	xattr(n, "name", "qemu");
-	xattr(n, "type", "raw");
-	xattr(xnew(disk, "source", NULL), "file", iso);
-	n = xnew(disk, "target", NULL);
-	xattr(n, "dev", "hdc");
-	xattr(n, "bus", "ide");
-	xnew(disk, "readonly", NULL);
-	return xdoc_take(doc);
-}
-
 /* QEMU opens the tray before it lets the medium go; on a loaded host the tray
  * can still be closing or opening when libvirt stops waiting for it
  * ("Tray of device ... is not open"): asked again, bounded (3 s). */
@@ -119,7 +100,7 @@ int eng_cdrom(struct eng *e, const char *vm, const char *iso, char *target, size
 			    "runs: stop it, then 'vmdeck cdrom %s ISO' adds one", vm, vm);
 		goto out;
 	} else {
-		char *dx = new_drive_xml(path);
+		char *dx = eng_disk_device_xml("cdrom", "raw", path, "hdc", "ide");
 		if (!dx || virDomainAttachDeviceFlags(d, dx, VIR_DOMAIN_AFFECT_CONFIG) < 0) {
 			eng_err_libvirt(err, "%s: cannot add a CD-ROM drive", vm);
 			free(dx);

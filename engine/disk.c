@@ -61,25 +61,6 @@ static int next_target(virDomainPtr d, const char *prefix, char *out, size_t len
 	return ret;
 }
 
-static char *disk_xml(const char *path, const char *format, const char *target, const char *bus)
-{
-	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-	xmlNodePtr disk = xmlNewNode(NULL, (const xmlChar *)"disk"), n;
-
-	xmlDocSetRootElement(doc, disk);
-	xattr(disk, "type", "file");
-	xattr(disk, "device", "disk");
-	n = xnew(disk, "driver", NULL);
-	xattr(n, "name", "qemu");
-	xattr(n, "type", format);
-	n = xnew(disk, "source", NULL);
-	xattr(n, "file", path);
-	n = xnew(disk, "target", NULL);
-	xattr(n, "dev", target);
-	xattr(n, "bus", bus);
-	return xdoc_take(doc);
-}
-
 static int attach_path(virDomainPtr d, const char *vm, const char *path, const char *format, const char *bus,
 		       char *target, size_t tlen, struct eng_error *err)
 {
@@ -95,7 +76,7 @@ static int attach_path(virDomainPtr d, const char *vm, const char *path, const c
 		eng_err_set(err, ENG_E_FAILED, "disk of %s: no free %s target left", vm, bus);
 		return -1;
 	}
-	if (!(xml = disk_xml(path, format, target, bus)) || virDomainAttachDeviceFlags(d, xml, eng_affect_flags(d)) < 0)
+	if (!(xml = eng_disk_device_xml("disk", format, path, target, bus)) || virDomainAttachDeviceFlags(d, xml, eng_affect_flags(d)) < 0)
 		eng_err_libvirt(err, "cannot attach %s to %s as %s", path, vm, target);
 	else
 		ret = 0;

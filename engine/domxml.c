@@ -9,6 +9,27 @@
 #include "xmlutil.h"
 #include "engine.h"
 
+char *eng_disk_device_xml(const char *device, const char *format, const char *path, const char *target,
+			  const char *bus)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr disk = xmlNewNode(NULL, (const xmlChar *)"disk"), n;
+
+	xmlDocSetRootElement(doc, disk);
+	xattr(disk, "type", "file");
+	xattr(disk, "device", device);
+	n = xnew(disk, "driver", NULL);
+	xattr(n, "name", "qemu");
+	xattr(n, "type", format);
+	xattr(xnew(disk, "source", NULL), "file", path);
+	n = xnew(disk, "target", NULL);
+	xattr(n, "dev", target);
+	xattr(n, "bus", bus);
+	if (strcmp(device, "cdrom") == 0)
+		xnew(disk, "readonly", NULL);
+	return xdoc_take(doc);
+}
+
 /* Disk slot naming: virtio disks vda.., the install CD on the IDE bus of the
  * default 'pc' machine (hdc, as virt-install does), a cloud-init seed next (hdd). */
 static void add_disk(xmlNodePtr devs, const struct vm_disk_spec *d, unsigned *n_virtio, unsigned *n_cd)

@@ -36,6 +36,11 @@ unsigned eng_affect_flags(virDomainPtr d);
 int eng_refuse_readonly(struct eng *e, const char *verb, const char *name,
 			struct eng_error *err);
 
+/* One <disk> element for a device attach: a file on target/bus, read-only
+ * when device is cdrom. */
+char *eng_disk_device_xml(const char *device, const char *format, const char *path, const char *target,
+			  const char *bus);
+
 /* Monotonic seconds, for the engine's bounded waits. */
 double eng_now_s(void);
 
