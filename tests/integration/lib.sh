@@ -5,6 +5,12 @@ FAIL=0
 V=${VMDECK:-$(pwd)/build/vmdeck}
 T=${VMDECK_TESTENV:?run me through scripts/testenv.sh run}
 GUESTS=${VMDECK_CACHE:-$(pwd)/.cache/guests}
+# each test script gets a tmux server of its own: a server that exits after
+# one script killed its last session must not take the next one's
+# new-session with it (seen in CI as "no server running" right after start)
+export TMUX_TMPDIR=$T/tmux.$$
+mkdir -p "$TMUX_TMPDIR"
+unset TMUX
 
 ok()   { PASS=$((PASS + 1)); echo "ok   - $*"; }
 bad()  { FAIL=$((FAIL + 1)); echo "FAIL - $*"; }
@@ -71,6 +77,7 @@ guest_listen() {
 }
 finish() {
 	rm -f /tmp/vd.*.$$
+	tmux kill-server 2>/dev/null
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
 }

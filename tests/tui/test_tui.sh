@@ -17,9 +17,14 @@ screen_has() { screen | grep -q -- "$1"; }
 wait_screen() { local i; for ((i = 0; i < $1 * 10; i++)); do screen_has "$2" && return 0; sleep 0.1; done; return 1; }
 row_of() { screen | grep -E "^[ *] $1 "; }
 keys() { tmux send-keys -t "$S" "$@"; sleep 0.3; }
+N=0
 open_tui() {
-	tmux kill-session -t "$S" 2>/dev/null
+	# the new session before the old one goes: the server never runs empty,
+	# so it never starts exiting under the next new-session
+	local old=$S
+	N=$((N + 1)); S=vdtui$$-$N
 	tmux new-session -d -s "$S" -x 80 -y 24 "bash --norc --noprofile"
+	tmux kill-session -t "=$old" 2>/dev/null   # = : exactly this name, not a prefix
 	rm -f "$T"/tui.pid
 	# the shell's PID becomes vmdeck's by exec: the PID to signal, recorded
 	tmux send-keys -t "$S" "ulimit -c 0; export TERM=${TUI_TERM:-xterm-256color} XDG_CONFIG_HOME=$XDG_CONFIG_HOME; sh -c 'echo \$\$ > $T/tui.pid; exec \"\$0\" \"\$@\"' $V $*; echo VMDECK-EXIT=\$?" Enter
