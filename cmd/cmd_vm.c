@@ -164,6 +164,7 @@ static const struct cmd_opt create_opts[] = {
 	{ .name = "wait-ip", .help = "with --start: wait for its IPv4 address and print it" },
 	{ .name = "force", .help = "allow more vCPUs/memory than the host has, a disk beyond the pool's free space" },
 	{ .name = "firmware", .arg = "bios|uefi", .help = "boot firmware (uefi: OVMF, when installed; default bios)" },
+	{ .name = "graphics", .arg = "vnc|none", .help = "a screen on VNC at the host's loopback (default vnc; see display)" },
 	{ .name = "profile", .arg = "P", .help = "start from an INI preset (vmdeck profile list); options override it" },
 	{ .name = "os", .arg = "ID", .help = "libosinfo short id (debian11, win10): its recommended memory, vCPUs, disk" },
 	{ .name = "linked-to", .arg = "VM", .help = "qcow2 overlays on VM's disks (VM becomes a template)" },
@@ -468,6 +469,12 @@ static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_
 		s.firmware = cmd_opt(a, "firmware");
 		if (strcmp(s.firmware, "bios") != 0 && strcmp(s.firmware, "uefi") != 0)
 			return cmd_error(ctx, 2, "invalid --firmware '%s': bios or uefi", s.firmware);
+	}
+	if (cmd_opt(a, "graphics")) {
+		const char *gr = cmd_opt(a, "graphics");
+		if (strcmp(gr, "vnc") != 0 && strcmp(gr, "none") != 0)
+			return cmd_error(ctx, 2, "invalid --graphics '%s': vnc or none", gr);
+		s.no_graphics = strcmp(gr, "none") == 0;
 	}
 	nnets = cmd_optv(a, "network", &nets);
 	for (int i = 0; i < nnets; i++) {

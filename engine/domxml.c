@@ -196,8 +196,9 @@ char *eng_domxml_build(const struct vm_spec *s, struct eng_error *err)
 	add_console(devs, s->serial_log);
 	if (!s->no_agent)
 		add_agent_channel(devs);
-	if (s->iso) {
-		/* installers usually need a screen: VNC on the host's loopback only */
+	if (!s->no_graphics) {
+		/* a screen for installers, `display` and the TUI's `v`: VNC on the
+		 * host's loopback only (libvirt adds the video device) */
 		n = xnew(devs, "graphics", NULL);
 		xattr(n, "type", "vnc");
 		xattr(n, "listen", "127.0.0.1");

@@ -266,6 +266,7 @@ struct vm_spec {
 	size_t n_networks;
 	bool no_network;                /* --network none */
 	bool no_agent;                  /* no qemu-guest-agent channel (profile [tools] agent = no) */
+	bool no_graphics;               /* no VNC screen and no video device (--graphics none) */
 	bool force;                     /* allow overcommit beyond host CPUs/memory, and a
 					 * sparse disk larger than the pool's free space */
 	const char *firmware;           /* "uefi" (OVMF) or NULL/"bios" */
@@ -818,6 +819,19 @@ void eng_job_progress(int pct);
 int eng_agent_ping(struct eng *e, const char *name, char *version, size_t len, struct eng_error *err);
 /* A running guest's graphical console as an address: "vnc://127.0.0.1:5900". */
 int eng_domain_graphics(struct eng *e, const char *name, char *out, size_t len, struct eng_error *err);
+
+/* The guest's screen as RGB, 3 bytes per pixel, rows top down. */
+struct eng_image {
+	int w, h;
+	unsigned char *rgb;
+};
+/* A running guest's screen now (libvirt's screenshot stream); bytes = what
+ * the stream carried. Needs a video device (vmdeck's guests have VNC). */
+int eng_screenshot(struct eng *e, const char *name, struct eng_image *img, size_t *bytes, struct eng_error *err);
+/* A binary PPM (P6, maxval up to 65535) or a PNG into img; -1 on anything else. */
+int eng_ppm_decode(const unsigned char *buf, size_t len, struct eng_image *img, struct eng_error *err);
+int eng_png_decode(const unsigned char *buf, size_t len, struct eng_image *img, struct eng_error *err);
+void eng_image_free(struct eng_image *img);
 
 /* ---- serial console ---- */
 /* Bridges the guest's serial console to in_fd/out_fd until the escape byte

@@ -55,9 +55,11 @@ static void *refresher_main(void *arg)
 
 		if (!t->refresh_wanted) {
 			struct timespec until;
+			/* the guest's screen is a live picture: about once a second */
+			long ms = t->view == VIEW_SCREEN && t->cfg.refresh_ms > 1000 ? 1000 : t->cfg.refresh_ms;
 			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += (long)(t->cfg.refresh_ms % 1000) * 1000000L;
-			until.tv_sec += t->cfg.refresh_ms / 1000 + until.tv_nsec / 1000000000L;
+			until.tv_nsec += (ms % 1000) * 1000000L;
+			until.tv_sec += ms / 1000 + until.tv_nsec / 1000000000L;
 			until.tv_nsec %= 1000000000L;
 			pthread_cond_timedwait(&t->cond, &t->lock, &until);
 			if (t->quit)
@@ -132,6 +134,7 @@ static void *refresher_main(void *arg)
 		/* the create wizard's host facts, OS list, new guest's console and agent */
 		tui_wizard_refresh(t);
 		tui_labs_refresh(t);
+		tui_screen_refresh(t);
 
 		pthread_mutex_lock(&t->lock);
 		if (rc == 0) {
@@ -190,7 +193,7 @@ static void request_refresh(struct tui *t)
 /* leaving a view: command output goes back to where the command was given */
 static void leave_view(struct tui *t)
 {
-	t->view = t->view == VIEW_OUTPUT ? t->output_back : VIEW_LIST;
+	t->view = t->view == VIEW_OUTPUT ? t->output_back : t->view == VIEW_SCREEN ? t->shot_back : VIEW_LIST;
 }
 
 static void act_quit(struct tui *t)
@@ -324,6 +327,7 @@ static const struct {
 	{ "@prompt", act_prompt }, { "@filter", act_filter },
 	{ "@snapshots", tui_snapshots_open }, { "@create", tui_wizard_open }, { "@clone", act_clone },
 	{ "@monitor", act_monitor }, { "@networks", tui_networks_open }, { "@labs", tui_labs_open },
+	{ "@screen", tui_screen_open },
 };
 
 bool tui_binding_known(const char *command)
@@ -366,6 +370,8 @@ static void handle_key(struct tui *t, int ch)
 		return;
 	if (t->view == VIEW_LABS && tui_labs_key(t, ch))
 		return;
+	if (t->view == VIEW_SCREEN && tui_screen_key(t, ch))
+		return;
 	/* help and output views: only scrolling and leaving */
 	if ((t->view == VIEW_HELP || t->view == VIEW_OUTPUT) &&
 	    !(kb = tui_key_find(t, ch), kb && kb->command[0] == '@' &&
@@ -407,6 +413,7 @@ static void draw(struct tui *t)
 	case VIEW_NETWORKS: tui_networks_draw(t); break;
 	case VIEW_WIZARD: tui_wizard_draw(t); break;
 	case VIEW_LABS: tui_labs_draw(t); break;
+	case VIEW_SCREEN: tui_screen_draw(t); break;
 	default: tui_list_draw(t); break;
 	}
 	refresh();
@@ -582,6 +589,7 @@ int tui_main(const struct cmd_global *g)
 	free(t->fwd);
 	free(t->labs);
 	free(t->lab_seats);
+	pic_free(&t->shot);
 	eng_close(t->eng);
 	/* ended by SIGTERM/SIGHUP/SIGINT: the terminal is back, now end as that
 	 * signal does (the shell sees 128+N, as for other programs) */

@@ -11,12 +11,13 @@
 
 #include "cmd.h"
 #include "engine.h"
+#include "picture.h"
 #include "profiles.h"
 
 int tui_main(const struct cmd_global *g);
 
 enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW_MONITOR, VIEW_NETWORKS,
-		VIEW_WIZARD, VIEW_LABS, VIEW__COUNT };
+		VIEW_WIZARD, VIEW_LABS, VIEW_SCREEN, VIEW__COUNT };
 
 /* A command line from a key, the prompt or the wizard (paths included). */
 #define TUI_LINE_MAX 4096
@@ -197,6 +198,16 @@ struct tui {
 	char lab_err[512];
 	bool lab_ok;
 
+	/* the guest's screen (v): details_name's picture, fetched about once a
+	 * second by the refresh thread while shown, fitted to shot_cols x
+	 * shot_rows (set by the UI thread); all under lock */
+	struct picture shot;
+	size_t shot_bytes;
+	uint64_t shot_ns;
+	char shot_err[512];
+	int shot_cols, shot_rows;
+	enum tui_view shot_back;
+
 	struct tui_wizard *wiz;         /* the create wizard while open */
 	/* refresh thread only: the console of the guest the wizard made */
 	struct eng_console_tap *wiz_tap;
@@ -241,6 +252,12 @@ void tui_snapshots_open(struct tui *t);
 void tui_snapshots_draw(struct tui *t);
 /* true when the key was the view's own */
 bool tui_snapshots_key(struct tui *t, int ch);
+
+/* guestscreen.c: v, the selected guest's screen as a live picture */
+void tui_screen_open(struct tui *t);
+void tui_screen_refresh(struct tui *t);
+void tui_screen_draw(struct tui *t);
+bool tui_screen_key(struct tui *t, int ch);
 
 /* monitor.c: CPU, memory, disk, network with sparklines, host line */
 void tui_monitor_draw(struct tui *t);

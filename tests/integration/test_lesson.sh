@@ -52,12 +52,14 @@ js /tmp/vd.j.$$ "[s['seat'] for s in j]==['les-1','les-2','les-3'] and all(s['ip
 "$V" lab sheet "$T"/les.ini | grep -qE "^les-2 +192\.168\.[0-9.]+ +web:8202->80" && ok "lab sheet: one line per seat" \
 	|| bad "sheet text: $("$V" lab sheet "$T"/les.ini | tr '\n' '|')"
 
-# display: a guest with a screen (made with install media) gives its VNC address
-truncate -s 1M "$T"/media.iso
-expect "create dsp --iso (a guest with a screen)" "$V" create dsp --memory 64 --disk 1 --iso "$T"/media.iso "${TINY[@]}" --start
-"$V" display dsp > /tmp/vd.d.$$ && grep -qE "^vnc://127\.0\.0\.1:59[0-9]{2}$" /tmp/vd.d.$$ && grep -q "^viewer: virt-viewer -c qemu:///system dsp$" /tmp/vd.d.$$ \
+# display: every guest vmdeck makes has a screen (VNC on the loopback) unless
+# --graphics none; a seat's is its own
+expect "create dsp --graphics none (a guest without a screen)" "$V" create dsp --memory 64 "${TINY[@]}" --graphics none --start
+"$V" display les-1 > /tmp/vd.d.$$ && grep -qE "^vnc://127\.0\.0\.1:59[0-9]{2}$" /tmp/vd.d.$$ && grep -q "^viewer: virt-viewer -c qemu:///system les-1$" /tmp/vd.d.$$ \
 	&& ok "display: the VNC address on the host's loopback and the viewer's line" || bad "display: $(cat /tmp/vd.d.$$)"
-refused "display of a guest without a screen" 1 "$V" display les-1
+[ "$("$V" display les-2 | head -1)" != "$(head -1 /tmp/vd.d.$$)" ] \
+	&& ok "display: each seat has its own port" || bad "display: les-1 and les-2 share $(head -1 /tmp/vd.d.$$)"
+refused "display of a guest without a screen" 1 "$V" display dsp
 "$V" poweroff dsp >/dev/null; "$V" delete dsp --disks --yes >/dev/null
 
 expect "lab down" "$V" lab down "$T"/les.ini --yes

@@ -46,6 +46,23 @@ static void kernel_boot(void **state)
 	check_golden(&s, "kernel-boot");
 }
 
+static void graphics_none(void **state)
+{
+	/* --graphics none: no screen at all (the default has VNC on loopback) */
+	struct vm_spec s = { .name = "headless", .virt_type = "qemu", .cpus = 1, .memory_mib = 64,
+			     .kernel = "/k", .no_graphics = true };
+	struct eng_error err = { 0 };
+	char *xml;
+	(void)state;
+	assert_non_null(xml = eng_domxml_build(&s, &err));
+	assert_null(strstr(xml, "<graphics"));
+	free(xml);
+	s.no_graphics = false;
+	assert_non_null(xml = eng_domxml_build(&s, &err));
+	assert_non_null(strstr(xml, "<graphics type=\"vnc\" listen=\"127.0.0.1\" autoport=\"yes\"/>"));
+	free(xml);
+}
+
 static void iso_install_two_nets(void **state)
 {
 	struct vm_spec s = {
@@ -106,6 +123,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kernel_boot),
 		cmocka_unit_test(iso_install_two_nets),
+		cmocka_unit_test(graphics_none),
 		cmocka_unit_test(uefi_cloud_image),
 		cmocka_unit_test(user_text_is_escaped),
 		cmocka_unit_test(bad_spec),
