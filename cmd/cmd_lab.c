@@ -28,6 +28,17 @@ static json_object *seat_json(const struct eng_seat *s)
 			json_object_array_add(fw, json_object_new_string(f + (*f == ' ')));
 		json_object_object_add(o, "forwards", fw);
 	}
+	if (s->exec_status[0]) {
+		/* the last lab exec in this seat */
+		json_object *x = json_object_new_object();
+		bool code = s->exec_status[0] >= '0' && s->exec_status[0] <= '9';
+		json_object_object_add(x, "command", json_object_new_string(s->exec_cmd));
+		json_object_object_add(x, "exit_code", code ? json_object_new_int(atoi(s->exec_status)) : NULL);
+		json_object_object_add(x, "status", json_object_new_string(s->exec_status));
+		json_object_object_add(x, "first_line", json_object_new_string(s->exec_line));
+		json_object_object_add(x, "time", json_object_new_int64(s->exec_time));
+		json_object_object_add(o, "last_exec", x);
+	}
 	if (s->foreign)
 		json_object_object_add(o, "foreign", json_object_new_boolean(true));
 	if (s->did[0])

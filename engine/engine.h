@@ -688,6 +688,8 @@ void eng_lab_net_uuid(const struct lab_spec *l, const char *net, char out[37]);
 void eng_lab_seat_name(const struct lab_spec *l, unsigned i, char *out, size_t len);
 void eng_lab_net_name(const struct lab_spec *l, unsigned i, char *out, size_t len);
 
+#define ENG_SEAT_EXEC_CMD 80
+#define ENG_SEAT_EXEC_LINE 120
 struct eng_seat {
 	char name[ENG_NAME_MAX + 1];
 	bool exists;
@@ -699,6 +701,11 @@ struct eng_seat {
 	char forwards[160];             /* "2201->22/tcp, 8001->80/tcp" */
 	char did[160];                  /* what up/reset/down did to it */
 	bool foreign;                   /* a VM of the seat's name that this lab did not make */
+	/* the last `lab exec` in it (status: exit code, "timeout", "error"; "" none) */
+	char exec_status[12];
+	char exec_cmd[ENG_SEAT_EXEC_CMD];
+	char exec_line[ENG_SEAT_EXEC_LINE];
+	long exec_time;
 };
 /* Missing networks and seats made (linked clones of base, their NICs on the
  * lab's network, forwards, a clean snapshot), seats started; what exists is
@@ -734,6 +741,12 @@ int eng_lab_exec(struct eng *e, const struct lab_spec *l, const char *const *nam
 		 const char *const *argv, double timeout_s, struct eng_seat_run **out, size_t *nout,
 		 struct eng_error *err);
 void eng_lab_runs_free(struct eng_seat_run *v, size_t n);
+/* The record of the last lab exec per seat (labrecord.c): written by
+ * eng_lab_exec, read into seats by eng_lab_status, removed by lab down. */
+void eng_lab_exec_record(const struct lab_spec *l, const char *const *argv, const struct eng_seat_run *runs,
+			 size_t n);
+void eng_lab_exec_recall(const struct lab_spec *l, struct eng_seat *seats, size_t n);
+void eng_lab_exec_forget(const struct lab_spec *l);
 
 /* ---- migration ---- */
 struct eng_migrate_opts {

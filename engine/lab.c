@@ -537,6 +537,7 @@ int eng_lab_status(struct eng *e, const struct lab_spec *l, struct eng_seat **ou
 	}
 	free(v);
 	free(f);
+	eng_lab_exec_recall(l, s, l->seats);
 	*out = s;
 	return 0;
 }
@@ -642,6 +643,7 @@ int eng_lab_down(struct eng *e, const struct lab_spec *l, struct eng_seat **out,
 	if (l->n_fwd)
 		eng_forward_sync(e, NULL, NULL, NULL);
 	sheet_remove(l);
+	eng_lab_exec_forget(l);
 	/* the networks the lab made (never one it was told to use) */
 	for (unsigned i = 0; !l->use[0] && i < l->seats; i++) {
 		struct eng_net info;
@@ -771,6 +773,7 @@ int eng_lab_exec(struct eng *e, const struct lab_spec *l, const char *const *nam
 	for (size_t i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&b.lock);
+	eng_lab_exec_record(l, argv, b.runs, ns);
 	*out = b.runs;
 	*nout = ns;
 	return 0;

@@ -1,10 +1,13 @@
 /* labs.c - L: the classroom labs (lab files of the user's, then shipped ones)
  * and the seats of the selected one as `lab status` shows them, refreshed by
  * the refresh thread; u brings the lab up, r resets seats (asks which), D
- * takes it down (asks). Every action is a `lab` command line. */
+ * takes it down (asks), e runs a command in every seat (each seat's last
+ * result is a column), c collects a file from every seat. Every action is a
+ * `lab` command line. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tui.h"
 
@@ -68,7 +71,7 @@ void tui_labs_draw(struct tui *t)
 	int y = 2;
 
 	erase();
-	tui_draw_frame(t, "labs (u up, r reset seats, D down, j/k choose, q back)");
+	tui_draw_frame(t, "labs");
 	attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
 	mvprintw(1, 0, "  %-20s %-9s %s", "LAB", "FROM", "FILE");
 	attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
@@ -84,10 +87,27 @@ void tui_labs_draw(struct tui *t)
 			attroff(A_REVERSE);
 	}
 	y++;
+	if (t->lab_ok && t->n_lab_seats) {
+		/* what the seats share, above their table: the network, the last exec */
+		const struct eng_seat *last = NULL;
+		for (unsigned i = 0; i < t->n_lab_seats; i++)
+			if (t->lab_seats[i].exec_status[0] && (!last || t->lab_seats[i].exec_time > last->exec_time))
+				last = &t->lab_seats[i];
+		mvprintw(y, 2, "network %s", t->lab_seats[0].network);
+		if (last) {
+			char when[16];
+			time_t tt = (time_t)last->exec_time;
+			struct tm tm;
+			strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&tt, &tm));
+			printw("   last exec at %s: ", when);
+			addnstr(last->exec_cmd, COLS - getcurx(stdscr) - 1);
+		}
+		y++;
+	}
 	if (t->n_labs) {
 		attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
-		mvprintw(y++, 0, "  %-16s %-9s %-15s %-16s %-6s %s", "SEAT", "STATE", "IPV4", "NETWORK",
-			 t->lab_snapshot[0] ? t->lab_snapshot : "clean", "FORWARDS");
+		mvprintw(y++, 0, "  %-14s %-8s %-15s %-5.5s %-4s %-18s %s", "SEAT", "STATE", "IPV4",
+			 t->lab_snapshot[0] ? t->lab_snapshot : "clean", "EXEC", "OUTPUT", "FORWARDS");
 		attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
 	}
 	if (t->n_labs && !t->lab_ok)
@@ -96,11 +116,19 @@ void tui_labs_draw(struct tui *t)
 		mvaddnstr(y, 2, t->lab_err, COLS - 3);
 	for (unsigned i = 0; t->lab_ok && i < t->n_lab_seats && y < LINES - 2; i++, y++) {
 		const struct eng_seat *s = &t->lab_seats[i];
-		mvprintw(y, 0, "  %-16.16s %-9s %-15s %-16.16s %-6s ", s->name, s->exists ? eng_state_name(s->state) : "missing",
-			 s->ipv4[0] ? s->ipv4 : "-", s->network, s->exists ? (s->clean ? "yes" : "NO") : "-");
+		bool failed = s->exec_status[0] && strcmp(s->exec_status, "0") != 0;
+		mvprintw(y, 0, "  %-14.14s %-8.8s %-15s %-5s ", s->name, s->exists ? eng_state_name(s->state) : "missing",
+			 s->ipv4[0] ? s->ipv4 : "-", s->exists ? (s->clean ? "yes" : "NO") : "-");
+		if (failed && t->color)
+			attron(COLOR_PAIR(3) | A_BOLD);
+		printw("%-4.4s ", s->exec_status[0] ? s->exec_status : "-");
+		if (failed && t->color)
+			attroff(COLOR_PAIR(3) | A_BOLD);
+		printw("%-18.18s ", s->exec_status[0] ? s->exec_line : "");
 		addnstr(s->forwards[0] ? s->forwards : "-", COLS - getcurx(stdscr) - 1);
 	}
 	pthread_mutex_unlock(&t->lock);
+	mvaddnstr(LINES - 2, 0, "u up  r reset  D down  e exec in seats  c collect  j/k lab  L/q back", COLS);
 }
 
 static void select_lab(struct tui *t, int delta)
@@ -132,7 +160,7 @@ bool tui_labs_key(struct tui *t, int ch)
 		t->view = VIEW_LIST;
 		return true;
 	}
-	if (ch != 'u' && ch != 'r' && ch != 'D')
+	if (ch != 'u' && ch != 'r' && ch != 'D' && ch != 'e' && ch != 'c')
 		return false;
 	if (!t->n_labs)
 		return true;
@@ -142,6 +170,12 @@ bool tui_labs_key(struct tui *t, int ch)
 	}
 	if (ch == 'u') {
 		snprintf(line, sizeof(line), "lab up %s", path);
+	} else if (ch == 'e' || ch == 'c') {
+		/* the prompt, prefilled: exec's words after -- are its argv (no
+		 * shell), collect's are PATH and DIR; the table shows exec's result */
+		snprintf(line, sizeof(line), ch == 'e' ? "lab exec %s -- " : "lab collect %s ", path);
+		if (!tui_prompt_read(t, ":", line, sizeof(line), true) || !line[0])
+			return true;
 	} else if (ch == 'r') {
 		if (!tui_prompt_read(t, "reset which seats (numbers; empty: all)? ", seats, sizeof(seats), false))
 			return true;

@@ -62,6 +62,41 @@ expect "create dsp --graphics none (a guest without a screen)" "$V" create dsp -
 refused "display of a guest without a screen" 1 "$V" display dsp
 "$V" poweroff dsp >/dev/null; "$V" delete dsp --disks --yes >/dev/null
 
+# each seat's last lab exec: in lab status --json and in the TUI's labs view,
+# where e runs another command in every seat and c collects a file
+"$V" lab status "$T"/les.ini --json > /tmp/vd.j.$$
+js /tmp/vd.j.$$ "all(s['last_exec']['exit_code']==4 and s['last_exec']['first_line']=='out' and s['last_exec']['command']=='sh -c echo out; exit 4' for s in j)" \
+	&& ok "lab status --json: each seat's last exec (command, exit code 4, first line)" || bad "status: $(tr -d '\n ' < /tmp/vd.j.$$)"
+export XDG_CONFIG_HOME=$T/config
+mkdir -p "$XDG_CONFIG_HOME"/vmdeck/labs
+ln -s "$T"/les.ini "$XDG_CONFIG_HOME"/vmdeck/labs/les.ini   # the same file: the same lab
+S=vdles$$
+pane() { tmux capture-pane -p -t "$S"; }
+tmux new-session -d -s "$S" -x 100 -y 30 "bash --norc --noprofile"
+tmux send-keys -t "$S" "export TERM=xterm-256color XDG_CONFIG_HOME=$XDG_CONFIG_HOME; $V; echo VMDECK-EXIT=\$?" Enter
+wait_for 10 sh -c "tmux capture-pane -p -t $S | grep -q ' les-1 '" || bad "TUI: no list"
+tmux send-keys -t "$S" L
+wait_for 10 sh -c "tmux capture-pane -p -t $S | grep -qE '^  les-2 +running .* 4 +out '" \
+	&& ok "labs view: each seat's last exec result (4, out)" || bad "labs view: $(pane | sed -n 4,12p | tr '\n' '|')"
+pane | grep -q "last exec at [0-9:]*: sh -c echo out; exit 4" && ok "labs view: the command and its time above the seats" \
+	|| bad "labs view header: $(pane | sed -n 4,8p | tr '\n' '|')"
+tmux send-keys -t "$S" e; sleep 0.5
+pane | tail -1 | grep -q "^:lab exec .*les.ini -- *$" && ok "e: the prompt holds lab exec FILE -- " || bad "e prompt: $(pane | tail -1)"
+tmux send-keys -t "$S" -l "echo done-42"; tmux send-keys -t "$S" Enter
+wait_for 30 sh -c "tmux capture-pane -p -t $S | grep -qE '^les-3 +0 +done-42'" && ok "e: the seats' lines in the output view" \
+	|| bad "e output: $(pane | tr '\n' '|')"
+tmux send-keys -t "$S" q
+wait_for 10 sh -c "tmux capture-pane -p -t $S | grep -qE '^  les-2 +running .* 0 +done-42 '" \
+	&& ok "labs view: the new result replaced the old one" || bad "after e: $(pane | sed -n 4,12p | tr '\n' '|')"
+tmux send-keys -t "$S" c; sleep 0.5
+tmux send-keys -t "$S" -l "/tmp/task.txt $T/coll"; tmux send-keys -t "$S" Enter
+wait_for 30 sh -c "[ -s '$T/coll/les-1/task.txt' ] && [ -s '$T/coll/les-2/task.txt' ] && [ -s '$T/coll/les-3/task.txt' ]" \
+	&& ok "c: the file collected from every seat into DIR/SEAT/" || bad "c: $(ls -R "$T"/coll 2>&1 | tr '\n' ' ') $(pane | tail -4 | tr '\n' '|')"
+tmux send-keys -t "$S" q q q q
+wait_for 5 sh -c "tmux capture-pane -p -t $S | grep -q VMDECK-EXIT=0" || bad "TUI did not quit: $(pane | tail -2 | tr '\n' '|')"
+tmux kill-session -t "=$S" 2>/dev/null
+unset XDG_CONFIG_HOME
+
 expect "lab down" "$V" lab down "$T"/les.ini --yes
 
 # [seats]: a user with a random password per seat through a cloud-init seed
