@@ -741,6 +741,51 @@ int eng_lab_exec(struct eng *e, const struct lab_spec *l, const char *const *nam
 		 const char *const *argv, double timeout_s, struct eng_seat_run **out, size_t *nout,
 		 struct eng_error *err);
 void eng_lab_runs_free(struct eng_seat_run *v, size_t n);
+/* ---- backups (backup.c, restore.c) ---- */
+/* One backup in DIR/VM/TIME (complete: its manifest is there and readable). */
+struct eng_backup_entry {
+	char vm[ENG_NAME_MAX + 1];
+	char time[32];                 /* 20261202T050012Z */
+	char path[1100];
+	char kind[12];                 /* full, incremental, incomplete */
+	char parent[32];               /* the backup an incremental one builds on */
+	char chain[32];                /* the full backup its chain starts from */
+	char checkpoint[64];           /* the guest's checkpoint made with it, "" none */
+	char consistency[96];
+	long long created;
+	unsigned long long bytes;      /* its disk files */
+	int n_disks;
+	bool complete, broken;         /* broken: a parent is missing */
+};
+struct eng_backup_result {
+	char dir[1200], time[32], kind[12], parent[32];
+	char consistency[96];          /* frozen by the agent, crash-consistent, stopped */
+	char note[300];                /* why it is full when an incremental was possible */
+	unsigned long long bytes;
+	int n_disks;
+};
+/* Every disk of vm into DIR/VM/TIME: incremental on the newest backup there
+ * unless full (or impossible: note says why). Made in DIR/VM/.TIME.partial
+ * and renamed when complete; a failed or cancelled one removes what it wrote. */
+int eng_backup(struct eng *e, const char *vm, const char *dir, bool full, struct eng_backup_result *r,
+	       struct eng_error *err);
+/* The backups of vm (every guest's when NULL) in dir, by guest then time. */
+int eng_backup_list(const char *dir, const char *vm, struct eng_backup_entry **out, size_t *n,
+		    struct eng_error *err);
+/* Removes whole chains of vm's backups beyond the newest keep chains. */
+int eng_backup_prune(const char *dir, const char *vm, unsigned keep, char (*removed)[32], size_t max_removed,
+		     size_t *n_removed, struct eng_error *err);
+/* vmdeck's checkpoints of vm removed (its next running backup is full). */
+int eng_checkpoints_drop(struct eng *e, const char *vm, int *dropped, struct eng_error *err);
+struct eng_restore_result {
+	char from_vm[ENG_NAME_MAX + 1];
+	int n_disks;
+};
+/* A new guest name from the backup in bdir (DIR/VM/TIME); replace: the
+ * backup's disks put under the stopped guest name instead. */
+int eng_restore(struct eng *e, const char *bdir, const char *name, bool replace, struct eng_restore_result *r,
+		struct eng_error *err);
+
 /* The record of the last lab exec per seat (labrecord.c): written by
  * eng_lab_exec, read into seats by eng_lab_status, removed by lab down. */
 void eng_lab_exec_record(const struct lab_spec *l, const char *const *argv, const struct eng_seat_run *runs,

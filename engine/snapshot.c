@@ -72,6 +72,19 @@ static bool snapshot_exists(virDomainPtr d, const char *name)
 	return true;
 }
 
+/* libvirt 9.0 refuses internal snapshots of a stopped guest while it has
+ * checkpoints ("cannot perform block operations while checkpoint exists"),
+ * and QEMU refuses to load a running one while dirty bitmaps are active,
+ * killing the guest: vmdeck's backup checkpoints go first (the guest's next
+ * backup is then full; backup says so). */
+static void checkpoints_yield(struct eng *e, virDomainPtr d, const char *vm, bool also_running)
+{
+	int dropped;
+
+	if (virDomainListAllCheckpoints(d, NULL, 0) > 0 && (also_running || virDomainIsActive(d) != 1))
+		eng_checkpoints_drop(e, vm, &dropped, NULL);
+}
+
 int eng_snapshot_take(struct eng *e, const char *vm, const char *name, const char *description,
 		      char *taken, size_t len, struct eng_error *err)
 {
@@ -94,6 +107,7 @@ int eng_snapshot_take(struct eng *e, const char *vm, const char *name, const cha
 		return -1;
 	if (check_snapshot_disks(d, vm, err) < 0)
 		goto out;
+	checkpoints_yield(e, d, vm, false);
 	if (!name) {
 		time_t now = time(NULL);
 		struct tm tm;
@@ -278,6 +292,7 @@ int eng_snapshot_revert(struct eng *e, const char *vm, const char *name, bool fo
 	if (!(d = eng_dom_lookup(e, vm, err)))
 		return -1;
 	if ((s = snapshot_lookup(d, vm, name, err))) {
+		checkpoints_yield(e, d, vm, true);
 		snprintf(reverted, len, "%s", virDomainSnapshotGetName(s));
 		if (virDomainRevertToSnapshot(s, 0) == 0) {
 			ret = 0;
@@ -331,6 +346,7 @@ int eng_snapshot_delete(struct eng *e, const char *vm, const char *name, bool ch
 		int nchildren = virDomainSnapshotNumChildren(s, 0);
 
 		read_snapshot(s, &info);
+		checkpoints_yield(e, d, vm, false);
 		/* an external snapshot's overlay holds its children's base data:
 		 * removing it would lose them (the virt-manager data-loss case) */
 		if (info.external && nchildren > 0 && !children)

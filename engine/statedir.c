@@ -6,6 +6,7 @@
  * /tmp; made 0700; refused when it is a symlink, owned by another user, or
  * group/world-writable. Files in it are created O_EXCL|O_NOFOLLOW 0600 and read
  * only when they are regular files of this user's. */
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "internal.h"
 
 /* A directory of ours: made when missing (mode), then checked without
  * following a symlink at its name. */
@@ -127,4 +128,20 @@ FILE *eng_private_file_read(const char *path)
 		return NULL;
 	}
 	return f;
+}
+
+bool eng_pathf(char *out, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len) {
+		if (len)
+			out[0] = '\0';
+		return false;
+	}
+	return true;
 }

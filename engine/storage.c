@@ -41,6 +41,19 @@ static int pool_path(virStoragePoolPtr p, char *out, size_t len)
 	return 0;
 }
 
+int eng_pool_dir(struct eng *e, char *out, size_t len, struct eng_error *err)
+{
+	virStoragePoolPtr p = eng_pool_get(e, err);
+	int rc;
+
+	if (!p)
+		return -1;
+	if ((rc = pool_path(p, out, len)) < 0)
+		eng_err_set(err, ENG_E_FAILED, "pool %s: no target path in its XML", ENG_POOL_NAME);
+	virStoragePoolFree(p);
+	return rc;
+}
+
 static char *pool_xml(const char *path)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
@@ -163,6 +176,10 @@ char *eng_vol_xml(const char *name, const char *format, unsigned long long capac
 	t = xnew(v, "target", NULL);
 	n = xnew(t, "format", NULL);
 	xattr(n, "type", format);
+	/* qcow2 v3: libvirt 9.0's pool makes v2 (compat 0.10) otherwise, which
+	 * cannot hold the dirty bitmaps of checkpoints (incremental backups) */
+	if (strcmp(format, "qcow2") == 0)
+		xnew(t, "compat", "1.1");
 	/* libvirt's default too, said explicitly: disks are private to root */
 	n = xnew(t, "permissions", NULL);
 	xnew(n, "mode", "0600");

@@ -8,6 +8,8 @@
 char *eng_vol_xml(const char *name, const char *format, unsigned long long capacity,
 		  const char *backing, const char *backing_fmt);
 virStoragePoolPtr eng_pool_get(struct eng *e, struct eng_error *err);
+/* The directory of vmdeck's pool (made when missing). */
+int eng_pool_dir(struct eng *e, char *out, size_t len, struct eng_error *err);
 /* Where eng_pool_get makes the pool when it does not exist. */
 void eng_pool_default_path(struct eng *e, char *buf, size_t len);
 /* Free bytes of the filesystem the pool would be made on (this machine's
