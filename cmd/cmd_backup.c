@@ -1,6 +1,7 @@
 /* cmd_backup.c - backup VM DIR, backup list DIR [VM], restore BACKUP NAME
  * (engine/backup.c, engine/restore.c): a guest's disks kept outside it, as
- * full and incremental chains, and made again into a guest. */
+ * full and incremental chains, and made again into a guest; export VM
+ * FILE.ova (engine/ovaexport.c), a copy for VirtualBox and other tools. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -193,4 +194,48 @@ const struct cmd_def cmd_restore = {
 	.min_args = 1,
 	.max_args = 2,
 	.exec = restore_exec,
+};
+
+static int export_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct eng_export_result r;
+	struct eng_error err = { 0 };
+	struct cmd_job cj;
+	char size[16];
+	int rc;
+
+	cmd_job_begin(ctx, &cj, true);
+	snprintf(cj.job.what, sizeof(cj.job.what), "export of %s", a->pos[0]);
+	rc = eng_export_ova(ctx->eng, a->pos[0], a->pos[1], &r, &err);
+	cmd_job_end(&cj);
+	if (rc < 0)
+		return cmd_fail(ctx, &err);
+	eng_size_token(r.bytes, size, sizeof(size));
+	if (ctx->g.json) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(a->pos[0]));
+		json_object_object_add(o, "result", json_object_new_string("exported"));
+		json_object_object_add(o, "file", json_object_new_string(a->pos[1]));
+		json_object_object_add(o, "bytes", json_object_new_int64((int64_t)r.bytes));
+		json_object_object_add(o, "cpus", json_object_new_int((int)r.cpus));
+		json_object_object_add(o, "memory_mib", json_object_new_int64((int64_t)r.memory_mib));
+		json_object_object_add(o, "disks", json_object_new_int(r.n_disks));
+		json_object_object_add(o, "nics", json_object_new_int(r.n_nics));
+		cmd_json_print(ctx->out, o);
+		return 0;
+	}
+	fprintf(ctx->out, "exported %s to %s (%s: OVF 1.0, %u vCPU, %lluM, %d disk%s as stream-optimised VMDK, %d NIC%s)\n",
+		a->pos[0], a->pos[1], size, r.cpus, r.memory_mib, r.n_disks, r.n_disks == 1 ? "" : "s", r.n_nics,
+		r.n_nics == 1 ? "" : "s");
+	return 0;
+}
+
+const struct cmd_def cmd_export = {
+	.name = "export",
+	.usage = "VM FILE.ova",
+	.summary = "a stopped guest as an OVF 1.0 package (VirtualBox imports it; so does create --import)",
+	.flags = CMD_VM_ARG | CMD_JSON,
+	.min_args = 2,
+	.max_args = 2,
+	.exec = export_exec,
 };

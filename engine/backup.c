@@ -11,11 +11,12 @@
  * v3 disk); the next is incremental from that checkpoint (only the clusters
  * written since), creates the next checkpoint, and the older one is dropped.
  * The filesystems are frozen by the guest agent around the start of the job
- * when it answers. A stopped guest is copied with qemu-img: in full, or as
- * the clusters that differ from the previous backup (convert -B), and a new
- * checkpoint is made offline (qemu-img bitmap + a redefined checkpoint, as
- * libvirt 9.0 cannot create one for an inactive domain) so a later running
- * backup continues the chain. An incremental file's backing file is its
+ * when it answers. A stopped guest is copied in full with qemu-img (libvirt
+ * 9.0 has no backup job without QEMU, and qemu-img cannot read a dirty
+ * bitmap), and a new checkpoint is made offline (qemu-img bitmap + a
+ * redefined checkpoint, as libvirt 9.0 cannot create one for an inactive
+ * domain), so the next running backup is incremental on that copy: the
+ * chain continues. An incremental file's backing file is its
  * parent's, relative (../TIME/vda.qcow2): the directory can be moved. */
 #include <dirent.h>
 #include <errno.h>
@@ -500,22 +501,17 @@ static int backup_running(virDomainPtr d, const char *vm, const char *work, cons
 	return 0;
 }
 
-/* a stopped guest: qemu-img copies, in full or what differs from parent */
-static int backup_stopped(const char *vm, const char *work, const char *parent_dir, const struct bk_disk *disks,
-			  int nd, struct eng_error *err)
+/* a stopped guest: a full copy of each disk (its backing chain read through) */
+static int backup_stopped(const char *vm, const char *work, const struct bk_disk *disks, int nd,
+			  struct eng_error *err)
 {
 	for (int i = 0; i < nd; i++) {
-		char to[1200], base[1200], what[1300];
+		char to[1200], what[1300];
 		eng_pathf(to, sizeof(to), "%s/%s.qcow2", work, disks[i].target);
-		eng_pathf(base, sizeof(base), "../%s/%s.qcow2", parent_dir ? parent_dir : "", disks[i].target);
 		snprintf(what, sizeof(what), "backup of %.64s: %.15s", vm, disks[i].target);
-		/* -B: only the clusters that differ from the parent's file are
-		 * written, the parent becomes the backing file (relative to to) */
-		char *full[] = { "qemu-img", "convert", "-p", "-f", (char *)disks[i].format, "-O", "qcow2",
+		char *argv[] = { "qemu-img", "convert", "-p", "-f", (char *)disks[i].format, "-O", "qcow2",
 				 "-o", "compat=1.1", (char *)disks[i].path, to, NULL };
-		char *incr[] = { "qemu-img", "convert", "-p", "-f", (char *)disks[i].format, "-O", "qcow2",
-				 "-o", "compat=1.1", "-B", base, "-F", "qcow2", (char *)disks[i].path, to, NULL };
-		if (eng_qemu_img(parent_dir ? incr : full, what, err) < 0)
+		if (eng_qemu_img(argv, what, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -703,6 +699,12 @@ int eng_backup(struct eng *e, const char *vm, const char *dir, bool full, struct
 			parent = NULL;
 		}
 	}
+	if (parent && !running) {
+		/* said only when an incremental one was asked for */
+		snprintf(r->note, sizeof(r->note), "full: %s is stopped (its next running backup continues on this one)",
+			 vm);
+		parent = NULL;
+	}
 	if (parent && parent->n_disks != nd) {
 		snprintf(r->note, sizeof(r->note), "full: %s has %d disks, backup %s had %d", vm, nd, parent->time,
 			 parent->n_disks);
@@ -726,7 +728,7 @@ int eng_backup(struct eng *e, const char *vm, const char *dir, bool full, struct
 			goto fail;
 	} else {
 		snprintf(r->consistency, sizeof(r->consistency), "stopped");
-		if (backup_stopped(vm, work, parent ? parent->time : NULL, disks, nd, err) < 0)
+		if (backup_stopped(vm, work, disks, nd, err) < 0)
 			goto fail;
 	}
 	if (eng_job_cancelled()) {

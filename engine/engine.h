@@ -648,6 +648,15 @@ struct eng_ova {
 };
 int eng_ova_open(const char *ova, struct eng_ova *o, struct eng_error *err);
 void eng_ova_close(struct eng_ova *o);
+struct eng_export_result {
+	unsigned cpus;
+	unsigned long long memory_mib, bytes;
+	int n_disks, n_nics;
+};
+/* A stopped vm as file (NAME.ova): OVF 1.0 + stream-optimised VMDKs, never
+ * over an existing file; written as file.partial, renamed when complete. */
+int eng_export_ova(struct eng *e, const char *vm, const char *file, struct eng_export_result *r,
+		   struct eng_error *err);
 
 /* ---- classroom labs (lab.c; the INI file is read by profiles/lab.c) ---- */
 #define LAB_MAX_SEATS 64

@@ -130,6 +130,18 @@ static char *new_definition(const char *bdir, const char *name, const struct rs_
 	if (o && o->nodesetval && o->nodesetval->nodeNr)
 		xmlNodeSetContent(o->nodesetval->nodeTab[0], (const xmlChar *)name);
 	xmlXPathFreeObject(o);
+	/* the serial console's log is the guest's own, as a clone's is */
+	o = xdoc_nodes(&x, NULL, "/domain/devices/serial/log | /domain/devices/console/log");
+	for (int k = 0; o && o->nodesetval && k < o->nodesetval->nodeNr; k++) {
+		xmlChar *f = xmlGetProp(o->nodesetval->nodeTab[k], (const xmlChar *)"file");
+		const char *slash = f ? strrchr((const char *)f, '/') : NULL;
+		char nl[1100];
+		if (slash && eng_pathf(nl, sizeof(nl), "%.*s/%s-serial.log", (int)(slash - (const char *)f),
+				       (const char *)f, name))
+			xmlSetProp(o->nodesetval->nodeTab[k], (const xmlChar *)"file", (const xmlChar *)nl);
+		xmlFree(f);
+	}
+	xmlXPathFreeObject(o);
 	o = xdoc_nodes(&x, NULL, "/domain/os/nvram");
 	if (o && o->nodesetval && o->nodesetval->nodeNr) {
 		if (nvram_to)

@@ -25,9 +25,10 @@ void tui_details_draw(struct tui *t)
 	int y = 2;
 
 	erase();
-	snprintf(title, sizeof(title), "details of %s (q back, e edit, a/u NIC, X exec)",
-		 t->details_name);
+	snprintf(title, sizeof(title), "details of %s", t->details_name);
 	tui_draw_frame(t, title);
+	mvaddnstr(LINES - 2, 0, "a add disk  r resize  x detach  b backup  N/U add/remove NIC  X exec  v screen  "
+		  "e edit  q back", COLS);
 	pthread_mutex_lock(&t->lock);
 	if (!t->details_ok) {
 		mvprintw(2, 2, "reading %s...", t->details_name);
@@ -159,6 +160,46 @@ void tui_scroll_view(struct tui *t, int delta)
 
 /* a: a NIC on a network the user names; u: remove the NIC on a network (asks).
  * Both are the `net attach/detach` commands, run as jobs. */
+/* the details view's disk keys: each a `disk` or `backup` command line
+ * built from what is typed (each answer one word, quoted by tui_line),
+ * detach after a y/n */
+static bool disk_key(struct tui *t, int ch)
+{
+	static const struct {
+		int key;
+		const char *ask1, *ask2;   /* ask2 NULL: one answer */
+		const char *fmt;           /* %s: VM, then the answers */
+	} rows[] = {
+		{ 'a', "new disk's size (e.g. 2G): ", NULL, "disk add %s %s" },
+		{ 'r', "resize which disk (vda, vdb...): ", "to size (e.g. 20G or +5G): ", "disk resize %s %s %s" },
+		{ 'x', "detach which disk (its image is kept): ", NULL, "disk detach %s %s" },
+		{ 'b', "back up into directory: ", NULL, "backup %s %s" },
+	};
+	char ans[2][512] = { "", "" }, line[TUI_LINE_MAX], conf[200];
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (rows[i].key != ch)
+			continue;
+		if (!tui_prompt_read(t, rows[i].ask1, ans[0], sizeof(ans[0]), false) || !ans[0][0])
+			return true;
+		if (rows[i].ask2 && (!tui_prompt_read(t, rows[i].ask2, ans[1], sizeof(ans[1]), false) || !ans[1][0]))
+			return true;
+		/* an answer never becomes an option ("+5G" grows, "-5G" is refused here) */
+		for (int k = 0; k < 2; k++)
+			if (ans[k][0] == '-') {
+				tui_set_status(t, true, "'%.60s' is not a size, disk or directory", ans[k]);
+				return true;
+			}
+		if (!tui_line(t, line, sizeof(line), rows[i].fmt, t->details_name, ans[0], ans[1]))
+			return true;
+		snprintf(conf, sizeof(conf), "detach disk %.32s from %s?", ans[0], t->details_name);
+		if (ch != 'x' || tui_confirm(t, conf, NULL, NULL))
+			tui_run_line(t, line);
+		return true;
+	}
+	return false;
+}
+
 bool tui_details_key(struct tui *t, int ch)
 {
 	char net[ENG_NAME_MAX + 1] = "", line[256], q[160];
@@ -177,16 +218,18 @@ bool tui_details_key(struct tui *t, int ch)
 		}
 		return true;
 	}
-	if (ch != 'a' && ch != 'u')
+	if (ch == 'a' || ch == 'r' || ch == 'x' || ch == 'b')
+		return disk_key(t, ch);
+	if (ch != 'N' && ch != 'U')
 		return false;
-	if (!tui_prompt_read(t, ch == 'a' ? "add a NIC on network: " : "remove the NIC on network: ", net,
+	if (!tui_prompt_read(t, ch == 'N' ? "add a NIC on network: " : "remove the NIC on network: ", net,
 			     sizeof(net), false) || !net[0])
 		return true;
-	if (!tui_line(t, line, sizeof(line), ch == 'a' ? "net attach %s %s" : "net detach %s %s", t->details_name,
+	if (!tui_line(t, line, sizeof(line), ch == 'N' ? "net attach %s %s" : "net detach %s %s", t->details_name,
 		      net))
 		return true;
 	snprintf(q, sizeof(q), "remove %s's NIC on %s?", t->details_name, net);
-	if (ch == 'a' || tui_confirm(t, q, NULL, NULL))
+	if (ch == 'N' || tui_confirm(t, q, NULL, NULL))
 		tui_run_line(t, line);
 	return true;
 }

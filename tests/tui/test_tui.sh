@@ -95,18 +95,18 @@ wait_screen 10 "network tuinet deleted" || sleep 1    # one line: the status lin
 "$V" net list --json | grep -q '"tuinet"' && bad "tuinet still there after x y" || ok "n x y: tuinet deleted"
 keys q
 
-# details view: a adds a NIC, u removes one (asks)
+# details view: N adds a NIC, U removes one (asks)
 nics() { "$V" info alpha --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)['nics']))"; }
 keys / C-u a l p h a Enter
 keys Enter
 wait_screen 3 "details of alpha" || bad "no details view"
-keys a; keys -l default; keys Enter
+keys N; keys -l default; keys Enter
 wait_for 10 sh -c "[ \"\$('$V' info alpha --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"nics\"]))')\" = 2 ]" \
-	&& ok "details a: alpha has a second NIC" || bad "details a: alpha has $(nics) NIC(s)"
-keys u; keys -l default; keys Enter
+	&& ok "details N: alpha has a second NIC" || bad "details N: alpha has $(nics) NIC(s)"
+keys U; keys -l default; keys Enter
 wait_screen 3 "remove alpha's NIC on default?" && keys y
 wait_for 10 sh -c "[ \"\$('$V' info alpha --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"nics\"]))')\" = 1 ]" \
-	&& ok "details u y: back to one NIC" || bad "details u: alpha has $(nics) NIC(s)"
+	&& ok "details U y: back to one NIC" || bad "details U: alpha has $(nics) NIC(s)"
 # details X: a command in the guest through its agent; its output on screen
 state_is alpha running || "$V" start alpha >/dev/null
 agent_ready alpha 90 || bad "alpha: no agent"
