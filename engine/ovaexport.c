@@ -62,13 +62,12 @@ static void oattr(xmlNodePtr n, xmlNsPtr ns, const char *name, const char *value
 	xmlNewNsProp(n, ns, (const xmlChar *)name, (const xmlChar *)value);
 }
 
-static xmlNodePtr item(xmlNodePtr hw, xmlNsPtr ovf, xmlNsPtr rasd, int instance, int type, const char *name,
+static xmlNodePtr item(xmlNodePtr hw, xmlNsPtr el, xmlNsPtr rasd, int instance, int type, const char *name,
 		       const char *desc)
 {
-	xmlNodePtr it = onew(hw, ovf, "Item", NULL);
+	xmlNodePtr it = onew(hw, el, "Item", NULL);
 	char buf[16];
 
-	(void)ovf;
 	onew(it, rasd, "Caption", name);
 	onew(it, rasd, "Description", desc);
 	onew(it, rasd, "ElementName", name);
@@ -85,14 +84,16 @@ static char *ovf_xml(const char *vm, unsigned cpus, unsigned long long mem_mib, 
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr env = xmlNewNode(NULL, (const xmlChar *)"Envelope"), refs, ds, ns_, vs, os, hw, sys, it, n;
-	xmlNsPtr ovf, rasd, vssd, vbox;
+	xmlNsPtr ovf, el, rasd, vssd, vbox;
 	char buf[64];
 	int cim = 1, inst = 1;
 	const char *vbox_os = "Other_64";
 
 	xmlDocSetRootElement(doc, env);
 	ovf = xmlNewNs(env, (const xmlChar *)OVF_NS, (const xmlChar *)"ovf");
-	xmlSetNs(env, xmlNewNs(env, (const xmlChar *)OVF_NS, NULL));
+	/* elements unprefixed in OVF's namespace, attributes ovf:, as VirtualBox writes */
+	el = xmlNewNs(env, (const xmlChar *)OVF_NS, NULL);
+	xmlSetNs(env, el);
 	rasd = xmlNewNs(env, (const xmlChar *)RASD_NS, (const xmlChar *)"rasd");
 	vssd = xmlNewNs(env, (const xmlChar *)VSSD_NS, (const xmlChar *)"vssd");
 	xmlNewNs(env, (const xmlChar *)"http://www.w3.org/2001/XMLSchema-instance", (const xmlChar *)"xsi");
@@ -100,19 +101,19 @@ static char *ovf_xml(const char *vm, unsigned cpus, unsigned long long mem_mib, 
 	oattr(env, ovf, "version", "1.0");
 	xmlNewProp(env, (const xmlChar *)"xml:lang", (const xmlChar *)"en-US");
 
-	refs = onew(env, ovf, "References", NULL);
+	refs = onew(env, el, "References", NULL);
 	for (int i = 0; i < nd; i++) {
-		n = onew(refs, ovf, "File", NULL);
+		n = onew(refs, el, "File", NULL);
 		oattr(n, ovf, "href", disks[i].file);
 		snprintf(buf, sizeof(buf), "file%d", i + 1);
 		oattr(n, ovf, "id", buf);
 		snprintf(buf, sizeof(buf), "%llu", disks[i].size);
 		oattr(n, ovf, "size", buf);
 	}
-	ds = onew(env, ovf, "DiskSection", NULL);
-	onew(ds, ovf, "Info", "List of the virtual disks used in the package");
+	ds = onew(env, el, "DiskSection", NULL);
+	onew(ds, el, "Info", "List of the virtual disks used in the package");
 	for (int i = 0; i < nd; i++) {
-		n = onew(ds, ovf, "Disk", NULL);
+		n = onew(ds, el, "Disk", NULL);
 		snprintf(buf, sizeof(buf), "%llu", disks[i].capacity);
 		oattr(n, ovf, "capacity", buf);
 		snprintf(buf, sizeof(buf), "vmdisk%d", i + 1);
@@ -121,55 +122,55 @@ static char *ovf_xml(const char *vm, unsigned cpus, unsigned long long mem_mib, 
 		oattr(n, ovf, "fileRef", buf);
 		oattr(n, ovf, "format", VMDK_STREAM);
 	}
-	ns_ = onew(env, ovf, "NetworkSection", NULL);
-	onew(ns_, ovf, "Info", "Logical networks used in the package");
+	ns_ = onew(env, el, "NetworkSection", NULL);
+	onew(ns_, el, "Info", "Logical networks used in the package");
 	if (nics) {
-		n = onew(ns_, ovf, "Network", NULL);
+		n = onew(ns_, el, "Network", NULL);
 		oattr(n, ovf, "name", "NAT");
-		onew(n, ovf, "Description", "Logical network used by this appliance.");
+		onew(n, el, "Description", "Logical network used by this appliance.");
 	}
-	vs = onew(env, ovf, "VirtualSystem", NULL);
+	vs = onew(env, el, "VirtualSystem", NULL);
 	oattr(vs, ovf, "id", vm);
-	onew(vs, ovf, "Info", "A virtual machine");
-	onew(vs, ovf, "Name", vm);
+	onew(vs, el, "Info", "A virtual machine");
+	onew(vs, el, "Name", vm);
 	for (size_t i = 0; os_id && i < sizeof(os_types) / sizeof(os_types[0]); i++)
 		if (strstr(os_id, os_types[i].osinfo)) {
 			cim = os_types[i].cim;
 			vbox_os = os_types[i].vbox;
 			break;
 		}
-	os = onew(vs, ovf, "OperatingSystemSection", NULL);
+	os = onew(vs, el, "OperatingSystemSection", NULL);
 	snprintf(buf, sizeof(buf), "%d", cim);
 	oattr(os, ovf, "id", buf);
-	onew(os, ovf, "Info", "The kind of installed guest operating system");
-	onew(os, ovf, "Description", vbox_os);
+	onew(os, el, "Info", "The kind of installed guest operating system");
+	onew(os, el, "Description", vbox_os);
 	n = onew(os, vbox, "OSType", vbox_os);
 	oattr(n, ovf, "required", "false");
 
-	hw = onew(vs, ovf, "VirtualHardwareSection", NULL);
-	onew(hw, ovf, "Info", "Virtual hardware requirements for a virtual machine");
-	sys = onew(hw, ovf, "System", NULL);
+	hw = onew(vs, el, "VirtualHardwareSection", NULL);
+	onew(hw, el, "Info", "Virtual hardware requirements for a virtual machine");
+	sys = onew(hw, el, "System", NULL);
 	onew(sys, vssd, "ElementName", "Virtual Hardware Family");
 	onew(sys, vssd, "InstanceID", "0");
 	onew(sys, vssd, "VirtualSystemIdentifier", vm);
 	onew(sys, vssd, "VirtualSystemType", "virtualbox-2.2");
 	snprintf(buf, sizeof(buf), "%u virtual CPU", cpus);
-	it = item(hw, ovf, rasd, inst++, 3, buf, "Number of virtual CPUs");
+	it = item(hw, el, rasd, inst++, 3, buf, "Number of virtual CPUs");
 	snprintf(buf, sizeof(buf), "%u", cpus);
 	onew(it, rasd, "VirtualQuantity", buf);
 	snprintf(buf, sizeof(buf), "%llu MB of memory", mem_mib);
-	it = item(hw, ovf, rasd, inst++, 4, buf, "Memory Size");
+	it = item(hw, el, rasd, inst++, 4, buf, "Memory Size");
 	onew(it, rasd, "AllocationUnits", "MegaBytes");
 	snprintf(buf, sizeof(buf), "%llu", mem_mib);
 	onew(it, rasd, "VirtualQuantity", buf);
 	/* one SATA (AHCI) controller for the disks, as VirtualBox makes */
 	int sata = inst;
-	it = item(hw, ovf, rasd, inst++, 20, "sataController0", "SATA Controller");
+	it = item(hw, el, rasd, inst++, 20, "sataController0", "SATA Controller");
 	onew(it, rasd, "Address", "0");
 	onew(it, rasd, "ResourceSubType", "AHCI");
 	for (int i = 0; i < nd; i++) {
 		snprintf(buf, sizeof(buf), "disk%d", i + 1);
-		it = item(hw, ovf, rasd, inst++, 17, buf, "Disk Image");
+		it = item(hw, el, rasd, inst++, 17, buf, "Disk Image");
 		snprintf(buf, sizeof(buf), "%d", i);
 		onew(it, rasd, "AddressOnParent", buf);
 		snprintf(buf, sizeof(buf), "ovf:/disk/vmdisk%d", i + 1);
@@ -179,7 +180,7 @@ static char *ovf_xml(const char *vm, unsigned cpus, unsigned long long mem_mib, 
 	}
 	for (int i = 0; i < nics; i++) {
 		snprintf(buf, sizeof(buf), "Ethernet adapter on 'NAT'");
-		it = item(hw, ovf, rasd, inst++, 10, buf, "Network adapter");
+		it = item(hw, el, rasd, inst++, 10, buf, "Network adapter");
 		onew(it, rasd, "AutomaticAllocation", "true");
 		onew(it, rasd, "Connection", "NAT");
 		onew(it, rasd, "ResourceSubType", "E1000");
