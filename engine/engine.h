@@ -750,6 +750,28 @@ int eng_lab_exec(struct eng *e, const struct lab_spec *l, const char *const *nam
 		 const char *const *argv, double timeout_s, struct eng_seat_run **out, size_t *nout,
 		 struct eng_error *err);
 void eng_lab_runs_free(struct eng_seat_run *v, size_t n);
+/* ---- shared folders (share.c) ---- */
+#define ENG_MAX_SHARES 16
+struct eng_share {
+	char tag[40];
+	char source[1024];
+	char type[12];      /* virtiofs (writable), 9p (read-only) */
+	bool readonly;
+	bool active;        /* in the running guest now */
+};
+struct eng_share_result {
+	char source[1024], type[12];
+	bool live;              /* changed in the running guest too */
+	bool restart_needed;    /* the running guest sees it after its next start */
+	bool memory_added;      /* shared memory backing added to the definition */
+};
+/* The shares of vm's definition (active: in the running guest); count or -1. */
+int eng_share_list(struct eng *e, const char *vm, struct eng_share *out, int max, struct eng_error *err);
+int eng_share_add(struct eng *e, const char *vm, const char *hostdir, const char *tag, bool readonly,
+		  struct eng_share_result *r, struct eng_error *err);
+int eng_share_remove(struct eng *e, const char *vm, const char *tag, struct eng_share_result *r,
+		     struct eng_error *err);
+
 /* ---- backups (backup.c, restore.c) ---- */
 /* One backup in DIR/VM/TIME (complete: its manifest is there and readable). */
 struct eng_backup_entry {

@@ -29,10 +29,11 @@ build_tiny() {
 	# qemu-guest-agent from the host's Debian package, with the libraries it links
 	for f in $(ldd /usr/sbin/qemu-ga | grep -o '/[^ ]*'); do extra+=("$f:$f"); done
 	mkdir -p "$out"
-	# virtio NIC, balloon, block, agent channel, ACPI button; the CD-ROM for
-	# reading a cloud-init seed (vmdeck.seed) loaded only then
+	# virtio NIC, balloon, block, agent channel, ACPI button, virtiofs and 9p
+	# (shared folders); the CD-ROM for reading a cloud-init seed (vmdeck.seed)
+	# loaded only then
 	make_initramfs "$out"/initrd.gz.tmp "$HERE"/guest/tiny-init \
-		"virtio_pci virtio_net virtio_balloon virtio_blk virtio_console button evdev | ata_piix sr_mod isofs" \
+		"virtio_pci virtio_net virtio_balloon virtio_blk virtio_console button evdev virtiofs 9pnet_virtio 9p | ata_piix sr_mod isofs" \
 		"${extra[@]}"
 	mv "$out"/initrd.gz.tmp "$out"/initrd.gz
 	cp /boot/vmlinuz-"$KVER" "$out"/vmlinuz
