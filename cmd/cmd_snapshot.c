@@ -77,6 +77,7 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 					       v[i].parent[0] ? json_object_new_string(v[i].parent) : NULL);
 			json_object_object_add(o, "created", json_object_new_string(when));
 			json_object_object_add(o, "state", json_object_new_string(v[i].state));
+			json_object_object_add(o, "kind", json_object_new_string(v[i].external ? "external" : "internal"));
 			json_object_object_add(o, "current", json_object_new_boolean(v[i].current));
 			json_object_object_add(o, "description", json_object_new_string(v[i].description));
 			json_object_object_add(o, "depth", json_object_new_int(v[i].depth));
@@ -89,7 +90,8 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (n == 0)
 		fprintf(ctx->out, "%s has no snapshots\n", a->pos[0]);
 	else if (!tree)
-		fprintf(ctx->out, "%-32s %-24s %-20s %-9s %s\n", "NAME", "PARENT", "CREATED", "STATE", "CURRENT");
+		fprintf(ctx->out, "%-32s %-24s %-20s %-9s %-8s %s\n", "NAME", "PARENT", "CREATED", "STATE", "KIND",
+			"CURRENT");
 	for (size_t i = 0; i < n; i++) {
 		char when[32];
 		iso_time(v[i].created, when, sizeof(when));
@@ -98,12 +100,14 @@ static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			when[19] = '\0';
 		}
 		if (tree)
-			fprintf(ctx->out, "%c %*s%s%s  (%s, %s)%s%s\n", v[i].current ? '*' : ' ',
-				v[i].depth * 3, "", v[i].depth ? "`- " : "", v[i].name, v[i].state, when,
+			fprintf(ctx->out, "%c %*s%s%s  (%s%s, %s)%s%s\n", v[i].current ? '*' : ' ',
+				v[i].depth * 3, "", v[i].depth ? "`- " : "", v[i].name, v[i].state,
+				v[i].external ? ", external" : "", when,
 				v[i].description[0] ? "  " : "", v[i].description);
 		else   /* one token per column: the time in ISO 8601, current as * or - */
-			fprintf(ctx->out, "%-32s %-24s %-20s %-9s %s\n", v[i].name, v[i].parent[0] ? v[i].parent : "-",
-				when, v[i].state, v[i].current ? "*" : "-");
+			fprintf(ctx->out, "%-32s %-24s %-20s %-9s %-8s %s\n", v[i].name,
+				v[i].parent[0] ? v[i].parent : "-", when, v[i].state, v[i].external ? "external" : "internal",
+				v[i].current ? "*" : "-");
 	}
 	if (n > 0 && ctx->tty_out)
 		fprintf(ctx->out, "(* = current: revert without a name goes there)\n");

@@ -45,6 +45,17 @@ char *eng_disk_device_xml(const char *device, const char *format, const char *pa
  * name another file); out is "" then. */
 bool eng_pathf(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* External snapshots where libvirt 9.0 has no internal ones (snapext.c):
+ * needed for a running guest with pflash firmware. */
+bool eng_snapext_needed(virDomainPtr d);
+bool eng_snapext_is(virDomainSnapshotPtr s);
+int eng_snapext_take(struct eng *e, virDomainPtr d, const char *vm, const char *name, const char *description,
+		     struct eng_error *err);
+int eng_snapext_revert(struct eng *e, virDomainPtr d, virDomainSnapshotPtr s, const char *vm,
+		       struct eng_error *err);
+int eng_snapext_delete(struct eng *e, virDomainPtr d, virDomainSnapshotPtr s, const char *vm,
+		       struct eng_error *err);
+
 /* Monotonic seconds, for the engine's bounded waits. */
 double eng_now_s(void);
 

@@ -122,6 +122,14 @@ int eng_snapshot_take(struct eng *e, const char *vm, const char *name, const cha
 		eng_err_set(err, ENG_E_FAILED, "VM %s already has a snapshot named '%s'", vm, name);
 		goto out;
 	}
+	if (eng_snapext_needed(d)) {
+		/* libvirt 9.0 has no internal snapshot of a running UEFI guest */
+		if (eng_snapext_take(e, d, vm, name, description, err) == 0) {
+			snprintf(taken, len, "%s", name);
+			ret = 0;
+		}
+		goto out;
+	}
 	if (!(xml = snapshot_xml(name, description)) ||
 	    !(s = virDomainSnapshotCreateXML(d, xml, 0))) {
 		eng_err_libvirt(err, "cannot snapshot %s as '%s'", vm, name);
@@ -294,7 +302,10 @@ int eng_snapshot_revert(struct eng *e, const char *vm, const char *name, bool fo
 	if ((s = snapshot_lookup(d, vm, name, err))) {
 		checkpoints_yield(e, d, vm, true);
 		snprintf(reverted, len, "%s", virDomainSnapshotGetName(s));
-		if (virDomainRevertToSnapshot(s, 0) == 0) {
+		if (eng_snapext_is(s)) {
+			/* libvirt 9.0 cannot revert external snapshots: vmdeck does */
+			ret = eng_snapext_revert(e, d, s, vm, err);
+		} else if (virDomainRevertToSnapshot(s, 0) == 0) {
 			ret = 0;
 		} else {
 			virErrorPtr le = virGetLastError();
@@ -349,11 +360,12 @@ int eng_snapshot_delete(struct eng *e, const char *vm, const char *name, bool ch
 		checkpoints_yield(e, d, vm, false);
 		/* an external snapshot's overlay holds its children's base data:
 		 * removing it would lose them (the virt-manager data-loss case) */
-		if (info.external && nchildren > 0 && !children)
+		if (info.external && children && nchildren > 0)
 			eng_err_set(err, ENG_E_FAILED,
-				    "snapshot '%s' of %s is external and has %d child snapshot(s) whose data "
-				    "depends on it: delete those first or use --children",
-				    name, vm, nchildren);
+				    "snapshot '%s' of %s is external: delete its %d child snapshot(s) one by one "
+				    "(their disk files build on each other)", name, vm, nchildren);
+		else if (info.external)
+			ret = eng_snapext_delete(e, d, s, vm, err);
 		else if (virDomainSnapshotDelete(s, children ? VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN : 0) < 0)
 			eng_err_libvirt(err, "cannot delete snapshot '%s' of %s", name, vm);
 		else
