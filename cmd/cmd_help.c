@@ -111,7 +111,18 @@ int cmd_help_man(FILE *f)
 	}
 	if (cmd_man_keys)
 		cmd_man_keys(f);
-	fputs(".SH BACKUPS\n\\fBbackup\\fR \\fIVM DIR\\fR writes \\fIDIR/VM/TIME/\\fR (TIME in UTC, "
+	fputs(".SH SNAPSHOTS\nSnapshots are internal (inside the qcow2 disks, with the memory of a running "
+	      "guest, disk-only of a stopped one) wherever libvirt allows. libvirt 9.0 refuses internal snapshots "
+	      "of a running guest with UEFI (pflash) firmware, so vmdeck takes an external one there: the memory "
+	      "in \\fIVM\\-snap\\-NAME.mem\\fR, each disk continuing on a new overlay "
+	      "(\\fIVM\\-snap\\-NAME\\-vda.qcow2\\fR) while the file it was on keeps the snapshot's state, "
+	      "and the UEFI variables copied to \\fIVM\\-snap\\-NAME.nvram\\fR, all in vmdeck's pool. "
+	      "libvirt 9.0 cannot revert external snapshots; vmdeck does: the guest stops, each disk gets a fresh "
+	      "overlay on the snapshot's file, the variables and the memory come back, and the guest runs from "
+	      "that moment (the same boot). Deleting an external snapshot removes its memory and variables; its "
+	      "disk files stay, since later snapshots and the guest build on them. \\fBsnapshot list\\fR says "
+	      "which KIND each one is. Guests with several disks are snapshotted on all of them at once.\n"
+	      ".SH BACKUPS\n\\fBbackup\\fR \\fIVM DIR\\fR writes \\fIDIR/VM/TIME/\\fR (TIME in UTC, "
 	      "20261202T050012Z): one qcow2 file per disk (vda.qcow2 ...), domain.xml, the UEFI variables "
 	      "(nvram.fd) when the guest has them, and manifest.json (VM, time, kind, parent, checkpoint, "
 	      "consistency, disks with virtual size, bytes and sha256), written last. Until then the backup "
