@@ -26,6 +26,19 @@ static int backup_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (*end || !keep || keep > 1000 || keep_s[0] == '-')
 			return cmd_error(ctx, 2, "invalid --keep '%s': a number of chains from 1 to 1000", keep_s);
 	}
+	/* an older qcow2 v2 disk cannot hold the checkpoint that makes the next
+	 * backup incremental: offered an upgrade when stopped, on a terminal */
+	{
+		char v2[256];
+		enum eng_state st = ENG_ST_RUNNING;
+		if (ctx->interactive && eng_domain_state(ctx->eng, vm, &st, NULL) == 0 && st == ENG_ST_SHUTOFF &&
+		    eng_backup_v2_disks(ctx->eng, vm, false, v2, sizeof(v2), &err) > 0 &&
+		    cmd_confirm(ctx, "%s's disk%s %s %s qcow2 v2, which cannot hold the checkpoint of incremental "
+				"backups: upgrade to v3 (qemu-img amend, data and snapshots kept)?", vm,
+				strchr(v2, ',') ? "s" : "", v2, strchr(v2, ',') ? "are" : "is") &&
+		    eng_backup_v2_disks(ctx->eng, vm, true, v2, sizeof(v2), &err) < 0)
+			return cmd_fail(ctx, &err);
+	}
 	cmd_job_begin(ctx, &cj, true);
 	snprintf(cj.job.what, sizeof(cj.job.what), "backup of %s", vm);
 	rc = eng_backup(ctx->eng, vm, dir, cmd_flag(a, "full"), &r, &err);

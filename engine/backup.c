@@ -343,6 +343,46 @@ int eng_backup_list(const char *dir, const char *vm, struct eng_backup_entry **o
 	return 0;
 }
 
+/* ---- qcow2 v2 disks: no room for bitmaps ---- */
+
+int eng_backup_v2_disks(struct eng *e, const char *vm, bool upgrade, char *names, size_t len,
+			struct eng_error *err)
+{
+	struct bk_disk disks[BK_MAX_DISKS];
+	char nvram[1024];
+	virDomainPtr d = eng_dom_lookup(e, vm, err);
+	int nd = 0, n = 0;
+
+	names[0] = '\0';
+	if (!d)
+		return -1;
+	if (dom_disks(d, vm, VIR_DOMAIN_XML_INACTIVE, disks, &nd, nvram, sizeof(nvram), err) < 0) {
+		virDomainFree(d);
+		return -1;
+	}
+	if (upgrade && virDomainIsActive(d) == 1) {
+		eng_err_set(err, ENG_E_FAILED, "VM %s is running: its disks can be upgraded only while it is stopped", vm);
+		virDomainFree(d);
+		return -1;
+	}
+	for (int i = 0; i < nd; i++) {
+		if (strcmp(disks[i].format, "qcow2") != 0 || disks[i].qcow2_version != 2)
+			continue;
+		size_t used = strlen(names);
+		snprintf(names + used, len - used, "%s%s", used ? ", " : "", disks[i].target);
+		n++;
+		/* qemu-img amend rewrites the header in place: v3 keeps every
+		 * snapshot and the data; the guest is stopped, nothing holds it */
+		char *argv[] = { "qemu-img", "amend", "-f", "qcow2", "-o", "compat=1.1", disks[i].path, NULL };
+		if (upgrade && eng_qemu_img(argv, "upgrading a disk to qcow2 v3", err) < 0) {
+			virDomainFree(d);
+			return -1;
+		}
+	}
+	virDomainFree(d);
+	return n;
+}
+
 /* ---- checkpoints ---- */
 
 static void cp_name(const char *stamp, char *out, size_t len)

@@ -806,6 +806,10 @@ int eng_backup_list(const char *dir, const char *vm, struct eng_backup_entry **o
 /* Removes whole chains of vm's backups beyond the newest keep chains. */
 int eng_backup_prune(const char *dir, const char *vm, unsigned keep, char (*removed)[32], size_t max_removed,
 		     size_t *n_removed, struct eng_error *err);
+/* vm's qcow2 v2 disks (checkpoints cannot live in them) named into names;
+ * upgrade: amended to v3 (vm must be stopped). Returns how many, or -1. */
+int eng_backup_v2_disks(struct eng *e, const char *vm, bool upgrade, char *names, size_t len,
+			struct eng_error *err);
 /* vmdeck's checkpoints of vm removed (its next running backup is full). */
 int eng_checkpoints_drop(struct eng *e, const char *vm, int *dropped, struct eng_error *err);
 struct eng_restore_result {

@@ -149,6 +149,22 @@ wait_for 30 sh -c "[ \$('$V' backup list '$B' bkv --json | python3 -c 'import js
 tkeys q q q q
 tmux kill-session -t "=$S" 2>/dev/null
 
+# an older qcow2 v2 disk: said without a terminal, upgraded after a y on one
+qemu-img create -q -f qcow2 -o compat=0.10 "$T"/old.qcow2 32M
+expect "create old (a qcow2 v2 disk, in place)" "$V" create old --memory 64 --import "$T"/old.qcow2 --in-place "${TINY[@]}"
+"$V" backup old "$B" --json > /tmp/vd.bo.$$ && js /tmp/vd.bo.$$ "j['kind']=='full' and 'qcow2 v3' in j['note']" \
+	&& ok "backup of a v2 guest without a terminal: full, the note says why" || bad "v2 backup: $(tr -d '\n' < /tmp/vd.bo.$$)"
+tmux new-session -d -s "$S" -x 150 -y 20 "bash --norc --noprofile"
+tmux send-keys -t "$S" "$V backup old $B; echo BACKUP-RC=\$?" Enter
+wait_for 10 sh -c "tmux capture-pane -p -t $S | grep -q 'upgrade to v3'" && ok "on a terminal: the upgrade is offered" \
+	|| bad "no question: $(pane | tr '\n' '|')"
+tmux send-keys -t "$S" y Enter
+wait_for 30 sh -c "tmux capture-pane -p -t $S | grep -q 'BACKUP-RC=0'" || bad "backup after y: $(pane | tr '\n' '|')"
+qemu-img info "$T"/old.qcow2 | grep -q "compat: 1.1" && $VS checkpoint-list old --name | grep -q vmdeck- \
+	&& ok "y: the disk is qcow2 v3 and holds the backup's checkpoint" || bad "after upgrade: $(qemu-img info "$T"/old.qcow2 | grep compat) $($VS checkpoint-list old --name)"
+tmux kill-session -t "=$S" 2>/dev/null
+"$V" delete old --yes >/dev/null
+
 # bad input: one line, nothing made
 refused "backup of an unknown VM" 1 "$V" backup nosuch "$B"
 refused "backup into a missing directory" 1 "$V" backup bkv "$T"/nowhere
