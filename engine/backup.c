@@ -154,31 +154,6 @@ static int dom_disks(virDomainPtr d, const char *vm, unsigned xml_flags, struct 
 	return ret;
 }
 
-static int copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	int in = open(from, O_RDONLY | O_CLOEXEC), out;
-	ssize_t got;
-
-	if (in < 0)
-		return -1;
-	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
-		close(in);
-		return -1;
-	}
-	while ((got = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)got) != got) {
-			got = -1;
-			break;
-		}
-	close(in);
-	if (close(out) < 0 || got < 0) {
-		unlink(to);
-		return -1;
-	}
-	return 0;
-}
-
 static int write_private(const char *path, const char *text, struct eng_error *err)
 {
 	int fd = eng_private_file_create(path, err);
@@ -783,7 +758,7 @@ int eng_backup(struct eng *e, const char *vm, const char *dir, bool full, struct
 		    write_private(path, xml, err) < 0)
 			goto fail;
 		eng_pathf(path, sizeof(path), "%s/nvram.fd", work);
-		if (nvram[0] && copy_file(nvram, path) < 0) {
+		if (nvram[0] && eng_file_copy_private(nvram, path) < 0) {
 			eng_err_set(err, ENG_E_FAILED, "backup of %s: cannot copy its UEFI variables %s", vm, nvram);
 			goto fail;
 		}

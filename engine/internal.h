@@ -41,6 +41,10 @@ int eng_refuse_readonly(struct eng *e, const char *verb, const char *name,
 char *eng_disk_device_xml(const char *device, const char *format, const char *path, const char *target,
 			  const char *bus);
 
+/* from copied to a new file to (0600, never through a symlink, never over
+ * an existing file); -1 with errno and nothing left at to on failure. */
+int eng_file_copy_private(const char *from, const char *to);
+
 /* snprintf for paths: false when the result did not fit (a cut path would
  * name another file); out is "" then. */
 bool eng_pathf(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -184,28 +184,11 @@ static void nvram_path(const char *name, char *out, size_t len)
 
 static int copy_nvram(const char *bdir, const char *to, struct eng_error *err)
 {
-	char from[1200], buf[65536];
-	FILE *in, *out;
-	size_t got;
-	int fd;
+	char from[1200];
 
 	eng_pathf(from, sizeof(from), "%s/nvram.fd", bdir);
-	if (!(in = fopen(from, "rb"))) {
-		eng_err_set(err, ENG_E_FAILED, "backup %s: cannot read nvram.fd", bdir);
-		return -1;
-	}
-	if ((fd = eng_private_file_create(to, err)) < 0 || !(out = fdopen(fd, "wb"))) {
-		if (fd >= 0)
-			close(fd);
-		fclose(in);
-		return -1;
-	}
-	while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
-		fwrite(buf, 1, got, out);
-	fclose(in);
-	if (fclose(out) != 0) {
-		unlink(to);
-		eng_err_set(err, ENG_E_FAILED, "cannot write %s", to);
+	if (eng_file_copy_private(from, to) < 0) {
+		eng_err_set(err, ENG_E_FAILED, "restore: cannot copy %s to %s: %s", from, to, strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -44,32 +44,6 @@ bool eng_snapext_needed(virDomainPtr d)
 	return pflash;
 }
 
-static int copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	int in = open(from, O_RDONLY | O_CLOEXEC), out;
-	ssize_t got;
-
-	if (in < 0)
-		return -1;
-	unlink(to);
-	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
-		close(in);
-		return -1;
-	}
-	while ((got = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)got) != got) {
-			got = -1;
-			break;
-		}
-	close(in);
-	if (close(out) < 0 || got < 0) {
-		unlink(to);
-		return -1;
-	}
-	return 0;
-}
-
 static char *nvram_of(const char *domxml)
 {
 	struct xdoc x;
@@ -135,7 +109,7 @@ int eng_snapext_take(struct eng *e, virDomainPtr d, const char *vm, const char *
 	nv = nvram_of(live);
 	/* the variables first: they change rarely, and never during the save */
 	eng_pathf(path, sizeof(path), "%s/%s-snap-%s.nvram", pool, vm, name);
-	if (nv && copy_file(nv, path) < 0) {
+	if (nv && (unlink(path), eng_file_copy_private(nv, path)) < 0) {
 		eng_err_set(err, ENG_E_FAILED, "snapshot %s: cannot copy its UEFI variables %s: %s", vm, nv, strerror(errno));
 		goto out;
 	}
@@ -299,9 +273,13 @@ int eng_snapext_revert(struct eng *e, virDomainPtr d, virDomainSnapshotPtr s, co
 	}
 	/* the UEFI variables of that moment */
 	{
-		char nvcopy[1200], *nv = nvram_of(conf);
+		char nvcopy[1200], tmp[1200], *nv = nvram_of(conf);
 		eng_pathf(nvcopy, sizeof(nvcopy), "%s/%s-snap-%s.nvram", pool, vm, name);
-		if (nv && access(nvcopy, R_OK) == 0 && copy_file(nvcopy, nv) < 0) {
+		/* beside the guest's file, then renamed over it: never half of one */
+		if (nv && access(nvcopy, R_OK) == 0 &&
+		    (!eng_pathf(tmp, sizeof(tmp), "%s.vmdeck-revert", nv) || (unlink(tmp), eng_file_copy_private(nvcopy, tmp)) < 0 ||
+		     rename(tmp, nv) < 0)) {
+			unlink(tmp);
 			eng_err_set(err, ENG_E_FAILED, "revert %s: cannot put back its UEFI variables %s", vm, nv);
 			free(nv);
 			goto out;

@@ -145,3 +145,28 @@ bool eng_pathf(char *out, size_t len, const char *fmt, ...)
 	}
 	return true;
 }
+
+int eng_file_copy_private(const char *from, const char *to)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out;
+	ssize_t got;
+
+	if (in < 0)
+		return -1;
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+		close(in);
+		return -1;
+	}
+	while ((got = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)got) != got) {
+			got = -1;
+			break;
+		}
+	close(in);
+	if (close(out) < 0 || got < 0) {
+		unlink(to);
+		return -1;
+	}
+	return 0;
+}
