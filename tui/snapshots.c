@@ -48,9 +48,9 @@ void tui_snapshots_draw(struct tui *t)
 			attron(A_REVERSE);
 			mvhline(y, 0, ' ', COLS);
 		}
-		mvprintw(y, 0, "%c %*s%s%-*.*s %-8s %s", s->current ? '*' : ' ', s->depth * 2, "",
+		mvprintw(y, 0, "%c %*s%s%-*.*s %-8s %-8s %s", s->current ? '*' : ' ', s->depth * 2, "",
 			 s->depth ? (t->utf8 ? "\u2514 " : "`-") : "", 36 - s->depth * 2 > 8 ? 36 - s->depth * 2 : 8,
-			 36, s->name, s->state, when);
+			 36, s->name, s->state, s->external ? "external" : "internal", when);
 		attroff(A_REVERSE);
 	}
 	if (t->snaps_ok && t->n_snaps)
