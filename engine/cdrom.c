@@ -34,7 +34,8 @@ static char *drive_xml(xmlNodePtr disk, const char *iso)
 
 /* QEMU opens the tray before it lets the medium go; on a loaded host the tray
  * can still be closing or opening when libvirt stops waiting for it
- * ("Tray of device ... is not open"): asked again, bounded (3 s). */
+ * ("Tray of device ... is not open"): asked again, bounded (10 s: a TCG
+ * guest on a busy 2-core host was seen to need more than 3). */
 static int update_drive(virDomainPtr d, const char *xml, unsigned flags)
 {
 	for (int tries = 0;; tries++) {
@@ -42,7 +43,7 @@ static int update_drive(virDomainPtr d, const char *xml, unsigned flags)
 		if (virDomainUpdateDeviceFlags(d, xml, flags) == 0)
 			return 0;
 		le = virGetLastError();
-		if (tries >= 6 || !le || !le->message || !strstr(le->message, "Tray of device"))
+		if (tries >= 20 || !le || !le->message || !strstr(le->message, "Tray of device"))
 			return -1;
 		usleep(500 * 1000);
 	}

@@ -69,7 +69,8 @@ js /tmp/vd.j.$$ "all(s['last_exec']['exit_code']==4 and s['last_exec']['first_li
 	&& ok "lab status --json: each seat's last exec (command, exit code 4, first line)" || bad "status: $(tr -d '\n ' < /tmp/vd.j.$$)"
 export XDG_CONFIG_HOME=$T/config
 mkdir -p "$XDG_CONFIG_HOME"/vmdeck/labs
-ln -s "$T"/les.ini "$XDG_CONFIG_HOME"/vmdeck/labs/les.ini   # the same file: the same lab
+# the same file, so the same lab; named to sort before the shipped labs (first in the view)
+ln -s "$T"/les.ini "$XDG_CONFIG_HOME"/vmdeck/labs/a-les.ini
 S=vdles$$
 pane() { tmux capture-pane -p -t "$S"; }
 tmux new-session -d -s "$S" -x 100 -y 30 "bash --norc --noprofile"
