@@ -59,7 +59,12 @@ void eng_lab_exec_record(const struct lab_spec *l, const char *const *argv, cons
 	FILE *in, *out;
 	int fd;
 
-	if (record_path(l, path, sizeof(path), NULL) < 0)
+	size_t existing = 0;
+
+	/* seats that do not exist ran nothing: a lab never brought up keeps no record */
+	for (size_t i = 0; i < n; i++)
+		existing += runs[i].seat.exists;
+	if (!existing || record_path(l, path, sizeof(path), NULL) < 0)
 		return;
 	/* the command as words joined by spaces, cut to fit (one_line drops tabs) */
 	for (size_t i = 0, used = 0; argv[i] && used + 2 < sizeof(cmd); i++) {
@@ -90,6 +95,8 @@ void eng_lab_exec_record(const struct lab_spec *l, const char *const *argv, cons
 		fclose(in);
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (!runs[i].seat.exists)
+			continue;
 		run_line(&runs[i], cmd, (long)time(NULL), line, sizeof(line));
 		fputs(line, out);
 	}
