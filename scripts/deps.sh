@@ -9,7 +9,7 @@ set -eu
 
 PKGS_BUILD="build-essential cmake pkg-config libvirt-dev libxml2-dev libjson-c-dev
  libncurses-dev libiniparser-dev libcmocka-dev libosinfo-1.0-dev libnftables-dev libarchive-dev
- libisofs-dev libcrypt-dev libpng-dev"
+ libisofs-dev libcrypt-dev libpng-dev libssl-dev"
 PKGS_RUN="libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86
  qemu-utils dnsmasq-base iptables nftables ovmf"
 PKGS_DEMO="busybox-static cpio gzip linux-image-amd64"
