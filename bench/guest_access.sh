@@ -41,29 +41,30 @@ done
 sh_exec=$(since "$t")
 
 # ---- cp 64 MiB in vs guest-file-write with base64 chunks ----
+# (a guest of its own: the tiny guest's /tmp is in its RAM)
+"$V" lab down "$T"/ga.ini --yes >/dev/null
+"$V" create scr --memory 320 "${TINY[@]}" --start >/dev/null || exit 1
+agent_ready scr 120 || { echo "scr: no agent"; exit 1; }
 head -c $((64 << 20)) /dev/urandom > "$T"/big
 want=$(sha256sum < "$T"/big | cut -c1-64)
-t=$(now); "$V" cp "$T"/big ga-1:/tmp/big.vm || { echo "cp failed"; exit 1; }; vm_cp=$(since "$t")
-[ "$(agent_sh ga-1 'sha256sum /tmp/big.vm' | cut -c1-64)" = "$want" ] || { echo "cp: checksum differs"; exit 1; }
-agent_sh ga-1 'rm -f /tmp/big.vm' >/dev/null
+t=$(now); "$V" cp "$T"/big scr:/tmp/big.vm || { echo "cp failed"; exit 1; }; vm_cp=$(since "$t")
+[ "$(agent_sh scr 'sha256sum /tmp/big.vm' | cut -c1-64)" = "$want" ] || { echo "cp: checksum differs"; exit 1; }
+agent_sh scr 'rm -f /tmp/big.vm' >/dev/null
 t=$(now)
-h=$($VS qemu-agent-command ga-2 '{"execute":"guest-file-open","arguments":{"path":"/tmp/big.sh","mode":"w"}}' \
+h=$($VS qemu-agent-command scr '{"execute":"guest-file-open","arguments":{"path":"/tmp/big.sh","mode":"w"}}' \
 	| python3 -c 'import json,sys; print(json.load(sys.stdin)["return"])')
 split -b 32768 -d -a 5 "$T"/big "$T"/chunk.
 for c in "$T"/chunk.*; do
-	$VS qemu-agent-command ga-2 "{\"execute\":\"guest-file-write\",\"arguments\":{\"handle\":$h,\"buf-b64\":\"$(base64 -w0 "$c")\"}}" >/dev/null \
+	$VS qemu-agent-command scr "{\"execute\":\"guest-file-write\",\"arguments\":{\"handle\":$h,\"buf-b64\":\"$(base64 -w0 "$c")\"}}" >/dev/null \
 		|| { echo "virsh guest-file-write failed"; exit 1; }
 done
-$VS qemu-agent-command ga-2 "{\"execute\":\"guest-file-close\",\"arguments\":{\"handle\":$h}}" >/dev/null
+$VS qemu-agent-command scr "{\"execute\":\"guest-file-close\",\"arguments\":{\"handle\":$h}}" >/dev/null
 sh_cp=$(since "$t")
 rm -f "$T"/chunk.*
-[ "$(agent_sh ga-2 'sha256sum /tmp/big.sh' | cut -c1-64)" = "$want" ] || { echo "virsh loop: checksum differs"; exit 1; }
-agent_sh ga-2 'rm -f /tmp/big.sh' >/dev/null
+[ "$(agent_sh scr 'sha256sum /tmp/big.sh' | cut -c1-64)" = "$want" ] || { echo "virsh loop: checksum differs"; exit 1; }
+agent_sh scr 'rm -f /tmp/big.sh' >/dev/null
 
 # ---- the screen view: CPU per refresh, bytes per refresh ----
-"$V" lab down "$T"/ga.ini --yes >/dev/null
-"$V" create scr --memory 96 "${TINY[@]}" --start >/dev/null || exit 1
-agent_ready scr 120 || { echo "scr: no agent"; exit 1; }
 S=vdbench$$
 TR=$T/tui.trace
 tmux new-session -d -s "$S" -x 80 -y 24 "bash --norc --noprofile"
