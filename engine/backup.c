@@ -509,7 +509,8 @@ static int backup_running(virDomainPtr d, const char *vm, const char *work, cons
 			eng_job_progress((int)(done * 100 / total));
 		if (eng_job_cancelled())
 			virDomainAbortJob(d);
-		usleep(100 * 1000);
+		/* 20 ms: an incremental job is often over in less than 100 */
+		usleep(20 * 1000);
 	}
 	if (virDomainGetJobStats(d, &type, &params, &nparams, VIR_DOMAIN_JOB_STATS_COMPLETED) < 0) {
 		eng_err_libvirt(err, "backup of %s: its end", vm);
