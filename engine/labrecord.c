@@ -58,7 +58,6 @@ void eng_lab_exec_record(const struct lab_spec *l, const char *const *argv, cons
 	char path[1100], tmp[1200], line[1024], cmd[ENG_SEAT_EXEC_CMD] = "";
 	FILE *in, *out;
 	int fd;
-
 	size_t existing = 0;
 
 	/* seats that do not exist ran nothing: a lab never brought up keeps no record */

@@ -87,6 +87,52 @@ static void shipped_example(void **state)
 	assert_int_equal(l.seats, 8);
 }
 
+/* the last lab exec per seat: recorded for seats that exist, a later run on
+ * some seats replaces only theirs, tabs and newlines in output stay one field */
+static void exec_record(void **state)
+{
+	struct lab_spec l = { .seats = 3 };
+	struct eng_seat_run runs[3] = { 0 };
+	struct eng_seat seats[3] = { 0 };
+	const char *argv1[] = { "sh", "-c", "echo\tx", NULL }, *argv2[] = { "hostname", NULL };
+	char state_dir[600];
+
+	(void)state;
+	snprintf(state_dir, sizeof(state_dir), "%s/state", dir);
+	setenv("XDG_STATE_HOME", state_dir, 1);
+	snprintf(l.name, sizeof(l.name), "rec");
+	snprintf(l.id, sizeof(l.id), "0123-test-lab");
+	for (int i = 0; i < 3; i++) {
+		snprintf(runs[i].seat.name, sizeof(runs[i].seat.name), "rec-%d", i + 1);
+		snprintf(seats[i].name, sizeof(seats[i].name), "rec-%d", i + 1);
+		runs[i].seat.exists = i < 2;   /* rec-3 was never made */
+		runs[i].ran = runs[i].seat.exists;
+		runs[i].r.exit_code = i;
+		runs[i].r.out = (char *)"line one\tTAB\nline two";
+		runs[i].r.out_len = strlen(runs[i].r.out);
+	}
+	eng_lab_exec_record(&l, argv1, runs, 3);
+	eng_lab_exec_recall(&l, seats, 3);
+	assert_string_equal(seats[0].exec_status, "0");
+	assert_string_equal(seats[1].exec_status, "1");
+	assert_string_equal(seats[0].exec_line, "line one TAB");
+	assert_string_equal(seats[0].exec_cmd, "sh -c echo x");
+	assert_string_equal(seats[2].exec_status, "");   /* no record for a seat that does not exist */
+	/* a run on rec-2 alone: rec-1 keeps its result */
+	runs[1].r.exit_code = 7;
+	eng_lab_exec_record(&l, argv2, &runs[1], 1);
+	memset(seats[0].exec_status, 0, sizeof(seats[0].exec_status));
+	eng_lab_exec_recall(&l, seats, 3);
+	assert_string_equal(seats[0].exec_status, "0");
+	assert_string_equal(seats[1].exec_status, "7");
+	assert_string_equal(seats[1].exec_cmd, "hostname");
+	eng_lab_exec_forget(&l);
+	memset(seats, 0, sizeof(seats));
+	snprintf(seats[0].name, sizeof(seats[0].name), "rec-1");
+	eng_lab_exec_recall(&l, seats, 1);
+	assert_string_equal(seats[0].exec_status, "");
+}
+
 static void broken_labs(void **state)
 {
 	static const struct {
@@ -145,6 +191,7 @@ int main(void)
 		cmocka_unit_test(forward_edge),
 		cmocka_unit_test(shipped_example),
 		cmocka_unit_test(broken_labs),
+		cmocka_unit_test(exec_record),
 	};
 	int rc;
 	char path[600];
@@ -154,6 +201,13 @@ int main(void)
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	snprintf(path, sizeof(path), "%s/good.ini", dir);
 	unlink(path);
+	/* what exec_record made: state/vmdeck/labs (empty after forget) */
+	snprintf(path, sizeof(path), "%s/state/vmdeck/labs", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/state/vmdeck", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	rmdir(path);
 	rmdir(dir);
 	return rc;
 }
