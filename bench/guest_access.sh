@@ -78,6 +78,8 @@ wait_for 10 sh -c "tmux capture-pane -p -t $S | grep -q ' scr '" || { echo "TUI 
 pid=$(cat "$T"/tui.pid)
 cpu() { awk '{print $14 + $15}' /proc/"$pid"/stat; }   # utime + stime, clock ticks
 SECS=20
+# scr selected (gbase sorts first and is stopped: no screen)
+tmux send-keys -t "$S" / C-u s c r Enter; sleep 0.5
 c0=$(cpu); sleep $SECS; c1=$(cpu)
 tmux send-keys -t "$S" v
 wait_for 10 sh -c "grep -q '^screenshot scr' '$TR'" || { echo "no screenshot"; exit 1; }
