@@ -627,19 +627,28 @@ static int write_manifest(const char *work, const char *vm, const char *uuid, co
 }
 
 /* removes what a backup wrote into its work directory, then the directory */
+/* the files of a backup besides its disks */
+static const char *const bk_extra[] = { "domain.xml", "nvram.fd", "manifest.json" };
+
+static void remove_extra(const char *dir)
+{
+	char f[1300];
+
+	for (size_t i = 0; i < sizeof(bk_extra) / sizeof(bk_extra[0]); i++) {
+		eng_pathf(f, sizeof(f), "%s/%s", dir, bk_extra[i]);
+		unlink(f);
+	}
+}
+
 static void remove_work(const char *work, const struct bk_disk *disks, int nd)
 {
-	static const char *const extra[] = { "domain.xml", "nvram.fd", "manifest.json" };
 	char f[1200];
 
 	for (int i = 0; i < nd; i++) {
 		eng_pathf(f, sizeof(f), "%s/%s.qcow2", work, disks[i].target);
 		unlink(f);
 	}
-	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
-		eng_pathf(f, sizeof(f), "%s/%s", work, extra[i]);
-		unlink(f);
-	}
+	remove_extra(work);
 	rmdir(work);
 }
 
@@ -830,11 +839,7 @@ static void remove_backup(const struct eng_backup_entry *b)
 			}
 		json_object_put(m);
 	}
-	static const char *const extra[] = { "domain.xml", "nvram.fd", "manifest.json" };
-	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
-		eng_pathf(path, sizeof(path), "%s/%s", b->path, extra[i]);
-		unlink(path);
-	}
+	remove_extra(b->path);
 	rmdir(b->path);
 }
 

@@ -359,6 +359,27 @@ static void xml_remove_all(struct xdoc *x, const char *xpath)
 	xmlXPathFreeObject(o);
 }
 
+void eng_domxml_rename(struct xdoc *x, const char *name)
+{
+	xmlXPathObjectPtr o = xdoc_nodes(x, NULL, "/domain/name");
+
+	if (o && o->nodesetval && o->nodesetval->nodeNr > 0)
+		xmlNodeSetContent(o->nodesetval->nodeTab[0], (const xmlChar *)name);
+	xmlXPathFreeObject(o);
+	/* NAME-serial.log beside the old one (the console element mirrors it) */
+	o = xdoc_nodes(x, NULL, "/domain/devices/serial/log | /domain/devices/console/log");
+	for (int k = 0; o && o->nodesetval && k < o->nodesetval->nodeNr; k++) {
+		xmlChar *f = xmlGetProp(o->nodesetval->nodeTab[k], (const xmlChar *)"file");
+		const char *log = (const char *)f, *slash = log ? strrchr(log, '/') : NULL;
+		char nl[1024];
+		if (log && eng_pathf(nl, sizeof(nl), "%.*s/%s-serial.log", slash ? (int)(slash - log) : 1,
+				     slash ? log : ".", name))
+			xmlSetProp(o->nodesetval->nodeTab[k], (const xmlChar *)"file", (const xmlChar *)nl);
+		xmlFree(f);
+	}
+	xmlXPathFreeObject(o);
+}
+
 static void set_attr_at(struct xdoc *x, xmlNodePtr at, const char *xpath, const char *attr,
 			const char *value)
 {
@@ -549,22 +570,7 @@ static int clone_one(struct eng *e, const char *src, const char *dst, bool linke
 	xml_remove_all(&x, "/domain/os/nvram");
 	xml_remove_all(&x, "/domain/metadata");
 	xml_remove_all(&x, "/domain/devices/channel/source");
-	{
-		xmlXPathObjectPtr nm = xdoc_nodes(&x, NULL, "/domain/name");
-		if (nm && nm->nodesetval && nm->nodesetval->nodeNr > 0)
-			xmlNodeSetContent(nm->nodesetval->nodeTab[0], (const xmlChar *)dst);
-		xmlXPathFreeObject(nm);
-	}
-	{
-		char *log = xdoc_str(&x, NULL, "/domain/devices/serial/log/@file");
-		if (log) {
-			char *slash = strrchr(log, '/'), nl[1024];
-			snprintf(nl, sizeof(nl), "%.*s/%s-serial.log", slash ? (int)(slash - log) : 1,
-				 slash ? log : ".", dst);
-			set_attr_at(&x, NULL, "/domain/devices/serial/log", "file", nl);
-			free(log);
-		}
-	}
+	eng_domxml_rename(&x, dst);
 	if (linked)
 		add_base_metadata(&x, src, lab);
 	if (!(out = xdoc_dump(x.doc)) || !(nd = virDomainDefineXML(e->conn, out))) {

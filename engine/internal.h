@@ -41,6 +41,14 @@ int eng_refuse_readonly(struct eng *e, const char *verb, const char *name,
 char *eng_disk_device_xml(const char *device, const char *format, const char *path, const char *target,
 			  const char *bus);
 
+/* A copied definition renamed: <name>, and the serial console's log
+ * NAME-serial.log beside the old one (clone.c; clones and restores). */
+struct xdoc;
+void eng_domxml_rename(struct xdoc *x, const char *name);
+
+/* A whole file, NUL-terminated (malloc'd); NULL when unreadable or larger than max. */
+char *eng_file_slurp(const char *path, size_t max);
+
 /* from copied to a new file to (0600, never through a symlink, never over
  * an existing file); -1 with errno and nothing left at to on failure. */
 int eng_file_copy_private(const char *from, const char *to);

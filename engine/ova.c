@@ -98,8 +98,6 @@ int eng_ova_open(const char *ova, struct eng_ova *o, struct eng_error *err)
 {
 	char ovf[1400], *xml = NULL, *v, path[1400];
 	struct xdoc x;
-	FILE *f;
-	long len;
 
 	memset(o, 0, sizeof(*o));
 	snprintf(o->dir, sizeof(o->dir), "%s/vmdeck-ova.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/var/tmp");
@@ -110,14 +108,10 @@ int eng_ova_open(const char *ova, struct eng_ova *o, struct eng_error *err)
 	}
 	if (unpack(ova, o->dir, ovf, sizeof(ovf), err) < 0)
 		goto fail;
-	if (!(f = fopen(ovf, "r")) || fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) <= 0 || len > (8 << 20) ||
-	    fseek(f, 0, SEEK_SET) < 0 || !(xml = calloc(1, (size_t)len + 1)) || fread(xml, 1, (size_t)len, f) != (size_t)len) {
+	if (!(xml = eng_file_slurp(ovf, 8 << 20)) || !xml[0]) {
 		eng_err_set(err, ENG_E_INVALID, "OVA %s: cannot read its descriptor", ova);
-		if (f)
-			fclose(f);
 		goto fail;
 	}
-	fclose(f);
 	if (xdoc_parse(&x, xml) < 0) {
 		eng_err_set(err, ENG_E_INVALID, "OVA %s: its descriptor is not XML", ova);
 		goto fail;

@@ -76,22 +76,6 @@ static int flatten(const struct rs_disk *k, const char *what, struct eng_error *
 	return eng_qemu_img(argv, what, err);
 }
 
-static char *slurp(const char *path, size_t max)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = f ? malloc(max + 1) : NULL;
-	size_t got = buf ? fread(buf, 1, max + 1, f) : 0;
-
-	if (f)
-		fclose(f);
-	if (!buf || got > max) {
-		free(buf);
-		return NULL;
-	}
-	buf[got] = '\0';
-	return buf;
-}
-
 /* the backup's definition made a new guest's: name, disks; no UUID, MACs,
  * vmdeck metadata (links to bases, clones, labs, forwards) */
 static char *new_definition(const char *bdir, const char *name, const struct rs_disk *disks, int nd,
@@ -103,7 +87,7 @@ static char *new_definition(const char *bdir, const char *name, const struct rs_
 	char *xml, *out;
 
 	eng_pathf(path, sizeof(path), "%s/domain.xml", bdir);
-	if (!(xml = slurp(path, 4 << 20))) {
+	if (!(xml = eng_file_slurp(path, 4 << 20))) {
 		eng_err_set(err, ENG_E_FAILED, "backup %s: cannot read domain.xml", bdir);
 		return NULL;
 	}
@@ -126,22 +110,8 @@ static char *new_definition(const char *bdir, const char *name, const struct rs_
 		}
 		xmlXPathFreeObject(o);
 	}
-	o = xdoc_nodes(&x, NULL, "/domain/name");
-	if (o && o->nodesetval && o->nodesetval->nodeNr)
-		xmlNodeSetContent(o->nodesetval->nodeTab[0], (const xmlChar *)name);
-	xmlXPathFreeObject(o);
-	/* the serial console's log is the guest's own, as a clone's is */
-	o = xdoc_nodes(&x, NULL, "/domain/devices/serial/log | /domain/devices/console/log");
-	for (int k = 0; o && o->nodesetval && k < o->nodesetval->nodeNr; k++) {
-		xmlChar *f = xmlGetProp(o->nodesetval->nodeTab[k], (const xmlChar *)"file");
-		const char *slash = f ? strrchr((const char *)f, '/') : NULL;
-		char nl[1100];
-		if (slash && eng_pathf(nl, sizeof(nl), "%.*s/%s-serial.log", (int)(slash - (const char *)f),
-				       (const char *)f, name))
-			xmlSetProp(o->nodesetval->nodeTab[k], (const xmlChar *)"file", (const xmlChar *)nl);
-		xmlFree(f);
-	}
-	xmlXPathFreeObject(o);
+	/* its name, and a serial log of its own, as a clone gets */
+	eng_domxml_rename(&x, name);
 	o = xdoc_nodes(&x, NULL, "/domain/os/nvram");
 	if (o && o->nodesetval && o->nodesetval->nodeNr) {
 		if (nvram_to)

@@ -170,3 +170,19 @@ int eng_file_copy_private(const char *from, const char *to)
 	}
 	return 0;
 }
+
+char *eng_file_slurp(const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = f ? malloc(max + 1) : NULL;
+	size_t got = buf ? fread(buf, 1, max + 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	if (!buf || got > max) {
+		free(buf);
+		return NULL;
+	}
+	buf[got] = '\0';
+	return buf;
+}
