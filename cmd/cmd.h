@@ -13,6 +13,7 @@
 #define CMD_MAX_POS 64
 #define CMD_MAX_OPTS 32
 #define CMD_MAX_REPEAT 8
+#define CMD_MAX_HOSTS 16
 
 enum cmd_opt_flags {
 	OPT_REPEAT = 1 << 0,      /* may be given several times (--network a --network b) */
@@ -34,6 +35,9 @@ enum cmd_flags {
 	CMD_JSON = 1 << 3,        /* prints its own JSON under --json; else dispatch wraps
 				   * its text into one result object */
 	CMD_NO_CONFIG = 1 << 4,   /* never reads vmdeck.ini (help, version, completion) */
+	CMD_FLEET = 1 << 5,       /* works on every host in use itself (list, hosts, stats,
+				   * host evacuate): no guest is routed to one host */
+	CMD_NEW_VM = 1 << 6,      /* first argument names a new guest: HOST:NAME places it */
 };
 
 struct cmd_optval {
@@ -53,7 +57,9 @@ struct cmd_args {
 
 /* Options every command accepts, wherever they appear on the line. */
 struct cmd_global {
-	const char *uri;
+	const char *uri;          /* -c: a URI or a [hosts] name */
+	const char *hosts[CMD_MAX_HOSTS];   /* --host NAME... ("auto": placement) */
+	int n_hosts;
 	bool readonly;
 	bool json;
 	bool embedded;
@@ -72,7 +78,72 @@ struct cmd_ctx {
 	/* connects on first use; set by the CLI, the TUI passes an open engine */
 	int (*connect)(struct cmd_ctx *ctx);
 	const char *config_uri;
+	struct cmd_fleet *fleet;  /* the hosts in use (CLI); NULL: just eng (the TUI) */
+	/* the CLI's: where dispatch sets the fleet up once the whole line (and
+	 * its -c/--host anywhere on it) is parsed */
+	struct cmd_fleet *fleet_store;
+	const struct prof_host *cfg_hosts;
+	size_t n_cfg_hosts;
 };
+
+/* ---- several hosts (fleet.c) ---- */
+struct prof_host;
+struct cmd_fleet {
+	struct eng_fleet_host h[CMD_MAX_HOSTS];   /* the hosts in use, in [hosts] order */
+	size_t n;
+	bool tried[CMD_MAX_HOSTS];                /* connection attempted (h[i].eng or h[i].err) */
+	bool warned[CMD_MAX_HOSTS];               /* its "did not answer" warning printed */
+	char known[CMD_MAX_HOSTS][ENG_NAME_MAX + 1];   /* every name of [hosts], for HOST:VM */
+	char known_uri[CMD_MAX_HOSTS][512];
+	size_t n_known;
+	bool configured;                          /* the hosts come from [hosts] */
+	bool auto_place;                          /* --host auto */
+	int current;                              /* the host of ctx->eng; -1: none yet */
+	struct eng_open_opts base;
+};
+/* The hosts in use: -c (one: a URI or a [hosts] name), else --host NAMEs,
+ * else all of [hosts], else the one default connection. 0, or 2 after an
+ * error line (an unknown host name). */
+int cmd_fleet_setup(struct cmd_ctx *ctx, struct cmd_fleet *f, const struct prof_host *cfg, size_t ncfg);
+void cmd_fleet_close(struct cmd_fleet *f);
+/* Connects to every host in use not tried yet, all at once; each one that
+ * does not answer is one warning line ("host b: ..."). Returns how many answer. */
+int cmd_fleet_open_all(struct cmd_ctx *ctx);
+/* Makes host i ctx->eng (connecting when needed): 0, or 1 after the error line. */
+int cmd_fleet_use(struct cmd_ctx *ctx, int i);
+int cmd_fleet_index(const struct cmd_fleet *f, const char *name);
+/* Host i's connection (connecting when needed, warning when it does not
+ * answer); NULL when it does not. ctx->eng stays as it is. */
+struct eng *cmd_fleet_eng(struct cmd_ctx *ctx, int i);
+/* The URI of a [hosts] name (in use or not); NULL when it names none. */
+const char *cmd_fleet_known_uri(const struct cmd_ctx *ctx, const char *name);
+/* The name of ctx->eng's host ("" without a fleet). */
+const char *cmd_fleet_host_name(const struct cmd_ctx *ctx);
+bool cmd_fleet_multi(const struct cmd_ctx *ctx);
+/* Before a command runs: its VM argument (HOST:VM, or a name unique across
+ * the hosts) picks the host, and a->pos[0] becomes the bare name. 0, 1 (no
+ * such guest) or 2 (ambiguous, unknown host), the error line printed. */
+int cmd_fleet_route(struct cmd_ctx *ctx, const struct cmd_def *def, struct cmd_args *a);
+/* A VM word with its host: "b:web" -> host index of b and "web"; a word
+ * without a known host prefix -> -1 and the word. */
+int cmd_fleet_split(const struct cmd_fleet *f, const char *word, const char **vm);
+/* fn on every host that answers, all at once (a thread each); rcs[i]: its
+ * return value, -1 for a host that did not answer. Returns how many ran. */
+int cmd_fleet_each(struct cmd_ctx *ctx, int (*fn)(struct eng *e, int host, void *arg), void *arg, int *rcs);
+/* Connects to the hosts in use (a CMD_FLEET command's first step). Returns
+ * how many answer; 0 after the error line (one host: libvirt's error; several:
+ * each one's warning and "no host answered"). ctx->eng: the first that answers. */
+int cmd_fleet_connect(struct cmd_ctx *ctx);
+const char *cmd_fleet_name(const struct cmd_ctx *ctx, int i);
+size_t cmd_fleet_count(const struct cmd_ctx *ctx);
+/* migrate's check (cmd_migrate.c): dst has the free memory and the CPUs
+ * the guest i needs; else 1 after the line giving both hosts' figures. */
+int cmd_fit_check(struct cmd_ctx *ctx, const char *vm, const struct eng_dom_info *i, const char *src_name,
+		  struct eng *src, const char *dst_name, struct eng *dst);
+/* create --host auto: the reachable host with the most free memory that
+ * fits the guest becomes ctx->eng, and the choice is printed. No-op unless
+ * --host auto. */
+int cmd_fleet_place(struct cmd_ctx *ctx, const char *name, unsigned cpus, unsigned long long mem_mib);
 
 struct cmd_def {
 	const char *name;         /* "list", "snapshot take" */
@@ -129,6 +200,8 @@ extern const struct cmd_opt cmd_names_opts[];
 void cmd_group_names(const char *group, char *out, size_t len);
 /* "vmdeck: error: " + the message on one line (control bytes become '?'). */
 void cmd_errorf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "vmdeck: warning: " + the message on one line. */
+void cmd_warnf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* text on one line of its own, control bytes replaced. */
 void cmd_print_clean(FILE *f, const char *text);
 int cmd_usage_error(FILE *f, const struct cmd_def *def, const char *fmt, ...)

@@ -16,6 +16,7 @@ static const struct {
 	{ "VM", "vm" },     { "SRC", "vm" },     { "NET", "net" },  { "P", "profile" },
 	{ "ISO", "file" },  { "DISK", "file" },  { "PATH", "file" }, { "FILE", "file" },
 	{ "DIR", "dir" },   { "COMMAND", "cmd" }, { "CIDR", "" },   { "SIZE", "" },
+	{ "HOST", "host" }, { "DEST", "host" },
 };
 
 static const char *hint_of(const struct cmd_def *def, const char *token, int pos)
@@ -148,6 +149,7 @@ static const char bash_body[] =
 	"\tsnapshot) [[ -n $2 ]] && \"${v[@]}\" snapshot list \"$2\" --names 2>/dev/null ;;\n"
 	"\tprofile) \"${v[@]}\" profile list --names 2>/dev/null ;;\n"
 	"\tlab) \"${v[@]}\" lab list --names 2>/dev/null ;;\n"
+	"\thost) \"${v[@]}\" hosts --names 2>/dev/null ;;\n"
 	"\tcmd) echo \"${_vmdeck_sub[-]}\" ;;\n"
 	"\tesac\n"
 	"}\n"
@@ -158,7 +160,7 @@ static const char bash_body[] =
 	"\tfile) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n"
 	"\tdir) COMPREPLY=($(compgen -d -- \"$cur\")) ;;\n"
 	"\tlab) COMPREPLY=($(compgen -W \"$(_vmdeck_names lab)\" -- \"$cur\") $(compgen -f -- \"$cur\")) ;;\n"
-	"\tvm|net|profile|cmd) COMPREPLY=($(compgen -W \"$(_vmdeck_names \"$hint\")\" -- \"$cur\")) ;;\n"
+	"\tvm|net|profile|host|cmd) COMPREPLY=($(compgen -W \"$(_vmdeck_names \"$hint\")\" -- \"$cur\")) ;;\n"
 	"\tsnapshot) COMPREPLY=($(compgen -W \"$(_vmdeck_names snapshot \"$first\")\" -- \"$cur\")) ;;\n"
 	"\t*) COMPREPLY=() ;;\n"
 	"\tesac\n"
@@ -167,12 +169,12 @@ static const char bash_body[] =
 	"_vmdeck() {\n"
 	"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
 	"\tlocal i w prefix=\"\" cmd=\"\" _vmdeck_uri=\"\" args=() hints h\n"
-	"\tlocal globals=\"-c --connect --readonly --json --accel --embedded -h --help -V --version\"\n"
+	"\tlocal globals=\"-c --connect --host --readonly --json --accel --embedded -h --help -V --version\"\n"
 	"\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
 	"\t\tw=${COMP_WORDS[i]}\n"
 	"\t\tcase $w in\n"
 	"\t\t-c|--connect) _vmdeck_uri=${COMP_WORDS[i+1]}; ((i++)); continue ;;\n"
-	"\t\t--accel) ((i++)); continue ;;\n"
+	"\t\t--accel|--host) ((i++)); continue ;;\n"
 	"\t\t-*) [[ -n $cmd && -n ${_vmdeck_vals[\"$cmd $w\"]+x} ]] && ((i++)); continue ;;\n"
 	"\t\tesac\n"
 	"\t\tif [[ -z $cmd && \" ${_vmdeck_sub[${prefix:--}]} \" == *\" $w \"* ]]; then\n"
@@ -184,7 +186,7 @@ static const char bash_body[] =
 	"\tdone\n"
 	"\tcase $prev in\n"
 	"\t--accel) COMPREPLY=($(compgen -W \"auto kvm tcg\" -- \"$cur\")); return ;;\n"
-	"\t-c|--connect) COMPREPLY=(); return ;;\n"
+	"\t-c|--connect|--host) COMPREPLY=($(compgen -W \"$(_vmdeck_names host)\" -- \"$cur\")); return ;;\n"
 	"\tesac\n"
 	"\tif [[ -n $cmd && $prev == -* && -n ${_vmdeck_vals[\"$cmd $prev\"]+x} ]]; then\n"
 	"\t\th=${_vmdeck_vals[\"$cmd $prev\"]}\n"

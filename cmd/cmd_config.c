@@ -18,6 +18,12 @@ static const char sample[] =
 	"# (default: qemu:///system when its socket answers, else qemu:///session)\n"
 	"#uri = qemu:///system\n"
 	"\n"
+	"[hosts]\n"
+	"# several hosts in one vmdeck: NAME = URI, in the order shown; every command\n"
+	"# then spans them (HOST:VM names a guest; --host NAME limits, -c NAME picks one)\n"
+	"#web1 = qemu+ssh://root@web1.example.org/system\n"
+	"#lab = qemu+tls://lab.example.org/system\n"
+	"\n"
 	"[ui]\n"
 	"# how often the TUI refreshes what events do not bring, in ms (100-60000)\n"
 	"#refresh_ms = 1000\n"
@@ -46,8 +52,8 @@ static int config_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct vmdeck_config *c = calloc(1, sizeof(*c));
 	struct eng_error err = { 0 };
-	struct setting set[2 + PROF_MAX_KEYS];
-	char refresh[16], def_path[1024], keyname[PROF_MAX_KEYS][48];
+	struct setting set[2 + PROF_MAX_HOSTS + PROF_MAX_KEYS];
+	char refresh[16], def_path[1024], keyname[PROF_MAX_KEYS][48], hostname[PROF_MAX_HOSTS][80];
 	const char *env = getenv("VMDECK_URI");
 	size_t n = 0;
 
@@ -75,6 +81,12 @@ static int config_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			  "default (qemu:///system when its socket answers, else qemu:///session)");
 	}
 	n++;
+	for (size_t i = 0; i < c->n_hosts; i++, n++) {
+		snprintf(hostname[i], sizeof(hostname[i]), "hosts.%s", c->hosts[i].name);
+		set[n].key = hostname[i];
+		set[n].value = c->hosts[i].uri;
+		source_of(set[n].source, sizeof(set[n].source), c->path, c->hosts[i].line, "default");
+	}
 	snprintf(refresh, sizeof(refresh), "%d", c->refresh_ms);
 	set[n].key = "ui.refresh_ms";
 	set[n].value = refresh;

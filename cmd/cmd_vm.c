@@ -28,34 +28,72 @@ static void join_ips(const char (*ips)[16], int n, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+struct list_job {
+	bool all;
+	struct eng_dom_summary *v[CMD_MAX_HOSTS];
+	size_t n[CMD_MAX_HOSTS];
+	struct eng_error err[CMD_MAX_HOSTS];
+};
+
+static int list_one(struct eng *e, int host, void *arg)
+{
+	struct list_job *j = arg;
+
+	return eng_domain_list(e, j->all, true, &j->v[host], &j->n[host], &j->err[host]);
+}
+
+/* every host in use at once; rows in host order, then by name (each host's
+ * list comes sorted); a host that does not answer is a warning line */
 static int list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct eng_dom_summary *v;
-	struct eng_error err = { 0 };
-	size_t n;
+	struct list_job j = { .all = cmd_flag(a, "all") };
+	int rcs[CMD_MAX_HOSTS], listed = 0;
+	size_t hosts = cmd_fleet_count(ctx);
+	bool multi = hosts > 1;
+	json_object *arr = ctx->g.json ? json_object_new_array() : NULL;
 
-	if (eng_domain_list(ctx->eng, cmd_flag(a, "all"), true, &v, &n, &err) < 0)
-		return cmd_fail(ctx, &err);
-	if (ctx->g.json) {
-		json_object *arr = json_object_new_array();
-		for (size_t i = 0; i < n; i++)
-			json_object_array_add(arr, cmd_json_summary(&v[i]));
-		cmd_json_print(ctx->out, arr);
-	} else if (cmd_flag(a, "names")) {
-		/* for scripts and completion: one name per line, nothing else */
-		for (size_t i = 0; i < n; i++)
-			fprintf(ctx->out, "%s\n", v[i].name);
-	} else {
-		fprintf(ctx->out, "%-24s %-11s %5s %10s  %s\n", "NAME", "STATE", "CPUS", "MEMORY", "IPV4");
-		for (size_t i = 0; i < n; i++) {
-			char mem[32], ips[160];
-			eng_size_token(v[i].memory_mib << 20, mem, sizeof(mem));
-			join_ips(v[i].ipv4, v[i].n_ipv4, ips, sizeof(ips));
-			fprintf(ctx->out, "%-24s %-11s %5u %10s  %s\n", v[i].name,
-				eng_state_name(v[i].state), v[i].cpus, mem, ips);
-		}
+	if (cmd_fleet_connect(ctx) == 0) {
+		json_object_put(arr);
+		return 1;
 	}
-	free(v);
+	cmd_fleet_each(ctx, list_one, &j, rcs);
+	for (size_t h = 0; h < hosts; h++) {
+		if (rcs[h] < 0 && j.err[h].msg[0])
+			cmd_warnf(ctx->err, "host %s: %s", cmd_fleet_name(ctx, (int)h), j.err[h].msg);
+		listed += rcs[h] == 0;
+	}
+	if (listed == 0) {
+		json_object_put(arr);
+		return cmd_error(ctx, 1, "no host listed its guests");
+	}
+	if (!arr && !cmd_flag(a, "names"))
+		fprintf(ctx->out, "%s%-24s %-11s %5s %10s  %s\n", multi ? "HOST         " : "", "NAME", "STATE", "CPUS",
+			"MEMORY", "IPV4");
+	for (size_t h = 0; h < hosts; h++) {
+		const char *host = cmd_fleet_name(ctx, (int)h);
+		for (size_t i = 0; rcs[h] == 0 && i < j.n[h]; i++) {
+			const struct eng_dom_summary *d = &j.v[h][i];
+			char mem[32], ips[160];
+			if (arr) {
+				json_object *o = cmd_json_summary(d);
+				json_object_object_add(o, "host", json_object_new_string(host));
+				json_object_array_add(arr, o);
+			} else if (cmd_flag(a, "names")) {
+				/* for scripts and completion: one name per line (HOST:VM across hosts) */
+				fprintf(ctx->out, "%s%s%s\n", multi ? host : "", multi ? ":" : "", d->name);
+			} else {
+				eng_size_token(d->memory_mib << 20, mem, sizeof(mem));
+				join_ips(d->ipv4, d->n_ipv4, ips, sizeof(ips));
+				if (multi)
+					fprintf(ctx->out, "%-12s ", host);
+				fprintf(ctx->out, "%-24s %-11s %5u %10s  %s\n", d->name, eng_state_name(d->state), d->cpus,
+					mem, ips);
+			}
+		}
+		free(j.v[h]);
+	}
+	if (arr)
+		cmd_json_print(ctx->out, arr);
 	return 0;
 }
 
@@ -65,7 +103,7 @@ const struct cmd_def cmd_list = {
 	.summary = "guests: name, state, vCPUs, memory, IPv4 (running ones; --all adds shut-off)",
 	.opts = list_opts,
 	.max_args = 0,
-	.flags = CMD_JSON,
+	.flags = CMD_JSON | CMD_FLEET,
 	.exec = list_exec,
 };
 
@@ -486,6 +524,8 @@ static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_
 			return cmd_error(ctx, 2, "%s", err.msg);
 		s.networks[s.n_networks++] = nets[i];
 	}
+	if ((rc = cmd_fleet_place(ctx, s.name, s.cpus, s.memory_mib)) != 0)
+		return rc;
 	if (cmd_opt(a, "linked-to")) {
 		if ((rc = create_linked(ctx, a, &s, start)) != 0)
 			return rc;
@@ -539,9 +579,10 @@ static int create_from(struct cmd_ctx *ctx, const struct cmd_args *a, struct vm_
 const struct cmd_def cmd_create = {
 	.name = "create",
 	.usage = "NAME",
-	.summary = "create a guest: resources, disk or install media, networks; --start boots it",
+	.summary = "create a guest: resources, disk or install media, networks; --start boots it "
+		   "(HOST:NAME or --host auto: on which host)",
 	.opts = create_opts,
-	.flags = CMD_CHANGES | CMD_JSON,
+	.flags = CMD_CHANGES | CMD_JSON | CMD_NEW_VM,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = create_exec,

@@ -185,10 +185,14 @@ int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "vmdeck %s\n", VMDECK_VERSION);
 		return 0;
 	}
+	if (ctx->fleet_store && !ctx->fleet &&
+	    (rc = cmd_fleet_setup(ctx, ctx->fleet_store, ctx->cfg_hosts, ctx->n_cfg_hosts)) != 0)
+		return rc;
 	if ((def->flags & CMD_CHANGES) && ctx->g.readonly)
 		return cmd_error(ctx, 1, "read-only connection: cannot %s%s%s", def->name,
 				 a.npos ? " " : "", a.npos ? a.pos[0] : "");
-	if (!(def->flags & CMD_NO_CONN) && (rc = cmd_need_conn(ctx)) != 0)
+	if (!(def->flags & CMD_NO_CONN) && ((rc = cmd_fleet_route(ctx, def, &a)) != 0 ||
+					     (!(def->flags & CMD_FLEET) && (rc = cmd_need_conn(ctx)) != 0)))
 		return rc;
 	if (ctx->g.json && !(def->flags & CMD_JSON))
 		return exec_as_json(ctx, def, &a);
@@ -199,25 +203,19 @@ int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 
 static int cli_connect(struct cmd_ctx *ctx)
 {
-	struct eng_error err = { 0 };
-	struct eng_open_opts o = {
-		.uri = ctx->g.uri,
-		.config_uri = ctx->config_uri,
-		.readonly = ctx->g.readonly,
-		.accel = ctx->g.accel,
-	};
-
 	if (ctx->g.embedded)
 		return cmd_error(ctx, 2, "--embedded is for the TUI only: its guests live only as long "
 				 "as one vmdeck process (run 'vmdeck --embedded' without a command)");
-	if (!(ctx->eng = eng_open(&o, &err)))
-		return cmd_fail(ctx, &err);
-	return 0;
+	if (!ctx->fleet)
+		return cmd_error(ctx, 1, "not connected to libvirt");
+	/* a command that names no guest works on the first host in use */
+	return cmd_fleet_use(ctx, ctx->fleet->current >= 0 ? ctx->fleet->current : 0);
 }
 
 int cmd_cli_run(const struct cmd_global *g, int argc, char **argv)
 {
-	struct vmdeck_config cfg;
+	static struct vmdeck_config cfg;   /* large; one per process */
+	static struct cmd_fleet fleet;
 	struct eng_error err = { 0 };
 	struct cmd_ctx ctx = {
 		.g = *g,
@@ -230,6 +228,8 @@ int cmd_cli_run(const struct cmd_global *g, int argc, char **argv)
 	int rc, words;
 	const struct cmd_def *def = argc > 0 ? cmd_find(argc, argv, &words) : NULL;
 
+	memset(&cfg, 0, sizeof(cfg));
+
 	/* help, version and completion work whatever the config file holds */
 	if (!def || !(def->flags & CMD_NO_CONFIG)) {
 		if (prof_config_load(NULL, &cfg, &err) < 0)
@@ -238,8 +238,12 @@ int cmd_cli_run(const struct cmd_global *g, int argc, char **argv)
 			fprintf(stderr, "vmdeck: warning: %s\n", cfg.warnings[i]);
 		ctx.config_uri = cfg.uri[0] ? cfg.uri : NULL;
 	}
+	ctx.fleet_store = &fleet;
+	ctx.cfg_hosts = cfg.hosts;
+	ctx.n_cfg_hosts = cfg.n_hosts;
 	rc = cmd_dispatch(&ctx, argc, argv);
 	fflush(stdout);
-	eng_close(ctx.eng);
+	if (ctx.fleet)
+		cmd_fleet_close(ctx.fleet);   /* ctx.eng is one of its hosts */
 	return rc;
 }

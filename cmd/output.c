@@ -28,6 +28,15 @@ void cmd_errorf(FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
+void cmd_warnf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_line(f, "vmdeck: warning: ", fmt, ap);
+	va_end(ap);
+}
+
 static void print_clean(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void print_clean(FILE *f, const char *fmt, ...)
 {

@@ -78,7 +78,7 @@ void cmd_group_names(const char *group, char *out, size_t len)
 }
 
 /* Global options, accepted before the command and among its arguments. */
-enum gopt { G_CONNECT, G_READONLY, G_JSON, G_ACCEL, G_EMBEDDED, G_HELP, G_VERSION };
+enum gopt { G_CONNECT, G_HOST, G_READONLY, G_JSON, G_ACCEL, G_EMBEDDED, G_HELP, G_VERSION };
 static const struct {
 	const char *long_name;
 	char short_name;
@@ -86,7 +86,10 @@ static const struct {
 	enum gopt id;
 	const char *help;
 } global_opts[] = {
-	{ "connect", 'c', "URI", G_CONNECT, "libvirt URI (default: $VMDECK_URI, config, qemu:///system, qemu:///session)" },
+	{ "connect", 'c', "URI", G_CONNECT, "libvirt URI or a [hosts] name (default: $VMDECK_URI, config, "
+	  "qemu:///system, qemu:///session)" },
+	{ "host", 0, "NAME", G_HOST, "only this host of [hosts] (repeatable); create --host auto places "
+	  "the guest where it fits best" },
 	{ "readonly", 0, NULL, G_READONLY, "read-only connection: every changing command is refused" },
 	{ "json", 0, NULL, G_JSON, "machine-readable output" },
 	{ "accel", 0, "auto|kvm|tcg", G_ACCEL, "acceleration for new guests (auto: TCG where KVM cannot run them)" },
@@ -132,6 +135,13 @@ static int try_global(int argc, char **argv, int *i, struct cmd_global *g, FILE 
 		}
 		switch (global_opts[k].id) {
 		case G_CONNECT: g->uri = value; break;
+		case G_HOST:
+			if (g->n_hosts >= CMD_MAX_HOSTS) {
+				cmd_errorf(err, "--host given more than %d times", CMD_MAX_HOSTS);
+				return 2;
+			}
+			g->hosts[g->n_hosts++] = value;
+			break;
 		case G_READONLY: g->readonly = true; break;
 		case G_JSON: g->json = true; break;
 		case G_EMBEDDED: g->embedded = true; break;

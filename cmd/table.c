@@ -11,12 +11,15 @@ extern const struct cmd_def cmd_list, cmd_info, cmd_host, cmd_create, cmd_start,
 	cmd_net_probe, cmd_profile_list, cmd_profile_show, cmd_profile_check, cmd_lab_up, cmd_lab_status,
 	cmd_lab_reset, cmd_lab_down, cmd_lab_list, cmd_doctor, cmd_config, cmd_completion, cmd_exec, cmd_cp, cmd_disk_list, cmd_disk_add, cmd_disk_attach, cmd_disk_detach,
 	cmd_disk_resize, cmd_lab_exec, cmd_lab_push, cmd_lab_collect, cmd_lab_sheet,
-	cmd_display, cmd_backup, cmd_backup_list, cmd_restore, cmd_export, cmd_share_add, cmd_share_list, cmd_share_remove;
+	cmd_display, cmd_backup, cmd_backup_list, cmd_restore, cmd_export, cmd_share_add, cmd_share_list, cmd_share_remove,
+	cmd_hosts, cmd_host_evacuate;
 
 const struct cmd_def *const cmd_table[] = {
 	&cmd_list,
 	&cmd_info,
 	&cmd_host,
+	&cmd_hosts,
+	&cmd_host_evacuate,
 	&cmd_create,
 	&cmd_start,
 	&cmd_shutdown,

@@ -97,11 +97,20 @@ const char *eng_uri_choose(const struct eng_uri_inputs *in, const char **why,
 
 /* ---- event loop: keepalive, console streams and (for the TUI) lifecycle events ---- */
 
+/* One loop thread for the process, however many connections are open (a
+ * fleet has one per host): libvirt's default event implementation serves
+ * them all, and two threads running it would take each other's wake-ups. */
+static struct {
+	pthread_mutex_t lock;
+	unsigned users;
+	pthread_t thread;
+	volatile int quit;
+} loop = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
 static void *event_loop_main(void *arg)
 {
-	struct eng *e = arg;
-
-	while (!e->loop_quit)
+	(void)arg;
+	while (!loop.quit)
 		if (virEventRunDefaultImpl() < 0)
 			break;
 	return NULL;
@@ -113,15 +122,34 @@ static void wake_noop(int timer, void *opaque)
 	virEventRemoveTimeout(timer);
 }
 
+static bool event_loop_start(void)
+{
+	bool ok = true;
+
+	pthread_mutex_lock(&loop.lock);
+	if (loop.users == 0) {
+		loop.quit = 0;
+		ok = pthread_create(&loop.thread, NULL, event_loop_main, NULL) == 0;
+	}
+	if (ok)
+		loop.users++;
+	pthread_mutex_unlock(&loop.lock);
+	return ok;
+}
+
 static void event_loop_stop(struct eng *e)
 {
 	if (!e->loop_running)
 		return;
-	e->loop_quit = 1;
-	/* adding a timer wakes the loop's poll() so it sees loop_quit */
-	virEventAddTimeout(0, wake_noop, NULL, NULL);
-	pthread_join(e->loop_thread, NULL);
 	e->loop_running = false;
+	pthread_mutex_lock(&loop.lock);
+	if (--loop.users == 0) {
+		loop.quit = 1;
+		/* adding a timer wakes the loop's poll() so it sees quit */
+		virEventAddTimeout(0, wake_noop, NULL, NULL);
+		pthread_join(loop.thread, NULL);
+	}
+	pthread_mutex_unlock(&loop.lock);
 }
 
 static void register_event_impl_once(void)
@@ -192,8 +220,7 @@ struct eng *eng_open(const struct eng_open_opts *o, struct eng_error *err)
 	e->uri = type_uri ? type_uri : strdup(uri);
 	e->local = uri_is_local(c);
 
-	if (pthread_create(&e->loop_thread, NULL, event_loop_main, e) == 0)
-		e->loop_running = true;
+	e->loop_running = event_loop_start();
 	/* keepalive needs the event loop; remote links then notice a dead peer */
 	if (!e->local)
 		virConnectSetKeepAlive(c, 5, 3);

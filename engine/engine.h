@@ -123,6 +123,33 @@ bool eng_is_readonly(const struct eng *e);
 bool eng_is_local(const struct eng *e);
 const struct eng_accel_choice *eng_accel(const struct eng *e);
 
+/* ---- several hosts (fleet.c) ---- */
+struct eng_fleet_host {
+	char name[ENG_NAME_MAX + 1];
+	char uri[512];            /* "" = the default connection (eng_uri_choose) */
+	struct eng *eng;          /* NULL: it did not answer (err says why) */
+	struct eng_error err;
+	double open_s;            /* how long its connection took */
+};
+/* Opens every host's connection at once; a host that has not answered within
+ * timeout_s is given up (its err says so) without delaying the others.
+ * base: the options every connection shares (its uri is ignored). Returns
+ * how many answered. */
+int eng_fleet_open(struct eng_fleet_host *h, size_t n, const struct eng_open_opts *base, double timeout_s);
+void eng_fleet_close(struct eng_fleet_host *h, size_t n);
+
+/* What a host has and what its guests use, for placing and moving guests. */
+struct eng_host_load {
+	unsigned cpus;
+	unsigned long long mem_total_kib, mem_free_kib;   /* eng_host_memory's figures */
+	unsigned guests, running;
+	unsigned running_vcpus;
+	unsigned long long running_mem_kib;
+	char lv_version[32];
+	const char *accel;        /* "kvm", "tcg" (static) */
+};
+int eng_host_load(struct eng *e, struct eng_host_load *l, struct eng_error *err);
+
 /* ---- host ---- */
 struct eng_host {
 	char hypervisor[32];        /* "QEMU" */
@@ -833,8 +860,14 @@ struct eng_migrate_opts {
 	bool live;          /* keep it running while its memory moves */
 	bool copy_storage;  /* copy its disks too (not on shared storage) */
 	bool tunnelled;     /* through libvirtd's connection (peer to peer) */
+	/* direct first; when that fails, once more through libvirtd's connection
+	 * (hosts whose QEMUs cannot reach each other, whose libvirtds can) */
+	bool tunnel_fallback;
+	bool *used_tunnel;  /* set: whether the tunnel carried it (may be NULL) */
 };
-/* Moves vm to the libvirt at dest (defined there, undefined here). */
+/* Moves vm to the libvirt at dest (defined there, undefined here). On the
+ * calling thread's job: progress (memory and disks moved) and cancel (the
+ * guest keeps running on the source). */
 int eng_domain_migrate(struct eng *e, const char *vm, const char *dest, const struct eng_migrate_opts *o,
 		       struct eng_error *err);
 

@@ -16,9 +16,7 @@ struct eng {
 	bool embedded;
 	bool local;
 	struct eng_accel_choice accel;
-	pthread_t loop_thread;
-	bool loop_running;
-	volatile int loop_quit;
+	bool loop_running;           /* holds a use of the process's event loop thread */
 	pthread_mutex_t meta_lock;   /* read-modify-write of a template's clone list */
 };
 

@@ -1,4 +1,4 @@
-/* config.c - vmdeck.ini: [connection] uri, [ui] refresh_ms, [keys]. */
+/* config.c - vmdeck.ini: [connection] uri, [hosts], [ui] refresh_ms, [keys]. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +27,50 @@ static const char *const ui_keys[] = { "refresh_ms", NULL };
 static const struct ini_section config_sections[] = {
 	{ "connection", connection_keys },
 	{ "ui", ui_keys },
+	{ "hosts", NULL },  /* any key name: a host */
 	{ "keys", NULL },   /* any key name: a binding */
 	{ NULL, NULL },
 };
+
+/* [hosts]: NAME = URI lines, kept in the file's order (iniparser keeps it).
+ * Names follow the name rule (they prefix guests as HOST:VM, so no ':'), and
+ * "auto" is --host's placement word, not a name. */
+static int load_hosts(dictionary *d, const char *path, struct vmdeck_config *c, struct eng_error *err)
+{
+	int n = iniparser_getsecnkeys(d, "hosts");
+	const char **keys;
+	int ret = 0;
+
+	if (n <= 0)
+		return 0;
+	if (n > PROF_MAX_HOSTS) {
+		eng_err_set(err, ENG_E_INVALID, "%s: [hosts] has %d hosts: at most %d", path, n, PROF_MAX_HOSTS);
+		return -1;
+	}
+	if (!(keys = calloc((size_t)n, sizeof(*keys))) || !iniparser_getseckeys(d, "hosts", keys)) {
+		free(keys);
+		eng_err_set(err, ENG_E_FAILED, "%s: cannot read [hosts]", path);
+		return -1;
+	}
+	for (int i = 0; i < n && ret == 0; i++) {
+		struct prof_host *h = &c->hosts[c->n_hosts];
+		const char *name = keys[i] + strlen("hosts:"), *uri = iniparser_getstring(d, keys[i], "");
+
+		if (!eng_name_valid(name) || strchr(name, ':') || strcmp(name, "auto") == 0)
+			ret = ini_fail(err, path, "hosts", name,
+				       "not a host name (letters, digits, '-', '_', '.'; not 'auto')");
+		else if (!*uri || strlen(uri) >= sizeof(h->uri) || !strstr(uri, ":/"))
+			ret = ini_fail(err, path, "hosts", name, "expected a libvirt URI (qemu+ssh://host/system)");
+		if (ret)
+			break;
+		snprintf(h->name, sizeof(h->name), "%s", name);
+		snprintf(h->uri, sizeof(h->uri), "%s", uri);
+		h->line = ini_line_of(path, "hosts", name);
+		c->n_hosts++;
+	}
+	free(keys);
+	return ret;
+}
 
 int prof_config_load(const char *path, struct vmdeck_config *c, struct eng_error *err)
 {
@@ -66,6 +107,8 @@ int prof_config_load(const char *path, struct vmdeck_config *c, struct eng_error
 		c->refresh_ms = (int)v;
 		c->refresh_line = ini_line_of(path, "ui", "refresh_ms");
 	}
+	if (load_hosts(d, path, c, err) < 0)
+		goto out;
 	{
 		int n = iniparser_getsecnkeys(d, "keys");
 		const char **keys = n > 0 ? calloc((size_t)n, sizeof(*keys)) : NULL;

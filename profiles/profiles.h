@@ -8,6 +8,7 @@
 #include "engine.h"
 
 #define PROF_MAX_KEYS 64
+#define PROF_MAX_HOSTS 16
 
 struct prof_key_binding {
 	char key[40];       /* "s", "C-r", "snapshots.x" as written */
@@ -23,6 +24,13 @@ struct vmdeck_config {
 	size_t n_keys;
 	int refresh_line;   /* line of refresh_ms, 0 when not set */
 	int uri_line;       /* line of uri, 0 when not set */
+	/* [hosts] NAME = URI, in the file's order (several hosts in one vmdeck) */
+	struct prof_host {
+		char name[ENG_NAME_MAX + 1];
+		char uri[512];
+		int line;
+	} hosts[PROF_MAX_HOSTS];
+	size_t n_hosts;
 	/* unknown sections and keys: warned about, not fatal (a typo must not
 	 * stop every command) */
 	char warnings[8][400];
