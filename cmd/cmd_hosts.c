@@ -154,7 +154,8 @@ static void plan(struct cmd_ctx *ctx, struct move *m, size_t n, const bool *dest
 			continue;
 		}
 		for (size_t d = 0; d < f->n; d++)
-			if (left[d] >= (long long)m[i].mem_mib && cpus[d] >= m[i].cpus && (best < 0 || left[d] > left[best]))
+			if (left[d] >= (long long)m[i].mem_mib && cpus[d] >= m[i].cpus && (best < 0 || left[d] > left[best]) &&
+			    !eng_domain_exists(f->h[d].eng, m[i].name))   /* a guest of that name is there already */
 				best = (int)d;
 		if (best >= 0) {
 			m[i].dest = best;

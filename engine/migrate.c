@@ -127,7 +127,8 @@ int eng_domain_migrate(struct eng *e, const char *vm, const char *dest, const st
 		}
 		c.dc = dc;
 		c.flags = flags;
-		if (migrate_run(&c, &cancelled) < 0 && !cancelled && o->tunnel_fallback) {
+		/* an offline move carries no data: the tunnel would not change a thing */
+		if (migrate_run(&c, &cancelled) < 0 && !cancelled && o->tunnel_fallback && running) {
 			if (c.error)
 				virFreeError(c.error);
 			c.error = NULL;

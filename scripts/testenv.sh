@@ -11,6 +11,13 @@
 # $VMDECK_TESTENV is the state dir (libvirt's logs under $VMDECK_TESTENV/log),
 # $XDG_STATE_HOME is under it (vmdeck's journals).
 # Teardown kills only processes in the recorded network namespace, by PID.
+#
+# TESTENV_LISTEN=ADDR (a host of several, tests/integration/fleet.sh): start
+# waits (bounded) until ADDR is on an interface of the new namespace, which the
+# caller adds from outside once $DIR/nsinit holds the namespace's PID, and
+# libvirtd listens on ADDR by TCP without authentication (listen_addr and
+# auth_tcp in $DIR/etc/libvirtd.conf, set by the caller): private addresses
+# only, inside namespaces.
 set -euo pipefail
 
 start() {
@@ -35,7 +42,13 @@ mkdir -p /run/lock /var/lib/libvirt/{qemu,images,dnsmasq,network} \
 	/var/log/libvirt/qemu /var/cache/libvirt/qemu
 ip link set lo up
 virtlogd -d
-libvirtd -d
+if [ -n "${TESTENV_LISTEN:-}" ]; then
+	echo $$ > "$T"/nsinit
+	for i in $(seq 1 200); do ip -o addr show | grep -qF " $TESTENV_LISTEN/" && break; sleep 0.05; done
+	libvirtd -d --listen
+else
+	libvirtd -d
+fi
 for i in $(seq 1 100); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.1; done
 echo "$(cat /run/libvirtd.pid)" > "$T"/nspid
 printf '%s\n%s\n' "$(cat /run/virtlogd.pid)" "$(cat /run/libvirtd.pid)" > "$T"/pids

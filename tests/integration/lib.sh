@@ -44,10 +44,10 @@ serial_log() { cat "$T/log/qemu/$1-serial.log" 2>/dev/null; }
 # (guest-exec), prints its stdout, returns its exit code (bounded: 30 s)
 agent_sh() {
 	python3 - "$1" "$2" <<'PY'
-import base64, json, subprocess, sys, time
+import base64, json, os, subprocess, sys, time
 vm, cmd = sys.argv[1], sys.argv[2]
 def agent(obj):
-    r = subprocess.run(["virsh", "-q", "-c", "qemu:///system", "qemu-agent-command", vm, json.dumps(obj)],
+    r = subprocess.run(["virsh", "-q", "-c", os.environ.get("AGENT_URI", "qemu:///system"), "qemu-agent-command", vm, json.dumps(obj)],
                        capture_output=True, text=True, timeout=20)
     if r.returncode != 0:
         raise SystemExit(125)

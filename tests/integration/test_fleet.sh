@@ -1,0 +1,124 @@
+#!/bin/bash
+# Several hosts in one vmdeck: three private libvirtds (a, b, c), each in its
+# own namespaces, reached by qemu+tcp:// over a bridge of the test's own
+# (tests/integration/fleet.sh). Tiny guests. Every result is cross-checked
+# with virsh on each daemon.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/integration/lib.sh
+. tests/integration/fleet.sh
+trap fleet_stop EXIT
+stage_tiny
+fleet_start a b c || { bad "the three hosts did not start"; finish; exit 1; }
+VT() { "$V" --accel tcg "$@"; }   # /dev/kvm here is kvm_pvm: remote hosts advertise KVM that hangs guests
+on() { fleet_virsh "$1" list --all --name | grep -qx "$2"; }
+state_on() { [ "$(fleet_virsh "$1" domstate "$2" 2>/dev/null | head -1)" = "$3" ]; }
+
+# ---- hosts
+"$V" hosts --json >/tmp/vd.h.$$ && js /tmp/vd.h.$$ "[h['name'] for h in j]==['a','b','c'] and all(h['reachable'] and h['error'] is None and h['cpus']>=1 and 0<h['memory_free_mib']<=h['memory_total_mib'] and h['guests']==0 and h['uri'].startswith('qemu+tcp://10.77.0.') for h in j)" \
+	&& ok "hosts --json: a, b, c in [hosts] order, reachable, with CPUs and memory" || bad "hosts --json: $(tr -d '\n ' </tmp/vd.h.$$)"
+lv=$(fleet_virsh b version | sed -n 's/.*libvirt \([0-9.]*\)$/\1/p' | head -1)
+js /tmp/vd.h.$$ "j[1]['libvirt_version']=='$lv'" && ok "b's libvirt version is virsh's ($lv)" || bad "libvirt version: virsh says '$lv'"
+
+# ---- create on a host, and placed by vmdeck
+expect "create a:g1 (running)" VT create a:g1 --memory 128 "${TINY[@]}" --start
+expect "create b:g2 (running)" VT create b:g2 --memory 128 "${TINY[@]}" --start
+expect "create a:dup (stopped)" VT create a:dup --memory 64 "${TINY[@]}"
+expect "create b:dup (the same name on another host)" VT create b:dup --memory 64 "${TINY[@]}"
+on a g1 && on b g2 && on a dup && on b dup && ! on b g1 && ! on c g1 && ok "each guest is where it was created (virsh)" \
+	|| bad "placement: a=$(fleet_virsh a list --all --name | tr '\n' ' ') b=$(fleet_virsh b list --all --name | tr '\n' ' ')"
+out=$(VT create y --memory 64 "${TINY[@]}" --host auto 2>&1)
+host=$(echo "$out" | sed -n 's/^y goes on host \([a-z]*\):.*/\1/p')
+[ -n "$host" ] && on "$host" y && ok "create y --host auto: on $host, as printed" || bad "--host auto: $out"
+refused "create a:g1 again" "1" VT create a:g1 --memory 64 "${TINY[@]}"
+refused "create zz:x (no such host)" "2" VT create zz:x --memory 64 "${TINY[@]}"
+
+# ---- list across hosts
+"$V" list --all --json >/tmp/vd.l.$$
+js /tmp/vd.l.$$ "[(d['host'],d['name']) for d in j]==sorted([(d['host'],d['name']) for d in j], key=lambda x:('abc'.index(x[0]),x[1])) and {(d['host'],d['name']) for d in j}>={('a','g1'),('b','g2'),('a','dup'),('b','dup')}" \
+	&& ok "list --all --json: every guest with its host, in host order then name" || bad "list: $(tr -d '\n ' </tmp/vd.l.$$)"
+n_virsh=$(for h in a b c; do fleet_virsh "$h" list --all --name | grep -c .; done | paste -sd+ | bc)
+js /tmp/vd.l.$$ "len(j)==$n_virsh" && ok "list counts what virsh counts on the three hosts ($n_virsh)" || bad "list count vs virsh $n_virsh"
+"$V" list --all | head -1 | grep -q '^HOST ' && "$V" list --all | grep -q '^b  *dup ' && ok "the text table has a HOST column" || bad "text list: $("$V" list --all | head -3)"
+"$V" list --all --names | grep -qx 'a:dup' && ok "list --names gives HOST:VM" || bad "--names"
+
+# ---- addressing
+refused "info dup: on two hosts, refused" "2" "$V" info dup
+grep -q "hosts a, b" /tmp/vd.rerr.$$ && ok "the refusal names both hosts" || bad "ambiguity message: $(cat /tmp/vd.rerr.$$)"
+expect "info a:dup" "$V" info a:dup
+expect "poweroff g2 (unique: found on b)" "$V" poweroff g2
+state_on b g2 "shut off" && ok "g2 on b is shut off (virsh)" || bad "g2 state: $(fleet_virsh b domstate g2)"
+expect "start b:g2" "$V" start b:g2
+refused "info nosuch" "1" "$V" info nosuch
+refused "--host zz" "2" "$V" --host zz list
+"$V" --host b list --all --json >/tmp/vd.l.$$ && js /tmp/vd.l.$$ "len(j)>0 and all(d['host']=='b' for d in j)" && ok "--host b lists b only" || bad "--host b"
+"$V" -c c list --all --json >/tmp/vd.l.$$ && js /tmp/vd.l.$$ "all(d.get('host')=='c' for d in j)" && ok "-c c: one host by its name" || bad "-c NAME"
+
+# ---- live migration a -> b keeps the boot
+agent_ready_on() { AGENT_URI=$(fleet_uri "$1") agent_ready "$2" 90; }
+agent_ready_on a g1 || bad "g1: no agent on a"
+boot=$(AGENT_URI=$(fleet_uri a) agent_sh g1 'cat /proc/sys/kernel/random/boot_id')
+AGENT_URI=$(fleet_uri a) agent_sh g1 'echo kept > /tmp/mark' >/dev/null
+expect "migrate g1 b (live by default)" "$V" migrate g1 b
+grep -q "moved from a to b (live)" /tmp/vd.out.$$ && ok "it says it moved live from a to b" || bad "migrate said: $(cat /tmp/vd.out.$$)"
+! on a g1 && state_on b g1 running && ok "g1 is gone from a and runs on b (virsh)" || bad "g1 after migrate"
+after=$("$V" exec g1 -- cat /proc/sys/kernel/random/boot_id 2>&1)
+mark=$("$V" exec b:g1 -- cat /tmp/mark 2>&1)
+[ -n "$boot" ] && [ "$after" = "$boot" ] && [ "$mark" = kept ] && ok "same boot on b (boot_id $boot) with its RAM (/tmp/mark)" \
+	|| bad "boot_id before '$boot' after '$after', mark '$mark'"
+
+# ---- a guest too big for the destination: refused before anything moves
+expect "create a:big (stopped, 30 GiB: --force)" VT create a:big --memory 30G "${TINY[@]}" --force
+refused "migrate big c: c lacks the memory" "1" "$V" migrate big c
+grep -q "c has .* MiB free" /tmp/vd.rerr.$$ && grep -q "(a: .* MiB free" /tmp/vd.rerr.$$ && ok "the refusal gives both hosts' figures" \
+	|| bad "refusal: $(cat /tmp/vd.rerr.$$)"
+on a big && ! on c big && ok "big stayed on a, nothing on c (virsh)" || bad "big moved"
+
+# ---- evacuate a
+VT create a:e1 --memory 96 "${TINY[@]}" --start >/dev/null 2>&1
+VT create a:e2 --memory 96 "${TINY[@]}" --start >/dev/null 2>&1
+before_a=$(fleet_virsh a list --all --name | sort | tr '\n' ' ')
+"$V" host evacuate a --dry-run >/tmp/vd.ev.$$ 2>/tmp/vd.eve.$$; rc=$?
+[ $rc = 1 ] && grep -q "big .*stays: fits on no host" /tmp/vd.ev.$$ && grep -q "e1 .*-> [bc] .*live" /tmp/vd.ev.$$ &&
+	grep -q "dup .*-> [bc] .*offline" /tmp/vd.ev.$$ && ok "evacuate --dry-run: the plan (big stays, e1 live, dup offline), exit 1" \
+	|| bad "dry run rc=$rc: $(cat /tmp/vd.ev.$$ /tmp/vd.eve.$$)"
+[ "$(fleet_virsh a list --all --name | sort | tr '\n' ' ')" = "$before_a" ] && ok "--dry-run moved nothing" || bad "dry run moved something"
+"$V" host evacuate a --dry-run --json >/tmp/vd.ev.$$ 2>/dev/null
+js /tmp/vd.ev.$$ "j['dry_run'] and any(p['name']=='big' and p['result']=='stays' and p['to'] is None for p in j['plan']) and all(p['result'] in ('planned','stays') for p in j['plan'])" \
+	&& ok "evacuate --dry-run --json: the plan as data" || bad "evacuate json: $(tr -d '\n ' </tmp/vd.ev.$$)"
+expect "delete a:big" "$V" delete a:big --yes
+S=$(date +%s.%N)
+expect "host evacuate a" "$V" host evacuate a
+echo "   evacuating 3 running and 1 stopped guest took $(echo "$(date +%s.%N) - $S" | bc | cut -c1-5) s"
+[ -z "$(fleet_virsh a list --all --name | grep .)" ] && ok "a is empty (virsh)" || bad "a still has: $(fleet_virsh a list --all --name | tr '\n' ' ')"
+for g in e1 e2; do
+	h=$(for x in b c; do on "$x" "$g" && echo "$x"; done)
+	[ -n "$h" ] && state_on "$h" "$g" running && ok "$g runs on $h now" || bad "$g after evacuate (on '$h')"
+done
+h=$(for x in b c; do on "$x" y && echo "$x"; done)
+[ -n "$h" ] && state_on "$h" y "shut off" && ok "the stopped y is defined on $h now" || bad "y after evacuate"
+[ "$(for x in b c; do on "$x" dup && echo "$x"; done | wc -l)" = 2 ] && ok "a's stopped dup is defined on c next to b's own" \
+	|| bad "dup: b=$(on b dup && echo y) c=$(on c dup && echo y)"
+
+# ---- a host that dies, and comes back
+fleet_kill c
+"$V" list --all >/tmp/vd.l.$$ 2>/tmp/vd.le.$$; rc=$?
+[ $rc = 0 ] && [ "$(grep -c '^vmdeck: warning: host c' /tmp/vd.le.$$)" = 1 ] && [ "$(wc -l </tmp/vd.le.$$)" = 1 ] &&
+	grep -q '^b  *g2 ' /tmp/vd.l.$$ && ! grep -q '^c ' /tmp/vd.l.$$ && ok "c killed: list warns once and lists a and b (exit 0)" \
+	|| bad "list with c dead rc=$rc: $(cat /tmp/vd.le.$$)"
+"$V" hosts --json >/tmp/vd.h.$$ 2>/dev/null && js /tmp/vd.h.$$ "not j[2]['reachable'] and j[2]['error'] and j[1]['reachable']" \
+	&& ok "hosts --json: c unreachable, with the reason" || bad "hosts with c dead: $(tr -d '\n ' </tmp/vd.h.$$)"
+fleet_restart c || bad "c's libvirtd did not start again"
+"$V" hosts --json >/tmp/vd.h.$$ && js /tmp/vd.h.$$ "all(h['reachable'] for h in j)" && ok "c is back" || bad "c not back"
+"$V" list --all --json >/tmp/vd.l.$$ 2>/dev/null && js /tmp/vd.l.$$ "('c','dup') in [(d['host'],d['name']) for d in j]" \
+	&& ok "c's guests are listed again" || bad "c's guests after restart"
+# a daemon that hangs (SIGSTOP) holds nobody for long
+kill -STOP "$(fleet_pid b)"
+S=$(date +%s)
+"$V" list --all >/tmp/vd.l.$$ 2>/tmp/vd.le.$$; rc=$?
+took=$(($(date +%s) - S))
+kill -CONT "$(fleet_pid b)"
+[ $rc = 0 ] && [ "$took" -le 15 ] && grep -q "host b: .*did not answer" /tmp/vd.le.$$ && grep -q '^c  *dup ' /tmp/vd.l.$$ &&
+	ok "b stopped (SIGSTOP): list answers in ${took} s with a and c" || bad "b stopped: rc=$rc ${took}s $(cat /tmp/vd.le.$$)"
+
+for h in a b c; do for g in $(fleet_virsh "$h" list --name); do fleet_virsh "$h" destroy "$g" >/dev/null 2>&1; done; done
+finish
