@@ -327,6 +327,7 @@ static const struct {
 	{ "@prompt", act_prompt }, { "@filter", act_filter },
 	{ "@snapshots", tui_snapshots_open }, { "@create", tui_wizard_open }, { "@clone", act_clone },
 	{ "@monitor", act_monitor }, { "@networks", tui_networks_open }, { "@labs", tui_labs_open },
+	{ "@hosts", tui_hosts_open },
 	{ "@screen", tui_screen_open },
 };
 
@@ -414,6 +415,7 @@ static void draw(struct tui *t)
 	case VIEW_WIZARD: tui_wizard_draw(t); break;
 	case VIEW_LABS: tui_labs_draw(t); break;
 	case VIEW_SCREEN: tui_screen_draw(t); break;
+	case VIEW_HOSTS: tui_hosts_draw(t); break;
 	default: tui_list_draw(t); break;
 	}
 	refresh();
@@ -486,8 +488,12 @@ int tui_main(const struct cmd_global *g)
 		fprintf(stderr, "vmdeck: error: %s\n", err.msg);
 		return 1;
 	}
+	if (tui_hosts_init(t) != 0) {
+		free(t);
+		return 2;
+	}
 	o = &t->open_opts;
-	o->uri = g->uri;
+	o->uri = g->uri ? g->uri : t->first_uri[0] ? t->first_uri : NULL;
 	if (g->embedded && !(o->uri = embedded_uri(t->open_uri, sizeof(t->open_uri), &err))) {
 		fprintf(stderr, "vmdeck: error: --embedded: %s\n", err.msg);
 		free(t);
@@ -595,7 +601,11 @@ int tui_main(const struct cmd_global *g)
 	 * signal does (the shell sees 128+N, as for other programs) */
 	{
 		int sig = t->quit_signal;
-		free(t);
+		bool watched = false;
+		for (size_t i = 0; i < t->n_hosts; i++)
+			watched = watched || t->hosts[i].watched;
+		if (!watched)   /* a host's watcher may still be inside libvirt: t stays theirs */
+			free(t);
 		tui_term_exit_signal(sig);
 		return sig ? 128 + sig : 0;
 	}

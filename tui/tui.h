@@ -17,7 +17,7 @@
 int tui_main(const struct cmd_global *g);
 
 enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW_MONITOR, VIEW_NETWORKS,
-		VIEW_WIZARD, VIEW_LABS, VIEW_SCREEN, VIEW__COUNT };
+		VIEW_WIZARD, VIEW_LABS, VIEW_SCREEN, VIEW_HOSTS, VIEW__COUNT };
 
 /* A command line from a key, the prompt or the wizard (paths included). */
 #define TUI_LINE_MAX 4096
@@ -106,10 +106,24 @@ struct tui_wizard {
 	double tools_since;                /* when step 5 began (monotonic s) */
 };
 
+/* One host in use (hosts.c); its watcher thread writes it under t->lock. */
+#define TUI_MAX_HOSTS 16
+struct tui_host {
+	char name[ENG_NAME_MAX + 1];
+	char uri[512];
+	bool watched, tried, up, connecting;
+	uint64_t seen_ns;                  /* its last answer (monotonic) */
+	struct eng_host_load load;
+	char err[512];
+};
+
 struct tui {
 	struct eng *eng;                /* set by the refresh thread once connected */
 	struct eng_open_opts open_opts;
 	char open_uri[1100];
+	char first_uri[512];            /* [hosts]: the first host in use, the list's */
+	struct tui_host hosts[TUI_MAX_HOSTS];
+	size_t n_hosts;
 	char open_err[512];             /* connection failed: the UI exits with it */
 	char events_note[600];          /* events unavailable: shown once in the status line */
 	struct cmd_global g;
@@ -277,6 +291,11 @@ void tui_labs_open(struct tui *t);
 void tui_labs_draw(struct tui *t);
 bool tui_labs_key(struct tui *t, int ch);
 void tui_labs_refresh(struct tui *t);   /* refresh thread */
+
+/* hosts.c: H, the hosts in use */
+int tui_hosts_init(struct tui *t);      /* before the screen: 0, or the exit status */
+void tui_hosts_open(struct tui *t);
+void tui_hosts_draw(struct tui *t);
 
 /* wizard.c: c, the five steps of creating a VM */
 void tui_wizard_open(struct tui *t);

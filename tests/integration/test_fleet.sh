@@ -99,6 +99,34 @@ h=$(for x in b c; do on "$x" y && echo "$x"; done)
 [ "$(for x in b c; do on "$x" dup && echo "$x"; done | wc -l)" = 2 ] && ok "a's stopped dup is defined on c next to b's own" \
 	|| bad "dup: b=$(on b dup && echo y) c=$(on c dup && echo y)"
 
+# ---- the TUI: H, the hosts view; a host killed is marked within 5 s, keys still answer
+S=vdfleet$$
+screen() { tmux capture-pane -p -t "$S"; }
+wait_screen() { local i; for ((i = 0; i < $1 * 10; i++)); do screen | grep -q -- "$2" && return 0; sleep 0.1; done; return 1; }
+tmux new-session -d -s "$S" -x 120 -y 30 "bash --norc --noprofile"
+tmux send-keys -t "$S" "export TERM=xterm-256color XDG_CONFIG_HOME=$XDG_CONFIG_HOME; $V; echo VMDECK-EXIT=\$?" Enter
+wait_screen 15 "guests" || bad "TUI did not open"
+tmux send-keys -t "$S" H
+wait_screen 10 "^  c  *up " && screen | grep -q "^  a  *up " && screen | grep -q "^  b  *up  .*qemu+tcp://10.77.0.3" \
+	&& ok "H: a, b and c up with their URIs" || bad "hosts view: $(screen | head -8 | tr '\n' '|')"
+fleet_kill c
+S0=$(date +%s.%N)
+wait_screen 5 "^  c  *\(unreachable\|reconnecting\|not answering\)" && \
+	ok "c killed: marked $(screen | sed -n 's/^  c  *\([a-z ]*[a-z]\) .*/\1/p' | head -1) after $(echo "$(date +%s.%N) - $S0" | bc | cut -c1-4) s" \
+	|| bad "c not marked: $(screen | head -8 | tr '\n' '|')"
+tmux send-keys -t "$S" '?'
+wait_screen 3 "help" && ok "keys still answer (? opens the help)" || bad "no help: $(screen | head -3 | tr '\n' '|')"
+tmux send-keys -t "$S" q
+sleep 0.3
+tmux send-keys -t "$S" H
+fleet_restart c || bad "c's libvirtd did not start again"
+wait_screen 10 "^  c  *up " && ok "c shown up again after its restart" || bad "c not back: $(screen | head -8 | tr '\n' '|')"
+tmux send-keys -t "$S" q
+sleep 0.3
+tmux send-keys -t "$S" q
+wait_screen 5 "VMDECK-EXIT=0" && ok "q quits (exit 0)" || bad "TUI did not quit: $(screen | tail -3 | tr '\n' '|')"
+tmux kill-session -t "$S" 2>/dev/null
+
 # ---- a host that dies, and comes back
 fleet_kill c
 "$V" list --all >/tmp/vd.l.$$ 2>/tmp/vd.le.$$; rc=$?

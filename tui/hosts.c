@@ -1,0 +1,177 @@
+/* hosts.c - H: the hosts in use ([hosts] of vmdeck.ini, or the one
+ * connection), each with its reachability, libvirt version, accel, CPUs,
+ * memory and guests. Every host has a watcher thread of its own, so a host
+ * that hangs (a stopped libvirtd) holds up nothing but its own row: the row
+ * says "not answering" once its last answer is older than 3 s, and a lost
+ * connection is made again in the background. The watchers poll only while
+ * the view is shown. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+#define HOST_STALE_NS (3ULL * 1000000000ULL)
+#define HOST_CONNECT_TIMEOUT_S 4.0
+
+struct watch_arg {
+	struct tui *t;
+	size_t i;
+};
+
+static void *watch_main(void *p)
+{
+	struct watch_arg *w = p;
+	struct tui *t = w->t;
+	struct tui_host *h = &t->hosts[w->i];
+	struct eng_fleet_host fh = { 0 };
+
+	snprintf(fh.name, sizeof(fh.name), "%s", h->name);
+	snprintf(fh.uri, sizeof(fh.uri), "%s", h->uri);
+	free(w);
+	while (!t->quit) {
+		struct eng_host_load l;
+		struct eng_error err = { 0 };
+		struct timespec nap = { 1, 0 };
+		bool shown;
+		int rc = -1;
+
+		pthread_mutex_lock(&t->lock);
+		shown = t->view == VIEW_HOSTS;
+		pthread_mutex_unlock(&t->lock);
+		if (!shown) {
+			nap.tv_sec = 0;
+			nap.tv_nsec = 200 * 1000 * 1000;
+			nanosleep(&nap, NULL);
+			continue;
+		}
+		if (!fh.eng) {
+			pthread_mutex_lock(&t->lock);
+			h->connecting = true;
+			pthread_mutex_unlock(&t->lock);
+			eng_fleet_open(&fh, 1, &t->open_opts, HOST_CONNECT_TIMEOUT_S);
+		}
+		if (fh.eng && (rc = eng_host_load(fh.eng, &l, &err)) < 0) {
+			eng_close(fh.eng);   /* made again on the next round */
+			fh.eng = NULL;
+		}
+		pthread_mutex_lock(&t->lock);
+		h->connecting = false;
+		h->tried = true;
+		if (rc == 0) {
+			h->load = l;
+			h->up = true;
+			h->seen_ns = tui_now_ns();
+			h->err[0] = '\0';
+		} else {
+			h->up = false;
+			snprintf(h->err, sizeof(h->err), "%s", fh.eng || !fh.err.msg[0] ? err.msg : fh.err.msg);
+		}
+		pthread_mutex_unlock(&t->lock);
+		tui_wake(t);
+		nanosleep(&nap, NULL);
+	}
+	eng_close(fh.eng);
+	return NULL;
+}
+
+void tui_hosts_open(struct tui *t)
+{
+	pthread_mutex_lock(&t->lock);
+	for (size_t i = 0; i < t->n_hosts; i++) {
+		struct watch_arg *w;
+		pthread_t th;
+		if (t->hosts[i].watched || !(w = calloc(1, sizeof(*w))))
+			continue;
+		*w = (struct watch_arg){ .t = t, .i = i };
+		if (pthread_create(&th, NULL, watch_main, w) == 0) {
+			pthread_detach(th);
+			t->hosts[i].watched = true;
+		} else {
+			free(w);
+		}
+	}
+	t->view = VIEW_HOSTS;
+	pthread_mutex_unlock(&t->lock);
+}
+
+static const char *host_state(const struct tui_host *h, uint64_t now)
+{
+	if (!h->tried)
+		return "connecting";
+	if (!h->up)
+		return h->connecting ? "reconnecting" : "unreachable";
+	if (now - h->seen_ns > HOST_STALE_NS)
+		return "not answering";
+	return "up";
+}
+
+void tui_hosts_draw(struct tui *t)
+{
+	uint64_t now = tui_now_ns();
+	int y = 2;
+
+	erase();
+	tui_draw_frame(t, "hosts");
+	attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	mvprintw(1, 0, "  %-12s %-13s %4s %15s %6s %7s %5s %-8s %s", "NAME", "STATE", "CPUS", "FREE/MEMORY", "GUESTS",
+		 "RUNNING", "ACCEL", "LIBVIRT", "URI");
+	attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	pthread_mutex_lock(&t->lock);
+	for (size_t i = 0; i < t->n_hosts && y < LINES - 3; i++) {
+		const struct tui_host *h = &t->hosts[i];
+		const char *st = host_state(h, now);
+		bool good = strcmp(st, "up") == 0;
+		char fr[32], tot[32], mem[72];
+
+		if (h->seen_ns) {
+			eng_size_token(h->load.mem_free_kib << 10, fr, sizeof(fr));
+			eng_size_token(h->load.mem_total_kib << 10, tot, sizeof(tot));
+			snprintf(mem, sizeof(mem), "%s/%s", fr, tot);
+		} else {
+			snprintf(mem, sizeof(mem), "-");
+		}
+		if (!good && t->color)
+			attron(COLOR_PAIR(3) | A_BOLD);
+		mvprintw(y, 2, "%-12s %-13s", h->name, st);
+		if (!good && t->color)
+			attroff(COLOR_PAIR(3) | A_BOLD);
+		if (h->seen_ns)
+			printw(" %4u %15s %6u %7u %5s %-8s ", h->load.cpus, mem, h->load.guests, h->load.running,
+			       h->load.accel ? h->load.accel : "?", h->load.lv_version);
+		else
+			printw(" %4s %15s %6s %7s %5s %-8s ", "-", "-", "-", "-", "-", "-");
+		addnstr(h->uri[0] ? h->uri : "(default)", COLS - getcurx(stdscr) - 1 > 0 ? COLS - getcurx(stdscr) - 1 : 0);
+		y++;
+		if (h->err[0] && !h->up)
+			mvaddnstr(y++, 16, h->err, COLS - 17);
+	}
+	pthread_mutex_unlock(&t->lock);
+	mvaddnstr(LINES - 2, 0, "q: back   (figures every second while shown; a lost host is reconnected)", COLS - 1);
+}
+
+/* the hosts in use, as the CLI chooses them (-c, --host, [hosts]) */
+int tui_hosts_init(struct tui *t)
+{
+	struct cmd_fleet *f = calloc(1, sizeof(*f));
+	struct cmd_ctx ctx = { .g = t->g, .out = stdout, .err = stderr };
+	int rc;
+
+	if (!f)
+		return 1;
+	ctx.config_uri = t->cfg.uri[0] ? t->cfg.uri : NULL;
+	if ((rc = cmd_fleet_setup(&ctx, f, t->cfg.hosts, t->cfg.n_hosts)) == 0) {
+		for (size_t i = 0; i < f->n && i < TUI_MAX_HOSTS; i++) {
+			snprintf(t->hosts[i].name, sizeof(t->hosts[i].name), "%s", f->h[i].name);
+			snprintf(t->hosts[i].uri, sizeof(t->hosts[i].uri), "%s", f->h[i].uri);
+			t->n_hosts++;
+		}
+		/* the guest list and its views are the first host's */
+		if (f->configured && !t->g.uri)
+			snprintf(t->first_uri, sizeof(t->first_uri), "%s", f->h[0].uri);
+	}
+	free(f);
+	return rc;
+}
