@@ -185,6 +185,9 @@ int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "vmdeck %s\n", VMDECK_VERSION);
 		return 0;
 	}
+	if (ctx->fleet_store && ctx->g.embedded && !(def->flags & CMD_NO_CONN))
+		return cmd_error(ctx, 2, "--embedded is for the TUI only: its guests live only as long "
+				 "as one vmdeck process (run 'vmdeck --embedded' without a command)");
 	if (ctx->fleet_store && !ctx->fleet &&
 	    (rc = cmd_fleet_setup(ctx, ctx->fleet_store, ctx->cfg_hosts, ctx->n_cfg_hosts)) != 0)
 		return rc;
@@ -203,9 +206,6 @@ int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 
 static int cli_connect(struct cmd_ctx *ctx)
 {
-	if (ctx->g.embedded)
-		return cmd_error(ctx, 2, "--embedded is for the TUI only: its guests live only as long "
-				 "as one vmdeck process (run 'vmdeck --embedded' without a command)");
 	if (!ctx->fleet)
 		return cmd_error(ctx, 1, "not connected to libvirt");
 	/* a command that names no guest works on the first host in use */
