@@ -4,7 +4,8 @@
  * that hangs (a stopped libvirtd) holds up nothing but its own row: the row
  * says "not answering" once its last answer is older than 3 s, and a lost
  * connection is made again in the background. The watchers poll only while
- * the view is shown. */
+ * the view is shown. M is the migrate dialog: the selected guest to another
+ * host, each destination with its free memory, or why it cannot take it. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ static void *watch_main(void *p)
 		int rc = -1;
 
 		pthread_mutex_lock(&t->lock);
-		shown = t->view == VIEW_HOSTS;
+		shown = t->view == VIEW_HOSTS || t->view == VIEW_MIGRATE;
 		pthread_mutex_unlock(&t->lock);
 		if (!shown) {
 			nap.tv_sec = 0;
@@ -77,7 +78,7 @@ static void *watch_main(void *p)
 	return NULL;
 }
 
-void tui_hosts_open(struct tui *t)
+static void watch_hosts(struct tui *t, enum tui_view view)
 {
 	pthread_mutex_lock(&t->lock);
 	for (size_t i = 0; i < t->n_hosts; i++) {
@@ -93,17 +94,29 @@ void tui_hosts_open(struct tui *t)
 			free(w);
 		}
 	}
-	t->view = VIEW_HOSTS;
+	t->view = view;
+	t->hosts_since_ns = tui_now_ns();   /* the watchers were idle until now */
 	pthread_mutex_unlock(&t->lock);
 }
 
-static const char *host_state(const struct tui_host *h, uint64_t now)
+void tui_hosts_open(struct tui *t)
+{
+	watch_hosts(t, VIEW_HOSTS);
+}
+
+/* an old answer counts against a host only once its watcher has had 3 s */
+static bool stale(const struct tui *t, const struct tui_host *h, uint64_t now)
+{
+	return now - h->seen_ns > HOST_STALE_NS && now - t->hosts_since_ns > HOST_STALE_NS;
+}
+
+static const char *host_state(const struct tui *t, const struct tui_host *h, uint64_t now)
 {
 	if (!h->tried)
 		return "connecting";
 	if (!h->up)
 		return h->connecting ? "reconnecting" : "unreachable";
-	if (now - h->seen_ns > HOST_STALE_NS)
+	if (stale(t, h, now))
 		return "not answering";
 	return "up";
 }
@@ -122,7 +135,7 @@ void tui_hosts_draw(struct tui *t)
 	pthread_mutex_lock(&t->lock);
 	for (size_t i = 0; i < t->n_hosts && y < LINES - 3; i++) {
 		const struct tui_host *h = &t->hosts[i];
-		const char *st = host_state(h, now);
+		const char *st = host_state(t, h, now);
 		bool good = strcmp(st, "up") == 0;
 		char fr[32], tot[32], mem[72];
 
@@ -174,4 +187,103 @@ int tui_hosts_init(struct tui *t)
 	}
 	free(f);
 	return rc;
+}
+
+/* ---- M: migrate the selected guest ---- */
+
+/* the host the list shows (the first in use): no destination */
+static bool is_current(const struct tui *t, const struct tui_host *h)
+{
+	return t->eng && (strcmp(h->uri, eng_uri(t->eng)) == 0 || (t->first_uri[0] && strcmp(h->uri, t->first_uri) == 0) ||
+			  (!h->uri[0] && t->n_hosts == 1));
+}
+
+/* why host h cannot take the guest now, "" when it can */
+static void refusal(const struct tui *t, const struct tui_host *h, char *out, size_t len)
+{
+	uint64_t now = tui_now_ns();
+
+	out[0] = '\0';
+	if (is_current(t, h))
+		snprintf(out, len, "the guest is here");
+	else if (!h->tried)
+		snprintf(out, len, "connecting...");
+	else if (!h->up || stale(t, h, now))
+		snprintf(out, len, "does not answer");
+	else if (h->load.mem_free_kib / 1024 < t->mig_mem_mib)
+		snprintf(out, len, "%llu MiB free: needs %llu", h->load.mem_free_kib / 1024, t->mig_mem_mib);
+	else if (h->load.cpus < t->mig_cpus)
+		snprintf(out, len, "%u CPUs: needs %u", h->load.cpus, t->mig_cpus);
+}
+
+void tui_migrate_open(struct tui *t)
+{
+	const struct tui_row *sel = tui_selected(t);
+
+	if (!sel) {
+		tui_set_status(t, true, "no guest selected");
+		return;
+	}
+	if (t->n_hosts < 2) {
+		tui_set_status(t, true, "migrate: one host in use (name more in [hosts] of vmdeck.ini)");
+		return;
+	}
+	snprintf(t->mig_vm, sizeof(t->mig_vm), "%s", sel->s.name);
+	t->mig_cpus = sel->s.cpus;
+	t->mig_mem_mib = sel->s.memory_mib;
+	t->mig_sel = 0;
+	watch_hosts(t, VIEW_MIGRATE);
+}
+
+void tui_migrate_draw(struct tui *t)
+{
+	int y = 3;
+
+	erase();
+	tui_draw_frame(t, "migrate");
+	mvprintw(1, 0, "  migrate %s (%u vCPU%s, %llu MiB) to:", t->mig_vm, t->mig_cpus, t->mig_cpus == 1 ? "" : "s",
+		 t->mig_mem_mib);
+	pthread_mutex_lock(&t->lock);
+	for (size_t i = 0; i < t->n_hosts && y < LINES - 3; i++, y++) {
+		const struct tui_host *h = &t->hosts[i];
+		char why[128], fr[32] = "-";
+		refusal(t, h, why, sizeof(why));
+		if (h->seen_ns)
+			eng_size_token(h->load.mem_free_kib << 10, fr, sizeof(fr));
+		if ((int)i == t->mig_sel)
+			attron(A_REVERSE);
+		mvprintw(y, 2, "%-12s %8s free %3u CPUs  %s", h->name, fr, h->load.cpus, why[0] ? why : "fits");
+		if ((int)i == t->mig_sel)
+			attroff(A_REVERSE);
+	}
+	pthread_mutex_unlock(&t->lock);
+	mvaddnstr(LINES - 2, 0, "j/k: choose   Enter: migrate (live when running)   q: back", COLS - 1);
+}
+
+bool tui_migrate_key(struct tui *t, int ch)
+{
+	char why[128], dest[sizeof(t->hosts[0].uri)];
+
+	if (ch == 'j' || ch == KEY_DOWN || ch == 'k' || ch == KEY_UP) {
+		t->mig_sel += ch == 'j' || ch == KEY_DOWN ? 1 : -1;
+		if (t->mig_sel >= (int)t->n_hosts)
+			t->mig_sel = (int)t->n_hosts - 1;
+		if (t->mig_sel < 0)
+			t->mig_sel = 0;
+		return true;
+	}
+	if (ch != '\n' && ch != '\r' && ch != KEY_ENTER)
+		return false;
+	pthread_mutex_lock(&t->lock);
+	refusal(t, &t->hosts[t->mig_sel], why, sizeof(why));
+	snprintf(dest, sizeof(dest), "%s", t->hosts[t->mig_sel].uri);
+	pthread_mutex_unlock(&t->lock);
+	if (why[0]) {
+		tui_set_status(t, true, "cannot migrate %s to %s: %s", t->mig_vm, t->hosts[t->mig_sel].name, why);
+		return true;
+	}
+	t->view = VIEW_LIST;
+	/* the list is the first host's: the destination by its URI */
+	tui_run_fmt(t, "migrate %s %s", t->mig_vm, dest);
+	return true;
 }

@@ -26,6 +26,7 @@ static const struct key_binding default_keys[] = {
 	{ 'n', "@networks", "networks", 0 },
 	{ 'L', "@labs", "classroom labs and their seats", 0 },
 	{ 'H', "@hosts", "the hosts: reachable, capacity, guests", 0 },
+	{ 'M', "@migrate", "migrate to another host (each one's free memory)", 0 },
 	{ 'o', "console %v", "serial console (Ctrl-] returns)", 0 },
 	{ 'v', "@screen", "the guest's screen, live", 0 },
 	{ 'x', "delete %v --yes", "delete (asks; disks kept unless ticked)", KB_CONFIRM | KB_DELETE },

@@ -327,7 +327,7 @@ static const struct {
 	{ "@prompt", act_prompt }, { "@filter", act_filter },
 	{ "@snapshots", tui_snapshots_open }, { "@create", tui_wizard_open }, { "@clone", act_clone },
 	{ "@monitor", act_monitor }, { "@networks", tui_networks_open }, { "@labs", tui_labs_open },
-	{ "@hosts", tui_hosts_open },
+	{ "@hosts", tui_hosts_open }, { "@migrate", tui_migrate_open },
 	{ "@screen", tui_screen_open },
 };
 
@@ -373,6 +373,8 @@ static void handle_key(struct tui *t, int ch)
 		return;
 	if (t->view == VIEW_SCREEN && tui_screen_key(t, ch))
 		return;
+	if (t->view == VIEW_MIGRATE && tui_migrate_key(t, ch))
+		return;
 	/* help and output views: only scrolling and leaving */
 	if ((t->view == VIEW_HELP || t->view == VIEW_OUTPUT) &&
 	    !(kb = tui_key_find(t, ch), kb && kb->command[0] == '@' &&
@@ -416,6 +418,7 @@ static void draw(struct tui *t)
 	case VIEW_LABS: tui_labs_draw(t); break;
 	case VIEW_SCREEN: tui_screen_draw(t); break;
 	case VIEW_HOSTS: tui_hosts_draw(t); break;
+	case VIEW_MIGRATE: tui_migrate_draw(t); break;
 	default: tui_list_draw(t); break;
 	}
 	refresh();

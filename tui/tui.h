@@ -17,7 +17,8 @@
 int tui_main(const struct cmd_global *g);
 
 enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW_MONITOR, VIEW_NETWORKS,
-		VIEW_WIZARD, VIEW_LABS, VIEW_SCREEN, VIEW_HOSTS, VIEW__COUNT };
+		VIEW_WIZARD, VIEW_LABS, VIEW_SCREEN, VIEW_HOSTS, VIEW_MIGRATE,
+		VIEW__COUNT };
 
 /* A command line from a key, the prompt or the wizard (paths included). */
 #define TUI_LINE_MAX 4096
@@ -124,6 +125,11 @@ struct tui {
 	char first_uri[512];            /* [hosts]: the first host in use, the list's */
 	struct tui_host hosts[TUI_MAX_HOSTS];
 	size_t n_hosts;
+	uint64_t hosts_since_ns;        /* when H or M last opened */
+	char mig_vm[ENG_NAME_MAX + 1];  /* the migrate dialog's guest (M) */
+	unsigned mig_cpus;
+	unsigned long long mig_mem_mib;
+	int mig_sel;
 	char open_err[512];             /* connection failed: the UI exits with it */
 	char events_note[600];          /* events unavailable: shown once in the status line */
 	struct cmd_global g;
@@ -296,6 +302,9 @@ void tui_labs_refresh(struct tui *t);   /* refresh thread */
 int tui_hosts_init(struct tui *t);      /* before the screen: 0, or the exit status */
 void tui_hosts_open(struct tui *t);
 void tui_hosts_draw(struct tui *t);
+void tui_migrate_open(struct tui *t);
+void tui_migrate_draw(struct tui *t);
+bool tui_migrate_key(struct tui *t, int ch);
 
 /* wizard.c: c, the five steps of creating a VM */
 void tui_wizard_open(struct tui *t);

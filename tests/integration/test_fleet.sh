@@ -99,15 +99,23 @@ h=$(for x in b c; do on "$x" y && echo "$x"; done)
 [ "$(for x in b c; do on "$x" dup && echo "$x"; done | wc -l)" = 2 ] && ok "a's stopped dup is defined on c next to b's own" \
 	|| bad "dup: b=$(on b dup && echo y) c=$(on c dup && echo y)"
 
-# ---- the TUI: H, the hosts view; a host killed is marked within 5 s, keys still answer
+# ---- the TUI: M, the migrate dialog; H, the hosts view; a host killed is marked within 5 s, keys still answer
+expect "create a:m1 (running)" VT create a:m1 --memory 96 "${TINY[@]}" --start
 S=vdfleet$$
 screen() { tmux capture-pane -p -t "$S"; }
 wait_screen() { local i; for ((i = 0; i < $1 * 10; i++)); do screen | grep -q -- "$2" && return 0; sleep 0.1; done; return 1; }
 tmux new-session -d -s "$S" -x 120 -y 30 "bash --norc --noprofile"
 tmux send-keys -t "$S" "export TERM=xterm-256color XDG_CONFIG_HOME=$XDG_CONFIG_HOME; $V; echo VMDECK-EXIT=\$?" Enter
 wait_screen 15 "guests" || bad "TUI did not open"
+# M: the migrate dialog moves a's m1 (the list is the first host's)
+wait_screen 10 " m1 " || bad "m1 not in the list: $(screen | head -5 | tr '\n' '|')"
+tmux send-keys -t "$S" M
+wait_screen 10 "^  c .*fits" && screen | grep -q "^  a .*the guest is here" && ok "M: destinations with their free memory (c fits, a is where m1 is)" \
+	|| bad "migrate dialog: $(screen | head -7 | tr '\n' '|')"
+tmux send-keys -t "$S" j j Enter
+wait_for 60 state_on c m1 running && ! on a m1 && ok "M, j j, Enter: m1 runs on c now (virsh)" || bad "m1 after M: a=$(on a m1 && echo y) c=$(fleet_virsh c domstate m1 2>&1) screen: $(screen | tail -4 | tr "\n" "|")"
 tmux send-keys -t "$S" H
-wait_screen 10 "^  c  *up " && screen | grep -q "^  a  *up " && screen | grep -q "^  b  *up  .*qemu+tcp://10.77.0.3" \
+wait_screen 10 "^  c  *up " && wait_screen 5 "^  a  *up " && screen | grep -q "^  b  *up  .*qemu+tcp://10.77.0.3" \
 	&& ok "H: a, b and c up with their URIs" || bad "hosts view: $(screen | head -8 | tr '\n' '|')"
 fleet_kill c
 S0=$(date +%s.%N)
