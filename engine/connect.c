@@ -161,7 +161,6 @@ static void register_event_impl_once(void)
 
 static bool uri_is_local(virConnectPtr c)
 {
-	char *host = virConnectGetHostname(c);
 	char *uri = virConnectGetURI(c);
 	bool local = true;
 
@@ -171,7 +170,6 @@ static bool uri_is_local(virConnectPtr c)
 		if (p && p[3] != '/' && strncmp(p + 3, "localhost", 9) != 0)
 			local = false;
 	}
-	free(host);
 	free(uri);
 	return local;
 }

@@ -1,5 +1,6 @@
 /* domain.c - looking guests up, listing them, and reading their details. */
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -120,6 +121,57 @@ static void fill_summary(virDomainPtr d, bool with_ip, struct eng_dom_summary *s
 	}
 }
 
+/* Each guest's summary is a few calls; over a remote link each is a round
+ * trip, so there they run on a few threads at once (libvirt's remote client
+ * multiplexes calls on one connection): 20 guests 50 ms away take a handful
+ * of round trips, not 80. Local calls are microseconds: no threads. */
+#define FILL_THREADS 8
+
+struct fill_work {
+	virDomainPtr *doms;
+	struct eng_dom_summary *list;
+	int count;
+	bool with_ip;
+	int next;
+	pthread_mutex_t lock;
+};
+
+static void *fill_main(void *p)
+{
+	struct fill_work *w = p;
+
+	for (;;) {
+		int i;
+		pthread_mutex_lock(&w->lock);
+		i = w->next++;
+		pthread_mutex_unlock(&w->lock);
+		if (i >= w->count)
+			return NULL;
+		fill_summary(w->doms[i], w->with_ip, &w->list[i]);
+	}
+}
+
+static void fill_all(struct eng *e, virDomainPtr *doms, int count, bool with_ip, struct eng_dom_summary *list)
+{
+	struct fill_work w = { .doms = doms, .list = list, .count = count, .with_ip = with_ip };
+	pthread_t t[FILL_THREADS];
+	int started = 0;
+
+	if (e->local || count < 2) {
+		for (int i = 0; i < count; i++)
+			fill_summary(doms[i], with_ip, &list[i]);
+		return;
+	}
+	pthread_mutex_init(&w.lock, NULL);
+	for (int k = 0; k < FILL_THREADS && k < count; k++)
+		if (pthread_create(&t[started], NULL, fill_main, &w) == 0)
+			started++;
+	fill_main(&w);   /* this thread too (and all of it if none started) */
+	for (int k = 0; k < started; k++)
+		pthread_join(t[k], NULL);
+	pthread_mutex_destroy(&w.lock);
+}
+
 unsigned eng_affect_flags(virDomainPtr d)
 {
 	return (virDomainIsActive(d) == 1 ? VIR_DOMAIN_AFFECT_LIVE : 0) |
@@ -156,11 +208,10 @@ int eng_domain_list(struct eng *e, bool all, bool with_ip,
 		return -1;
 	}
 	list = calloc((size_t)count + 1, sizeof(*list));
-	for (int i = 0; i < count; i++) {
-		if (list)
-			fill_summary(doms[i], with_ip, &list[i]);
+	if (list)
+		fill_all(e, doms, count, with_ip, list);
+	for (int i = 0; i < count; i++)
 		virDomainFree(doms[i]);
-	}
 	free(doms);
 	if (!list) {
 		eng_err_set(err, ENG_E_FAILED, "out of memory");
