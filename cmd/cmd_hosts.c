@@ -81,17 +81,12 @@ static int hosts_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return answered ? 0 : 1;
 }
 
-static const struct cmd_opt hosts_opts[] = {
-	{ .name = "names", .help = "only the names, one per line (scripts, completion)" },
-	{ 0 },
-};
-
 const struct cmd_def cmd_hosts = {
 	.name = "hosts",
 	.usage = "",
 	.summary = "the hosts in use ([hosts] of vmdeck.ini): reachable or why not, libvirt, accel, CPUs, "
 		   "memory, guests",
-	.opts = hosts_opts,
+	.opts = cmd_names_opts,
 	.flags = CMD_JSON | CMD_FLEET,
 	.exec = hosts_exec,
 };
