@@ -22,59 +22,62 @@ static int load_one(struct eng *e, int host, void *arg)
 	return eng_host_load(e, &j->l[host], &j->err[host]);
 }
 
+static void host_row(struct cmd_ctx *ctx, json_object *arr, const char *name, const char *uri, bool up,
+		     const char *why, const struct eng_host_load *l)
+{
+	if (arr) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "uri", json_object_new_string(uri));
+		json_object_object_add(o, "reachable", json_object_new_boolean(up));
+		json_object_object_add(o, "error", why ? json_object_new_string(why) : NULL);
+		json_object_object_add(o, "libvirt_version", up ? json_object_new_string(l->lv_version) : NULL);
+		json_object_object_add(o, "accel", up && l->accel ? json_object_new_string(l->accel) : NULL);
+		json_object_object_add(o, "cpus", json_object_new_int((int)l->cpus));
+		json_object_object_add(o, "memory_total_mib", json_object_new_int64((int64_t)(l->mem_total_kib / 1024)));
+		json_object_object_add(o, "memory_free_mib", json_object_new_int64((int64_t)(l->mem_free_kib / 1024)));
+		json_object_object_add(o, "guests", json_object_new_int((int)l->guests));
+		json_object_object_add(o, "running", json_object_new_int((int)l->running));
+		json_object_array_add(arr, o);
+	} else if (up) {
+		char fr[32], tot[32], mem[72];
+		eng_size_token(l->mem_free_kib << 10, fr, sizeof(fr));
+		eng_size_token(l->mem_total_kib << 10, tot, sizeof(tot));
+		snprintf(mem, sizeof(mem), "%s/%s", fr, tot);
+		fprintf(ctx->out, "%-12s %-11s %4u %15s %6u %7u %5s %-8s %s\n", name, "up", l->cpus, mem, l->guests,
+			l->running, l->accel ? l->accel : "?", l->lv_version, uri);
+	} else {
+		fprintf(ctx->out, "%-12s %-11s %4s %15s %6s %7s %5s %-8s %s\n", name, "unreachable", "-", "-", "-", "-",
+			"-", "-", uri);
+	}
+}
+
 static int hosts_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct cmd_fleet *f = ctx->fleet;
 	struct hosts_job j;
 	int rcs[CMD_MAX_HOSTS], answered;
-	json_object *arr = ctx->g.json ? json_object_new_array() : NULL;
+	size_t n = cmd_fleet_count(ctx);
+	json_object *arr;
 
-	if (!f)
-		return cmd_error(ctx, 1, "hosts: the TUI's prompt has one connection (press H for the hosts view)");
 	if (cmd_flag(a, "names")) {
-		for (size_t i = 0; i < f->n; i++)
-			fprintf(ctx->out, "%s\n", f->h[i].name);
-		json_object_put(arr);
+		for (size_t i = 0; i < n; i++)
+			fprintf(ctx->out, "%s\n", cmd_fleet_name(ctx, (int)i));
 		return 0;
 	}
 	memset(&j, 0, sizeof(j));
-	answered = cmd_fleet_open_all(ctx);
+	/* the TUI's prompt has its one connection: that is the host */
+	answered = f ? cmd_fleet_open_all(ctx) : cmd_fleet_connect(ctx);
 	cmd_fleet_each(ctx, load_one, &j, rcs);
+	arr = ctx->g.json ? json_object_new_array() : NULL;
 	if (!arr)
 		fprintf(ctx->out, "%-12s %-11s %4s %15s %6s %7s %5s %-8s %s\n", "NAME", "STATE", "CPUS", "FREE/MEMORY",
 			"GUESTS", "RUNNING", "ACCEL", "LIBVIRT", "URI");
-	for (size_t i = 0; i < f->n; i++) {
-		const struct eng_fleet_host *h = &f->h[i];
-		const struct eng_host_load *l = &j.l[i];
-		bool up = h->eng && rcs[i] == 0;
-		const char *why = !h->eng ? h->err.msg : rcs[i] ? j.err[i].msg : NULL;
-		const char *uri = h->eng ? eng_uri(h->eng) : h->uri[0] ? h->uri : "(default)";
-
-		if (arr) {
-			json_object *o = json_object_new_object();
-			json_object_object_add(o, "name", json_object_new_string(h->name));
-			json_object_object_add(o, "uri", json_object_new_string(uri));
-			json_object_object_add(o, "reachable", json_object_new_boolean(up));
-			json_object_object_add(o, "error", why ? json_object_new_string(why) : NULL);
-			json_object_object_add(o, "libvirt_version", up ? json_object_new_string(l->lv_version) : NULL);
-			json_object_object_add(o, "accel", up && l->accel ? json_object_new_string(l->accel) : NULL);
-			json_object_object_add(o, "cpus", json_object_new_int((int)l->cpus));
-			json_object_object_add(o, "memory_total_mib", json_object_new_int64((int64_t)(l->mem_total_kib / 1024)));
-			json_object_object_add(o, "memory_free_mib", json_object_new_int64((int64_t)(l->mem_free_kib / 1024)));
-			json_object_object_add(o, "guests", json_object_new_int((int)l->guests));
-			json_object_object_add(o, "running", json_object_new_int((int)l->running));
-			json_object_array_add(arr, o);
-		} else if (up) {
-			char fr[32], tot[32], mem[72];
-			eng_size_token(l->mem_free_kib << 10, fr, sizeof(fr));
-			eng_size_token(l->mem_total_kib << 10, tot, sizeof(tot));
-			snprintf(mem, sizeof(mem), "%s/%s", fr, tot);
-			fprintf(ctx->out, "%-12s %-11s %4u %15s %6u %7u %5s %-8s %s\n", h->name, "up", l->cpus, mem,
-				l->guests, l->running, l->accel ? l->accel : "?", l->lv_version, uri);
-		} else {
-			fprintf(ctx->out, "%-12s %-11s %4s %15s %6s %7s %5s %-8s %s\n", h->name, "unreachable", "-", "-",
-				"-", "-", "-", "-", uri);
-		}
+	for (size_t i = 0; i < n; i++) {
+		struct eng *e = f ? f->h[i].eng : ctx->eng;
+		const char *why = !e ? (f ? f->h[i].err.msg : "not connected") : rcs[i] ? j.err[i].msg : NULL;
+		const char *uri = e ? eng_uri(e) : f && f->h[i].uri[0] ? f->h[i].uri : "(default)";
+		host_row(ctx, arr, cmd_fleet_name(ctx, (int)i), uri, e && rcs[i] == 0, why, &j.l[i]);
 	}
 	if (arr)
 		cmd_json_print(ctx->out, arr);
