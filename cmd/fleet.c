@@ -223,6 +223,12 @@ int cmd_fleet_use(struct cmd_ctx *ctx, int i)
 	return 0;
 }
 
+/* word up to colon is name: "b:web" names host b */
+static bool is_prefix(const char *word, const char *colon, const char *name)
+{
+	return strlen(name) == (size_t)(colon - word) && strncmp(word, name, (size_t)(colon - word)) == 0;
+}
+
 int cmd_fleet_split(const struct cmd_fleet *f, const char *word, const char **vm)
 {
 	const char *colon = strchr(word, ':');
@@ -231,7 +237,7 @@ int cmd_fleet_split(const struct cmd_fleet *f, const char *word, const char **vm
 	if (!colon || colon == word)
 		return -1;
 	for (size_t i = 0; i < f->n; i++)
-		if (strlen(f->h[i].name) == (size_t)(colon - word) && strncmp(word, f->h[i].name, (size_t)(colon - word)) == 0) {
+		if (is_prefix(word, colon, f->h[i].name)) {
 			*vm = colon + 1;
 			return (int)i;
 		}
@@ -246,7 +252,7 @@ static bool names_unused_host(const struct cmd_fleet *f, const char *word, char 
 	if (!colon)
 		return false;
 	for (size_t i = 0; i < f->n_known; i++)
-		if (strlen(f->known[i]) == (size_t)(colon - word) && strncmp(word, f->known[i], (size_t)(colon - word)) == 0) {
+		if (is_prefix(word, colon, f->known[i])) {
 			snprintf(host, len, "%s", f->known[i]);
 			return true;
 		}
