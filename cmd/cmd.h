@@ -124,6 +124,8 @@ bool cmd_fleet_multi(const struct cmd_ctx *ctx);
  * the hosts) picks the host, and a->pos[0] becomes the bare name. 0, 1 (no
  * such guest) or 2 (ambiguous, unknown host), the error line printed. */
 int cmd_fleet_route(struct cmd_ctx *ctx, const struct cmd_def *def, struct cmd_args *a);
+/* The same for a VM word of a command's own (cp's HOST:VM:PATH): 0, 1 or 2. */
+int cmd_fleet_pick(struct cmd_ctx *ctx, const char *word, const char **vm);
 /* A VM word with its host: "b:web" -> host index of b and "web"; a word
  * without a known host prefix -> -1 and the word. */
 int cmd_fleet_split(const struct cmd_fleet *f, const char *word, const char **vm);

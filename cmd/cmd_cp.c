@@ -33,6 +33,28 @@ static void side_parse(const char *arg, struct side *s)
 	}
 }
 
+/* several hosts: HOST:VM:PATH names the host (side_parse took HOST as the
+ * VM), a bare VM is looked for on every host; ctx->eng becomes its host */
+static int guest_host(struct cmd_ctx *ctx, struct side *s)
+{
+	const char *vm, *colon;
+	char word[2 * ENG_NAME_MAX + 2];
+	int rc;
+
+	if (!ctx->fleet)
+		return 0;
+	if (cmd_fleet_index(ctx->fleet, s->vm) >= 0 && (colon = strchr(s->path, ':')) &&
+	    (size_t)(colon - s->path) <= ENG_NAME_MAX) {
+		snprintf(word, sizeof(word), "%s:%.*s", s->vm, (int)(colon - s->path), s->path);
+		s->path = colon + 1;
+	} else {
+		snprintf(word, sizeof(word), "%s", s->vm);
+	}
+	if ((rc = cmd_fleet_pick(ctx, word, &vm)) == 0)
+		snprintf(s->vm, sizeof(s->vm), "%s", vm);
+	return rc;
+}
+
 /* a guest command's exit status, -1 when it could not run */
 static int guest_status(struct cmd_ctx *ctx, const char *vm, const char *const *argv)
 {
@@ -184,6 +206,8 @@ static int cp_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	side_parse(a->pos[1], &to);
 	if (!!from.vm[0] == !!to.vm[0])
 		return cmd_error(ctx, 2, "cp: one side is VM:PATH (in the guest), the other a local path");
+	if ((rc = guest_host(ctx, from.vm[0] ? &from : &to)) != 0)
+		return rc;
 	if (!*from.path || !*to.path)
 		return cmd_error(ctx, 2, "cp: an empty path");
 	snprintf(base, sizeof(base), "%s", from.path);

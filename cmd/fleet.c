@@ -287,24 +287,35 @@ static int find_guest(struct cmd_ctx *ctx, const char *vm)
 	return cmd_error(ctx, 1, "no VM named '%s' on hosts %s", vm, all);
 }
 
-int cmd_fleet_route(struct cmd_ctx *ctx, const struct cmd_def *def, struct cmd_args *a)
+/* word: HOST:VM or VM; ctx->eng becomes its host, *vm the bare name */
+static int pick(struct cmd_ctx *ctx, const char *word, const char **vm, bool new_vm)
 {
 	struct cmd_fleet *f = ctx->fleet;
-	const char *vm;
 	char host[ENG_NAME_MAX + 1];
 	int i;
 
-	if (!f || (def->flags & CMD_FLEET) || !(def->flags & (CMD_VM_ARG | CMD_NEW_VM)) || a->npos == 0)
+	*vm = word;
+	if (!f)
 		return 0;
-	if ((i = cmd_fleet_split(f, a->pos[0], &vm)) >= 0) {
-		a->pos[0] = vm;
+	if ((i = cmd_fleet_split(f, word, vm)) >= 0)
 		return cmd_fleet_use(ctx, i);
-	}
-	if (names_unused_host(f, a->pos[0], host, sizeof(host)))
+	if (names_unused_host(f, word, host, sizeof(host)))
 		return cmd_error(ctx, 2, "host %s is not in use here (-c or --host left it out)", host);
-	if ((def->flags & CMD_NEW_VM) || f->n == 1)
+	if (new_vm || f->n == 1)
 		return 0;   /* a new guest goes on the first host unless --host auto */
-	return find_guest(ctx, a->pos[0]);
+	return find_guest(ctx, word);
+}
+
+int cmd_fleet_pick(struct cmd_ctx *ctx, const char *word, const char **vm)
+{
+	return pick(ctx, word, vm, false);
+}
+
+int cmd_fleet_route(struct cmd_ctx *ctx, const struct cmd_def *def, struct cmd_args *a)
+{
+	if (!ctx->fleet || (def->flags & CMD_FLEET) || !(def->flags & (CMD_VM_ARG | CMD_NEW_VM)) || a->npos == 0)
+		return 0;
+	return pick(ctx, a->pos[0], &a->pos[0], def->flags & CMD_NEW_VM);
 }
 
 int cmd_fleet_place(struct cmd_ctx *ctx, const char *name, unsigned cpus, unsigned long long mem_mib)

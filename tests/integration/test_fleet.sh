@@ -66,6 +66,10 @@ mark=$("$V" exec b:g1 -- cat /tmp/mark 2>&1)
 [ -n "$boot" ] && [ "$after" = "$boot" ] && [ "$mark" = kept ] && ok "same boot on b (boot_id $boot) with its RAM (/tmp/mark)" \
 	|| bad "boot_id before '$boot' after '$after', mark '$mark'"
 
+head -c 200000 /dev/urandom > "$T"/f.bin
+"$V" cp "$T"/f.bin b:g1:/tmp/f.bin >/dev/null 2>&1 && "$V" cp g1:/tmp/f.bin "$T"/f.back >/dev/null 2>&1 && cmp -s "$T"/f.bin "$T"/f.back \
+	&& ok "cp into b:g1:PATH and back out of g1:PATH (found on b): the same bytes" || bad "cp across hosts"
+
 # ---- a guest too big for the destination: refused before anything moves
 expect "create a:big (stopped, 30 GiB: --force)" VT create a:big --memory 30G "${TINY[@]}" --force
 refused "migrate big c: c lacks the memory" "1" "$V" migrate big c
