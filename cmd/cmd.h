@@ -119,7 +119,6 @@ struct eng *cmd_fleet_eng(struct cmd_ctx *ctx, int i);
 const char *cmd_fleet_known_uri(const struct cmd_ctx *ctx, const char *name);
 /* The name of ctx->eng's host ("" without a fleet). */
 const char *cmd_fleet_host_name(const struct cmd_ctx *ctx);
-bool cmd_fleet_multi(const struct cmd_ctx *ctx);
 /* Before a command runs: its VM argument (HOST:VM, or a name unique across
  * the hosts) picks the host, and a->pos[0] becomes the bare name. 0, 1 (no
  * such guest) or 2 (ambiguous, unknown host), the error line printed. */

@@ -118,11 +118,6 @@ void cmd_fleet_close(struct cmd_fleet *f)
 	eng_fleet_close(f->h, f->n);
 }
 
-bool cmd_fleet_multi(const struct cmd_ctx *ctx)
-{
-	return ctx->fleet && ctx->fleet->n > 1;
-}
-
 const char *cmd_fleet_host_name(const struct cmd_ctx *ctx)
 {
 	const struct cmd_fleet *f = ctx->fleet;

@@ -129,7 +129,6 @@ struct eng_fleet_host {
 	char uri[512];            /* "" = the default connection (eng_uri_choose) */
 	struct eng *eng;          /* NULL: it did not answer (err says why) */
 	struct eng_error err;
-	double open_s;            /* how long its connection took */
 };
 /* Opens every host's connection at once; a host that has not answered within
  * timeout_s is given up (its err says so) without delaying the others.
@@ -138,13 +137,11 @@ struct eng_fleet_host {
 int eng_fleet_open(struct eng_fleet_host *h, size_t n, const struct eng_open_opts *base, double timeout_s);
 void eng_fleet_close(struct eng_fleet_host *h, size_t n);
 
-/* What a host has and what its guests use, for placing and moving guests. */
+/* What a host has and how many guests it runs, for placing and moving guests (host.c). */
 struct eng_host_load {
 	unsigned cpus;
 	unsigned long long mem_total_kib, mem_free_kib;   /* eng_host_memory's figures */
 	unsigned guests, running;
-	unsigned running_vcpus;
-	unsigned long long running_mem_kib;
 	char lv_version[32];
 	const char *accel;        /* "kvm", "tcg" (static) */
 };

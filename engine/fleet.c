@@ -1,11 +1,10 @@
 /* fleet.c - several hosts at once: one connection per host, all opened at
- * the same time, so that a slow or dead host delays none of the others; and
- * each host's load (CPUs, memory, guests) for placing and moving guests.
+ * the same time, so that a slow or dead host delays none of the others.
  *
  * A connection that has not answered within the time-out is given up: its
  * thread is left to finish on its own and closes what it opened then (a
  * SIGSTOPped libvirtd accepts the socket and never answers the handshake, so
- * only a thread can bound that wait). */
+ * only a thread can bound that wait). A host's load is eng_host_load (host.c). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -19,7 +18,6 @@ struct open_slot {
 	char uri[512];
 	struct eng *eng;
 	struct eng_error err;
-	double took_s;
 	bool done;
 	struct open_batch *batch;
 };
@@ -31,14 +29,6 @@ struct open_batch {
 	bool abandoned;      /* the caller left: late connections close themselves */
 	struct open_slot slot[];
 };
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static void batch_unref(struct open_batch *b)
 {
@@ -57,11 +47,9 @@ static void *open_one(void *arg)
 {
 	struct open_slot *s = arg;
 	struct open_batch *b = s->batch;
-	double t0 = now_s();
 	struct eng *e = eng_open(&s->o, &s->err);
 
 	pthread_mutex_lock(&b->lock);
-	s->took_s = now_s() - t0;
 	if (b->abandoned) {
 		eng_close(e);   /* nobody waits for this host any more */
 	} else {
@@ -129,7 +117,6 @@ int eng_fleet_open(struct eng_fleet_host *h, size_t n, const struct eng_open_opt
 		}
 		h[i].eng = s->eng;
 		h[i].err = s->err;
-		h[i].open_s = s->took_s;
 		answered += s->eng != NULL;
 	}
 	b->abandoned = true;
@@ -143,40 +130,4 @@ void eng_fleet_close(struct eng_fleet_host *h, size_t n)
 		eng_close(h[i].eng);
 		h[i].eng = NULL;
 	}
-}
-
-int eng_host_load(struct eng *e, struct eng_host_load *l, struct eng_error *err)
-{
-	virNodeInfo ni;
-	virDomainPtr *doms = NULL;
-	unsigned long lv = 0;
-	int count;
-
-	memset(l, 0, sizeof(*l));
-	if (virNodeGetInfo(e->conn, &ni) < 0) {
-		eng_err_libvirt(err, "cannot read the host's resources on %s", e->uri);
-		return -1;
-	}
-	l->cpus = ni.cpus;
-	eng_host_memory(e, &l->mem_total_kib, &l->mem_free_kib);
-	if (virConnectGetLibVersion(e->conn, &lv) == 0)
-		snprintf(l->lv_version, sizeof(l->lv_version), "%lu.%lu.%lu", lv / 1000000, lv / 1000 % 1000,
-			 lv % 1000);
-	l->accel = e->accel.accel;
-	if ((count = virConnectListAllDomains(e->conn, &doms, 0)) < 0) {
-		eng_err_libvirt(err, "cannot list VMs on %s", e->uri);
-		return -1;
-	}
-	l->guests = (unsigned)count;
-	for (int i = 0; i < count; i++) {
-		virDomainInfo di;
-		if (virDomainIsActive(doms[i]) == 1 && virDomainGetInfo(doms[i], &di) == 0) {
-			l->running++;
-			l->running_vcpus += di.nrVirtCpu;
-			l->running_mem_kib += di.memory;
-		}
-		virDomainFree(doms[i]);
-	}
-	free(doms);
-	return 0;
 }

@@ -177,3 +177,31 @@ int eng_host_setup(struct eng *e, char *done, size_t len, struct eng_error *err)
 	}
 	return 0;
 }
+
+/* two list calls, whatever the number of guests: over a remote link every
+ * per-guest call is a round trip (the hosts view asks every second) */
+int eng_host_load(struct eng *e, struct eng_host_load *l, struct eng_error *err)
+{
+	virNodeInfo ni;
+	unsigned long lv = 0;
+	int all, running;
+
+	memset(l, 0, sizeof(*l));
+	if (virNodeGetInfo(e->conn, &ni) < 0) {
+		eng_err_libvirt(err, "cannot read the host's resources on %s", e->uri);
+		return -1;
+	}
+	l->cpus = ni.cpus;
+	eng_host_memory(e, &l->mem_total_kib, &l->mem_free_kib);
+	if (virConnectGetLibVersion(e->conn, &lv) == 0)
+		version_string(lv, l->lv_version, sizeof(l->lv_version));
+	l->accel = e->accel.accel;
+	if ((all = virConnectListAllDomains(e->conn, NULL, 0)) < 0 ||
+	    (running = virConnectListAllDomains(e->conn, NULL, VIR_CONNECT_LIST_DOMAINS_ACTIVE)) < 0) {
+		eng_err_libvirt(err, "cannot list VMs on %s", e->uri);
+		return -1;
+	}
+	l->guests = (unsigned)all;
+	l->running = (unsigned)running;
+	return 0;
+}
