@@ -146,6 +146,37 @@ int cmd_fit_check(struct cmd_ctx *ctx, const char *vm, const struct eng_dom_info
  * --host auto. */
 int cmd_fleet_place(struct cmd_ctx *ctx, const char *name, unsigned cpus, unsigned long long mem_mib);
 
+/* ---- where a lab's seats are (labsites.c) ---- */
+struct lab_site {
+	const char *host;         /* its [hosts] name ("" : the one host in use) */
+	struct eng *eng;
+	struct lab_spec spec;     /* the lab, with the other sites' seats marked elsewhere */
+};
+struct lab_sites {
+	struct lab_site s[LAB_MAX_HOSTS];
+	size_t n;
+	int of_seat[LAB_MAX_SEATS];   /* the site each seat is on */
+};
+/* The sites of lab l (one without [lab] hosts), connected; placing (lab up):
+ * the seats no host has are placed by free memory and the base copied where
+ * it is missing. NULL after the error line, *rc the exit status. */
+struct lab_sites *cmd_lab_sites(struct cmd_ctx *ctx, const struct lab_spec *l, bool placing, int *rc);
+/* One engine lab call per site, its rows merged into one per seat (caller
+ * frees *out, also when it fails half way: the rows so far). */
+typedef int (*cmd_lab_fn)(struct eng *e, const struct lab_spec *l, const void *arg, struct eng_seat **out,
+			  struct eng_error *err);
+int cmd_lab_rows(const struct lab_sites *ls, const struct lab_spec *l, cmd_lab_fn fn, const void *arg,
+		 struct eng_seat **out, struct eng_error *err);
+/* Every seat of the lab (those that exist or not, the lab's or foreign), in
+ * seat order, with the engine of its host in on[] (caller frees *out). */
+int cmd_lab_targets(const struct lab_sites *ls, const struct lab_spec *l, struct eng_seat **out,
+		    struct eng **on, size_t *n, struct eng_error *err);
+/* eng_lab_status as a cmd_lab_fn. */
+int cmd_lab_status_fn(struct eng *e, const struct lab_spec *l, const void *arg, struct eng_seat **out,
+		      struct eng_error *err);
+/* The host of seat i (0-based); NULL when the lab is on one host. */
+const char *cmd_lab_host(const struct lab_sites *ls, const struct lab_spec *l, unsigned seat);
+
 struct cmd_def {
 	const char *name;         /* "list", "snapshot take" */
 	const char *usage;        /* arguments after the name: "VM [NAME]" */

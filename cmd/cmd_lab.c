@@ -8,11 +8,13 @@
 #include "json.h"
 #include "profiles.h"
 
-static json_object *seat_json(const struct eng_seat *s)
+static json_object *seat_json(const struct eng_seat *s, const char *host)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "name", json_object_new_string(s->name));
+	if (host)
+		json_object_object_add(o, "host", json_object_new_string(host));
 	json_object_object_add(o, "exists", json_object_new_boolean(s->exists));
 	json_object_object_add(o, "state", s->exists ? json_object_new_string(eng_state_name(s->state)) : NULL);
 	json_object_object_add(o, "network", json_object_new_string(s->network));
@@ -46,23 +48,67 @@ static json_object *seat_json(const struct eng_seat *s)
 	return o;
 }
 
-static void print_status(struct cmd_ctx *ctx, const struct lab_spec *l, const struct eng_seat *s)
+/* a HOST column when the lab is spread over hosts */
+static void print_status(struct cmd_ctx *ctx, const struct lab_spec *l, const struct lab_sites *ls,
+			 const struct eng_seat *s)
 {
-	fprintf(ctx->out, "%-16s %-9s %-15s %-16s %-8s %s\n", "SEAT", "STATE", "IPV4", "NETWORK", l->snapshot,
-		"FORWARDS");
-	for (unsigned i = 0; i < l->seats; i++)
+	bool hosts = l->n_hosts > 0;
+
+	fprintf(ctx->out, "%s%-16s %-9s %-15s %-16s %-8s %s\n", hosts ? "HOST         " : "", "SEAT", "STATE", "IPV4",
+		"NETWORK", l->snapshot, "FORWARDS");
+	for (unsigned i = 0; i < l->seats; i++) {
+		if (hosts)
+			fprintf(ctx->out, "%-12s ", cmd_lab_host(ls, l, i));
 		fprintf(ctx->out, "%-16s %-9s %-15s %-16s %-8s %s\n", s[i].name,
 			s[i].exists ? eng_state_name(s[i].state) : "missing", s[i].ipv4[0] ? s[i].ipv4 : "-",
 			s[i].network, s[i].exists ? (s[i].clean ? "yes" : "NO") : "-",
 			s[i].forwards[0] ? s[i].forwards : "-");
+	}
 }
 
-static void print_did(struct cmd_ctx *ctx, const struct lab_spec *l, const struct eng_seat *s)
+static void print_did(struct cmd_ctx *ctx, const struct lab_spec *l, const struct lab_sites *ls,
+		      const struct eng_seat *s)
 {
 	for (unsigned i = 0; i < l->seats; i++)
-		if (s[i].did[0])
+		if (s[i].did[0] && l->n_hosts)
+			fprintf(ctx->out, "%s: %s (host %s)\n", s[i].name, s[i].did, cmd_lab_host(ls, l, i));
+		else if (s[i].did[0])
 			fprintf(ctx->out, "%s: %s\n", s[i].name, s[i].did);
 }
+
+/* the engine's lab calls as cmd_lab_fn (arg: reset's seat names) */
+struct seat_names {
+	const char *const *v;
+	size_t n;
+};
+static int do_up(struct eng *e, const struct lab_spec *l, const void *arg, struct eng_seat **s, struct eng_error *err)
+{
+	(void)arg;
+	return eng_lab_up(e, l, s, err);
+}
+static int do_down(struct eng *e, const struct lab_spec *l, const void *arg, struct eng_seat **s,
+		   struct eng_error *err)
+{
+	(void)arg;
+	return eng_lab_down(e, l, s, err);
+}
+static int do_reset(struct eng *e, const struct lab_spec *l, const void *arg, struct eng_seat **s,
+		    struct eng_error *err)
+{
+	const struct seat_names *names = arg;
+	return eng_lab_reset(e, l, names->v, names->n, s, err);
+}
+
+static const struct {
+	const char *verb;
+	cmd_lab_fn fn;
+	bool placing;
+} lab_verbs[] = {
+	{ "up", do_up, true },
+	{ "status", cmd_lab_status_fn, false },
+	{ "reset", do_reset, false },
+	{ "down", do_down, false },
+};
 
 /* Runs one lab action; the seats' rows are printed even when it stopped
  * half way, so the user sees what was done before the error. */
@@ -71,7 +117,10 @@ static int lab_run(struct cmd_ctx *ctx, const struct cmd_args *a, const char *ve
 	struct lab_spec l;
 	struct eng_seat *s = NULL;
 	struct eng_error err = { 0 };
+	struct lab_sites *ls;
+	const struct seat_names names = { &a->pos[1], (size_t)a->npos - 1 };
 	char path[1024];
+	size_t v = 0;
 	int rc;
 
 	/* a path, or the name of a lab file of the user's (or shipped) */
@@ -93,25 +142,24 @@ static int lab_run(struct cmd_ctx *ctx, const struct cmd_args *a, const char *ve
 		if (!cmd_confirm(ctx, "%s?", what))
 			return cmd_error(ctx, 1, "lab %s %s: cancelled", verb, l.name);
 	}
-	if (strcmp(verb, "up") == 0)
-		rc = eng_lab_up(ctx->eng, &l, &s, &err);
-	else if (strcmp(verb, "reset") == 0)
-		rc = eng_lab_reset(ctx->eng, &l, &a->pos[1], (size_t)a->npos - 1, &s, &err);
-	else if (strcmp(verb, "down") == 0)
-		rc = eng_lab_down(ctx->eng, &l, &s, &err);
-	else
-		rc = eng_lab_status(ctx->eng, &l, &s, &err);
+	for (size_t k = 0; k < sizeof(lab_verbs) / sizeof(lab_verbs[0]); k++)
+		if (strcmp(lab_verbs[k].verb, verb) == 0)
+			v = k;
+	if (!(ls = cmd_lab_sites(ctx, &l, lab_verbs[v].placing, &rc)))
+		return rc;
+	rc = cmd_lab_rows(ls, &l, lab_verbs[v].fn, &names, &s, &err);
 	if (s && ctx->g.json) {
 		json_object *arr = json_object_new_array();
 		for (unsigned i = 0; i < l.seats; i++)
-			json_object_array_add(arr, seat_json(&s[i]));
+			json_object_array_add(arr, seat_json(&s[i], cmd_lab_host(ls, &l, i)));
 		cmd_json_print(ctx->out, arr);
 	} else if (s) {
 		if (strcmp(verb, "status") == 0)
-			print_status(ctx, &l, s);
+			print_status(ctx, &l, ls, s);
 		else
-			print_did(ctx, &l, s);
+			print_did(ctx, &l, ls, s);
 	}
+	free(ls);
 	free(s);
 	fflush(ctx->out);
 	return rc < 0 ? cmd_fail(ctx, &err) : 0;
@@ -165,7 +213,7 @@ const struct cmd_def cmd_lab_up = {
 	.name = "lab up",
 	.usage = "FILE",
 	.summary = "make what is missing of a lab: networks, seats (linked clones), forwards, clean snapshots; start",
-	.flags = CMD_CHANGES | CMD_JSON,
+	.flags = CMD_CHANGES | CMD_JSON | CMD_FLEET,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = lab_up_exec,
@@ -177,7 +225,7 @@ const struct cmd_def cmd_lab_status = {
 	.summary = "the lab's seats: state, IPv4, network, clean snapshot, forwards",
 	.min_args = 1,
 	.max_args = 1,
-	.flags = CMD_JSON,
+	.flags = CMD_JSON | CMD_FLEET,
 	.exec = lab_status_exec,
 };
 
@@ -191,7 +239,7 @@ const struct cmd_def cmd_lab_reset = {
 	.usage = "FILE [SEAT...]",
 	.summary = "seats (all, or those named: NAME-3 or 3) back to the clean snapshot, started again (asks)",
 	.opts = lab_yes_opts,
-	.flags = CMD_CHANGES | CMD_JSON,
+	.flags = CMD_CHANGES | CMD_JSON | CMD_FLEET,
 	.min_args = 1,
 	.max_args = CMD_MAX_POS,
 	.exec = lab_reset_exec,
@@ -202,7 +250,7 @@ const struct cmd_def cmd_lab_down = {
 	.usage = "FILE",
 	.summary = "delete the lab's seats with their overlay disks and the networks it made (asks; the base stays)",
 	.opts = lab_yes_opts,
-	.flags = CMD_CHANGES | CMD_JSON,
+	.flags = CMD_CHANGES | CMD_JSON | CMD_FLEET,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = lab_down_exec,

@@ -35,10 +35,24 @@ static void first_line(const char *text, size_t len, char *out, size_t olen)
 	out[n] = '\0';
 }
 
+/* seats NAME-N by N: NAME-10 after NAME-9 */
+static int seat_number(const char *seat)
+{
+	const char *dash = strrchr(seat, '-');
+	return dash ? atoi(dash + 1) : 0;
+}
+
+static int run_cmp(const void *a, const void *b)
+{
+	return seat_number(((const struct eng_seat_run *)a)->seat.name) -
+	       seat_number(((const struct eng_seat_run *)b)->seat.name);
+}
+
 /* ---- lab exec FILE [SEAT...] -- CMD [ARG...] ---- */
 static int exec_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct lab_spec l;
+	struct lab_sites *ls;
 	struct eng_seat_run *v = NULL;
 	struct eng_error err = { 0 };
 	const char *t = cmd_opt(a, "timeout");
@@ -51,17 +65,34 @@ static int exec_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				 a->pos[0]);
 	if (t && eng_seconds_parse("--timeout", t, 0.1, 86400, &timeout, &err) < 0)
 		return cmd_error(ctx, 2, "%s", err.msg);
-	if ((rc = load_lab(ctx, a->pos[0], &l)) != 0)
+	if ((rc = load_lab(ctx, a->pos[0], &l)) != 0 || !(ls = cmd_lab_sites(ctx, &l, false, &rc)))
 		return rc;
-	if (eng_lab_exec(ctx->eng, &l, &a->pos[1], (size_t)a->dashdash - 1, &a->pos[a->dashdash], timeout, &v, &n,
-			 &err) < 0)
-		return cmd_fail(ctx, &err);
+	for (size_t k = 0; k < ls->n; k++) {
+		struct eng_seat_run *sv = NULL, *nv;
+		size_t sn = 0;
+		if (eng_lab_exec(ls->s[k].eng, &ls->s[k].spec, &a->pos[1], (size_t)a->dashdash - 1,
+				 &a->pos[a->dashdash], timeout, &sv, &sn, &err) < 0 ||
+		    !(nv = realloc(v, (n + sn + 1) * sizeof(*v)))) {
+			eng_lab_runs_free(sv, sn);
+			eng_lab_runs_free(v, n);
+			free(ls);
+			return cmd_fail(ctx, &err);
+		}
+		v = nv;
+		memcpy(v + n, sv, sn * sizeof(*v));
+		n += sn;
+		free(sv);
+	}
+	qsort(v, n, sizeof(*v), run_cmp);   /* seat order, whichever host ran it */
 	if (ctx->g.json) {
 		json_object *arr = json_object_new_array();
 		for (size_t i = 0; i < n; i++) {
 			json_object *o = json_object_new_object();
 			bool ok = v[i].ran && v[i].rc == 0;
+			const char *host = cmd_lab_host(ls, &l, (unsigned)seat_number(v[i].seat.name) - 1);
 			json_object_object_add(o, "seat", json_object_new_string(v[i].seat.name));
+			if (host)
+				json_object_object_add(o, "host", json_object_new_string(host));
 			json_object_object_add(o, "exit_code", ok ? json_object_new_int(v[i].r.exit_code) : NULL);
 			json_object_object_add(o, "stdout", ok ? json_object_new_string_len(v[i].r.out, (int)v[i].r.out_len) : NULL);
 			json_object_object_add(o, "stderr", ok ? json_object_new_string_len(v[i].r.err, (int)v[i].r.err_len) : NULL);
@@ -87,6 +118,7 @@ static int exec_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		}
 	}
 	eng_lab_runs_free(v, n);
+	free(ls);
 	if (failed)
 		return cmd_error(ctx, 1, "lab exec %s: %d of %zu seats did not run it or did not exit 0", l.name, failed, n);
 	return 0;
@@ -102,7 +134,7 @@ const struct cmd_def cmd_lab_exec = {
 	.usage = "FILE [SEAT...] -- CMD [ARG...]",
 	.summary = "run CMD in every seat (or those named) in parallel: seat, exit status, first line of output",
 	.opts = exec_opts,
-	.flags = CMD_CHANGES | CMD_JSON,
+	.flags = CMD_CHANGES | CMD_JSON | CMD_FLEET,
 	.min_args = 1,
 	.max_args = CMD_MAX_POS,
 	.exec = exec_exec,
@@ -112,7 +144,9 @@ const struct cmd_def cmd_lab_exec = {
 static int copy_each(struct cmd_ctx *ctx, const struct cmd_args *a, bool push)
 {
 	struct lab_spec l;
+	struct lab_sites *ls;
 	struct eng_seat *s = NULL;
+	struct eng *on[LAB_MAX_SEATS];
 	struct eng_error err = { 0 };
 	json_object *arr = json_object_new_array();
 	size_t n = 0;
@@ -131,11 +165,18 @@ static int copy_each(struct cmd_ctx *ctx, const struct cmd_args *a, bool push)
 		json_object_put(arr);
 		return cmd_error(ctx, 1, "lab collect %s: %s: %s", l.name, a->pos[2], strerror(errno));
 	}
-	if (eng_lab_targets(ctx->eng, &l, NULL, 0, &s, &n, &err) < 0) {
+	if (!(ls = cmd_lab_sites(ctx, &l, false, &rc))) {
+		json_object_put(arr);
+		return rc;
+	}
+	rc = cmd_lab_targets(ls, &l, &s, on, &n, &err);
+	free(ls);
+	if (rc < 0) {
 		json_object_put(arr);
 		return cmd_fail(ctx, &err);
 	}
 	for (size_t i = 0; i < n; i++) {
+		struct eng *e = on[i];
 		char local[PATH_MAX], base[PATH_MAX], why[600] = "";
 		unsigned long long bytes = 0;
 		int mode = -1;
@@ -144,7 +185,7 @@ static int copy_each(struct cmd_ctx *ctx, const struct cmd_args *a, bool push)
 		if (!s[i].exists || s[i].state != ENG_ST_RUNNING) {
 			snprintf(why, sizeof(why), "%s", s[i].exists ? "not running" : s[i].did);
 		} else if (push) {
-			if (eng_guest_file_put(ctx->eng, s[i].name, a->pos[1], a->pos[2], -1, &bytes, &err) < 0)
+			if (eng_guest_file_put(e, s[i].name, a->pos[1], a->pos[2], -1, &bytes, &err) < 0)
 				snprintf(why, sizeof(why), "%s", err.msg);
 		} else {
 			snprintf(local, sizeof(local), "%s/%s", a->pos[2], s[i].name);
@@ -154,7 +195,7 @@ static int copy_each(struct cmd_ctx *ctx, const struct cmd_args *a, bool push)
 			} else {
 				size_t used = strlen(local);
 				snprintf(local + used, sizeof(local) - used, "/%s", basename(base));
-				if (eng_guest_file_get(ctx->eng, s[i].name, a->pos[1], local, &mode, &bytes, &err) < 0)
+				if (eng_guest_file_get(e, s[i].name, a->pos[1], local, &mode, &bytes, &err) < 0)
 					snprintf(why, sizeof(why), "%s", err.msg);
 				else if (mode >= 0)
 					chmod(local, (mode_t)mode & 07777);
@@ -193,7 +234,7 @@ const struct cmd_def cmd_lab_push = {
 	.name = "lab push",
 	.usage = "FILE LOCAL PATH",
 	.summary = "copy a local file to PATH in every running seat (through the guest agent)",
-	.flags = CMD_CHANGES | CMD_JSON,
+	.flags = CMD_CHANGES | CMD_JSON | CMD_FLEET,
 	.min_args = 3,
 	.max_args = 3,
 	.exec = push_exec,
@@ -203,7 +244,7 @@ const struct cmd_def cmd_lab_collect = {
 	.name = "lab collect",
 	.usage = "FILE PATH DIR",
 	.summary = "copy PATH from every seat into DIR/SEAT/ (the seats without it are listed; exit 1)",
-	.flags = CMD_JSON,
+	.flags = CMD_JSON | CMD_FLEET,
 	.min_args = 3,
 	.max_args = 3,
 	.exec = collect_exec,
@@ -213,14 +254,18 @@ const struct cmd_def cmd_lab_collect = {
 static int sheet_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct lab_spec l;
+	struct lab_sites *ls;
 	struct eng_seat *s = NULL;
 	struct eng_error err = { 0 };
 	int rc;
 
-	if ((rc = load_lab(ctx, a->pos[0], &l)) != 0)
+	if ((rc = load_lab(ctx, a->pos[0], &l)) != 0 || !(ls = cmd_lab_sites(ctx, &l, false, &rc)))
 		return rc;
-	if (eng_lab_status(ctx->eng, &l, &s, &err) < 0)
+	if (cmd_lab_rows(ls, &l, cmd_lab_status_fn, NULL, &s, &err) < 0) {
+		free(ls);
+		free(s);
 		return cmd_fail(ctx, &err);
+	}
 	if (ctx->g.json) {
 		json_object *arr = json_object_new_array();
 		for (unsigned i = 0; i < l.seats; i++) {
@@ -236,6 +281,8 @@ static int sheet_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				json_object_array_add(ports, p);
 			}
 			json_object_object_add(o, "seat", json_object_new_string(s[i].name));
+			if (cmd_lab_host(ls, &l, i))
+				json_object_object_add(o, "host", json_object_new_string(cmd_lab_host(ls, &l, i)));
 			json_object_object_add(o, "exists", json_object_new_boolean(s[i].exists));
 			json_object_object_add(o, "ipv4", s[i].ipv4[0] ? json_object_new_string(s[i].ipv4) : NULL);
 			json_object_object_add(o, "ports", ports);
@@ -259,6 +306,7 @@ static int sheet_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 				ports[0] ? ports : "-", user, pw);
 		}
 	}
+	free(ls);
 	free(s);
 	return 0;
 }
@@ -267,7 +315,7 @@ const struct cmd_def cmd_lab_sheet = {
 	.name = "lab sheet",
 	.usage = "FILE",
 	.summary = "one line per seat: how a student reaches it (address, forwarded host ports, user, password)",
-	.flags = CMD_JSON,
+	.flags = CMD_JSON | CMD_FLEET,
 	.min_args = 1,
 	.max_args = 1,
 	.exec = sheet_exec,

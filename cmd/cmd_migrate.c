@@ -30,6 +30,28 @@ int cmd_fit_check(struct cmd_ctx *ctx, const char *vm, const struct eng_dom_info
 			 ls.mem_free_kib / 1024, ls.cpus);
 }
 
+/* A running guest's disks are where the destination looks for them: a disk
+ * the destination surely lacks (its pool there has no such file) needs
+ * --copy-storage, said before anything moves; with it, libvirt makes the
+ * missing volumes in that pool, so vmdeck's pool is made there if needed. */
+static int disks_check(struct cmd_ctx *ctx, const char *vm, const struct eng_dom_info *i, const char *dest,
+		       struct eng *dst, bool copy)
+{
+	struct eng_error err = { 0 };
+	char pool[900];
+
+	for (size_t k = 0; !copy && k < i->n_disks; k++) {
+		const struct eng_disk *d = &i->disks[k];
+		if (d->source && d->device && strcmp(d->device, "disk") == 0 && eng_vol_absent(dst, d->source))
+			return cmd_error(ctx, 1, "migrate %s: %s has no %s (its disk %s; no shared storage): add "
+					 "--copy-storage to copy it with the guest; nothing moved", vm, dest, d->source,
+					 d->target ? d->target : "?");
+	}
+	if (copy && !eng_is_readonly(dst) && eng_pool_ensure(dst, pool, sizeof(pool), &err) < 0)
+		return cmd_error(ctx, 1, "migrate %s: %s", vm, err.msg);
+	return 0;
+}
+
 static int migrate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	const char *vm = a->pos[0], *dest = a->pos[1], *dest_uri = cmd_fleet_known_uri(ctx, dest);
@@ -68,6 +90,8 @@ static int migrate_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		}
 		if (rc == 0)
 			rc = cmd_fit_check(ctx, vm, &info, src_name, ctx->eng, dest, dst);
+		if (rc == 0 && o.live)
+			rc = disks_check(ctx, vm, &info, dest, dst, o.copy_storage);
 	}
 	eng_dom_info_free(&info);
 	if (own_dst)

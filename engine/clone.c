@@ -57,7 +57,7 @@ bool eng_clone_leftover_ours(const char *pool, const char *dst, const char *path
 
 /* magic, pid, uri, src, dst, then one disk path per line. The file name
  * carries the pid too: two vmdecks cloning to one name never share a file. */
-static int journal_write(struct eng *e, const char *src, const char *dst, char paths[][1024],
+int eng_clone_journal_write(struct eng *e, const char *src, const char *dst, char paths[][1024],
 			 size_t n, char *path, size_t len, struct eng_error *err)
 {
 	char dir[900];
@@ -359,6 +359,16 @@ static void xml_remove_all(struct xdoc *x, const char *xpath)
 	xmlXPathFreeObject(o);
 }
 
+void eng_domxml_new_identity(struct xdoc *x)
+{
+	xml_remove_all(x, "/domain/uuid");
+	xml_remove_all(x, "/domain/devices/interface/mac");
+	xml_remove_all(x, "/domain/devices/disk/backingStore");
+	xml_remove_all(x, "/domain/os/nvram");
+	xml_remove_all(x, "/domain/metadata");
+	xml_remove_all(x, "/domain/devices/channel/source");
+}
+
 void eng_domxml_rename(struct xdoc *x, const char *name)
 {
 	xmlXPathObjectPtr o = xdoc_nodes(x, NULL, "/domain/name");
@@ -527,7 +537,7 @@ static int clone_one(struct eng *e, const char *src, const char *dst, bool linke
 		}
 		n++;
 	}
-	if (journal_write(e, src, dst, paths, n, journal, sizeof(journal), err) < 0) {
+	if (eng_clone_journal_write(e, src, dst, paths, n, journal, sizeof(journal), err) < 0) {
 		char why[sizeof(err->msg)];
 		snprintf(why, sizeof(why), "%s", err->msg);
 		eng_err_set(err, ENG_E_FAILED, "clone %s -> %s: cannot write its journal: %s", src, dst, why);
@@ -564,12 +574,7 @@ static int clone_one(struct eng *e, const char *src, const char *dst, bool linke
 		eng_pool_refresh(e);
 
 	/* the new guest: its name, a new UUID and MACs (libvirt makes them), its logs */
-	xml_remove_all(&x, "/domain/uuid");
-	xml_remove_all(&x, "/domain/devices/interface/mac");
-	xml_remove_all(&x, "/domain/devices/disk/backingStore");
-	xml_remove_all(&x, "/domain/os/nvram");
-	xml_remove_all(&x, "/domain/metadata");
-	xml_remove_all(&x, "/domain/devices/channel/source");
+	eng_domxml_new_identity(&x);
 	eng_domxml_rename(&x, dst);
 	if (linked)
 		add_base_metadata(&x, src, lab);

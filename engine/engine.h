@@ -336,6 +336,9 @@ int eng_domain_delete(struct eng *e, const char *name, bool with_disks,
 #define ENG_POOL_NAME "vmdeck"
 /* Finds or creates (defines, builds, starts, autostarts) vmdeck's directory pool. */
 int eng_pool_ensure(struct eng *e, char *path_out, size_t len, struct eng_error *err);
+/* True only when e surely lacks the file: a storage pool of e holds path's
+ * directory and, refreshed, has no volume at path (migrate's disk check). */
+bool eng_vol_absent(struct eng *e, const char *path);
 
 /* ---- configuration changes ---- */
 struct eng_set_req {
@@ -682,9 +685,16 @@ struct eng_export_result {
 int eng_export_ova(struct eng *e, const char *vm, const char *file, struct eng_export_result *r,
 		   struct eng_error *err);
 
+/* A shut-off vm of src defined on dst under the same name, its disks copied
+ * into dst's pool by volume streams (progress into the calling thread's job;
+ * cancel stops it); refused when dst has the name or a disk is an overlay.
+ * A failure removes what it made there; src is never changed. */
+int eng_domain_copy(struct eng *src, struct eng *dst, const char *vm, struct eng_error *err);
+
 /* ---- classroom labs (lab.c; the INI file is read by profiles/lab.c) ---- */
 #define LAB_MAX_SEATS 64
 #define LAB_MAX_FORWARDS 8
+#define LAB_MAX_HOSTS 16
 struct lab_forward {
 	char name[33];                  /* the key in [forward]: ssh, http */
 	unsigned host_base;             /* seat i (from 1) gets host port host_base + i */
@@ -711,6 +721,12 @@ struct lab_spec {
 	char seat_user[33];
 	bool seat_password;
 	char seat_ssh_key[1024];
+	/* [lab] hosts = a, b: the [hosts] of vmdeck.ini its seats are spread
+	 * over (none: the host in use). The engine works on one host at a time:
+	 * the caller marks the seats another host holds, and they are left alone. */
+	char hosts[LAB_MAX_HOSTS][ENG_NAME_MAX + 1];
+	size_t n_hosts;
+	bool elsewhere[LAB_MAX_SEATS];
 };
 /* Pure: the lab's identity from its name and the real path of its file (a
  * UUID-shaped hash), and the UUID of a network the lab makes: what tells

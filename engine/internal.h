@@ -43,6 +43,9 @@ char *eng_disk_device_xml(const char *device, const char *format, const char *pa
  * NAME-serial.log beside the old one (clone.c; clones and restores). */
 struct xdoc;
 void eng_domxml_rename(struct xdoc *x, const char *name);
+/* A copy's own identity: no UUID, MACs, NVRAM path, backing chain, agent
+ * socket path or vmdeck metadata of the original (libvirt makes new ones). */
+void eng_domxml_new_identity(struct xdoc *x);
 
 /* A whole file, NUL-terminated (malloc'd); NULL when unreadable or larger than max. */
 char *eng_file_slurp(const char *path, size_t max);

@@ -93,6 +93,8 @@ static int lab_owns_all(struct eng *e, const struct lab_spec *l, const struct en
 {
 	for (unsigned i = 0; i < l->seats; i++) {
 		char why[1200];
+		if (l->elsewhere[i])
+			continue;
 		if (seat_owner(e, l, s[i].name, why, sizeof(why)) < 0) {
 			eng_err_set(err, ENG_E_FAILED, "lab %s: a VM named '%s' exists and is not a seat of this lab%s: "
 				    "nothing was changed (rename that VM, or the lab)", l->name, s[i].name, why);
@@ -410,6 +412,8 @@ int eng_lab_up(struct eng *e, const struct lab_spec *l, struct eng_seat **out, s
 	if (lab_owns_all(e, l, s, err) < 0)
 		goto out;
 	for (unsigned i = 0; i < l->seats; i++) {
+		if (l->elsewhere[i])
+			continue;
 		if (network_ready(e, l, s[i].network, err) < 0)
 			goto out;
 		if (eng_domain_exists(e, s[i].name)) {
@@ -455,7 +459,7 @@ int eng_lab_up(struct eng *e, const struct lab_spec *l, struct eng_seat **out, s
 	}
 	/* every seat on the lab's network (new ones, and those an interrupted up left) */
 	for (unsigned i = 0; i < l->seats; i++) {
-		int rc = seat_rewire(e, &s[i], err);
+		int rc = l->elsewhere[i] ? 0 : seat_rewire(e, &s[i], err);
 		if (rc < 0)
 			goto out;
 		if (rc > 0)
@@ -465,6 +469,8 @@ int eng_lab_up(struct eng *e, const struct lab_spec *l, struct eng_seat **out, s
 		goto out;
 	for (unsigned i = 0; i < l->seats; i++) {
 		char taken[ENG_NAME_MAX + 1];
+		if (l->elsewhere[i])
+			continue;
 		if (seat_forwards(e, l, i + 1, &s[i], have, n_have, err) < 0)
 			goto out;
 		if (!seat_has_clean(e, l, s[i].name, NULL)) {
@@ -511,6 +517,8 @@ int eng_lab_status(struct eng *e, const struct lab_spec *l, struct eng_seat **ou
 	if (eng_forward_sync(e, &f, &nf, NULL) < 0)
 		f = NULL, nf = 0;
 	for (unsigned i = 0; i < l->seats; i++) {
+		if (l->elsewhere[i])
+			continue;
 		if (seat_owner(e, l, s[i].name, NULL, 0) < 0) {
 			/* a VM of that name, not this lab's: not shown as the seat */
 			s[i].foreign = true;
@@ -588,7 +596,7 @@ int eng_lab_reset(struct eng *e, const struct lab_spec *l, const char *const *na
 		goto out;
 	for (unsigned i = 0; i < l->seats; i++) {
 		char back[ENG_NAME_MAX + 1], why[1200];
-		if (!pick[i])
+		if (!pick[i] || l->elsewhere[i])
 			continue;
 		switch (seat_owner(e, l, s[i].name, why, sizeof(why))) {
 		case 0:
@@ -624,8 +632,10 @@ int eng_lab_down(struct eng *e, const struct lab_spec *l, struct eng_seat **out,
 		return -1;
 	for (unsigned i = 0; i < l->seats; i++) {
 		struct eng_delete_report rep;
-		int own = seat_owner(e, l, s[i].name, NULL, 0);
-		if (own == 0) {
+		int own;
+		if (l->elsewhere[i])
+			continue;
+		if ((own = seat_owner(e, l, s[i].name, NULL, 0)) == 0) {
 			did(&s[i], "not there");
 			continue;
 		}
@@ -645,9 +655,11 @@ int eng_lab_down(struct eng *e, const struct lab_spec *l, struct eng_seat **out,
 	sheet_remove(l);
 	eng_lab_exec_forget(l);
 	/* the networks the lab made (never one it was told to use) */
-	for (unsigned i = 0; !l->use[0] && i < l->seats; i++) {
+	for (unsigned i = 0, shared_done = 0; !l->use[0] && i < l->seats; i++) {
 		struct eng_net info;
-		if ((i > 0 && !l->per_seat) || eng_network_info(e, s[i].network, &info, NULL) < 0)
+		/* the seats' own networks; a shared one once, at this host's first seat */
+		if (l->elsewhere[i] || (!l->per_seat && shared_done++) ||
+		    eng_network_info(e, s[i].network, &info, NULL) < 0)
 			continue;
 		if (net_owner(e, l, s[i].network) < 0) {
 			did(&s[i], "network %s is not this lab's: left alone", s[i].network);
@@ -682,7 +694,7 @@ int eng_lab_targets(struct eng *e, const struct lab_spec *l, const char *const *
 		return -1;
 	}
 	for (unsigned i = 0; i < l->seats; i++) {
-		if (!pick[i])
+		if (!pick[i] || l->elsewhere[i])
 			continue;
 		v[k] = s[i];
 		switch (seat_owner(e, l, s[i].name, NULL, 0)) {

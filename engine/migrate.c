@@ -128,7 +128,9 @@ int eng_domain_migrate(struct eng *e, const char *vm, const char *dest, const st
 		c.dc = dc;
 		c.flags = flags;
 		/* an offline move carries no data: the tunnel would not change a thing */
-		if (migrate_run(&c, &cancelled) < 0 && !cancelled && o->tunnel_fallback && running) {
+		/* (an unsafe one, storage not shared, would be as unsafe tunnelled) */
+		if (migrate_run(&c, &cancelled) < 0 && !cancelled && o->tunnel_fallback && running &&
+		    !(c.error && c.error->code == VIR_ERR_MIGRATE_UNSAFE)) {
 			if (c.error)
 				virFreeError(c.error);
 			c.error = NULL;
@@ -147,6 +149,10 @@ int eng_domain_migrate(struct eng *e, const char *vm, const char *dest, const st
 	if (c.rc < 0) {
 		if (cancelled)
 			eng_err_set(err, ENG_E_CANCELLED, "migration of %s cancelled: it keeps running here", vm);
+		else if (c.error && c.error->code == VIR_ERR_MIGRATE_UNSAFE && !o->copy_storage)
+			eng_err_set(err, ENG_E_FAILED, "cannot migrate %s to %s: its disks are not on storage both hosts "
+				    "share (%s): add --copy-storage to copy them with the guest; nothing moved", vm, dest,
+				    c.error->message ? c.error->message : "libvirt says unsafe");
 		else
 			eng_err_set(err, ENG_E_FAILED, "cannot migrate %s to %s: %s", vm, dest,
 				    c.error && c.error->message ? c.error->message : "libvirt gave no reason");

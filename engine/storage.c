@@ -111,6 +111,26 @@ void eng_pool_refresh(struct eng *e)
 	}
 }
 
+bool eng_vol_absent(struct eng *e, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[1024];
+	virStoragePoolPtr p;
+	virStorageVolPtr v;
+
+	if (!slash || slash == path)
+		return false;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	/* no pool there: e cannot say (a shared path outside pools is fine) */
+	if (!(p = virStoragePoolLookupByTargetPath(e->conn, dir)))
+		return false;
+	virStoragePoolRefresh(p, 0);   /* a file put there since the pool last looked */
+	virStoragePoolFree(p);
+	if ((v = virStorageVolLookupByPath(e->conn, path)))
+		virStorageVolFree(v);
+	return v == NULL;
+}
+
 int eng_pool_space_before(struct eng *e, unsigned long long *avail)
 {
 	char path[1024];

@@ -38,6 +38,10 @@ int eng_clone_many_marked(struct eng *e, const char *src, const char *const *dst
 			  const struct eng_lab_mark *lab, struct eng_clone_report *reps, struct eng_error *errs,
 			  int *rcs);
 int eng_meta_write(virDomainPtr d, const struct vmdeck_meta *m);
+/* The journal of a clone src -> dst on e (what its volumes will be), before
+ * any disk is made; path: the file to unlink when the clone is done. */
+int eng_clone_journal_write(struct eng *e, const char *src, const char *dst, char paths[][1024], size_t n,
+			    char *path, size_t len, struct eng_error *err);
 /* Refuses verb on vm while linked clones depend on its disks. */
 int eng_template_refuse(struct eng *e, const char *vm, const char *verb, struct eng_error *err);
 /* The base forgets a deleted clone (called when a linked clone is deleted). */

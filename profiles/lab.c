@@ -12,7 +12,7 @@
 #include "iniutil.h"
 #include "profiles.h"
 
-static const char *const lab_keys[] = { "name", "base", "seats", "start", NULL };
+static const char *const lab_keys[] = { "name", "base", "seats", "start", "hosts", NULL };
 static const char *const net_keys[] = { "layout", "mode", "use", NULL };
 static const char *const snap_keys[] = { "clean", NULL };
 static const char *const seats_keys[] = { "user", "password", "ssh_key", NULL };
@@ -23,6 +23,34 @@ static const struct ini_section lab_sections[] = {
 
 /* a lab's names end in -N and -net-N: leave room for them */
 #define LAB_NAME_MAX (ENG_NAME_MAX - 8)
+
+/* [lab] hosts = a, b: names of vmdeck.ini's [hosts] (checked against it
+ * when the lab runs), each once. */
+static int read_hosts(const char *v, const char *path, struct lab_spec *l, struct eng_error *err)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (char *save = NULL, *h = strtok_r(buf, ", \t", &save); h; h = strtok_r(NULL, ", \t", &save)) {
+		bool again = false;
+		for (size_t k = 0; k < l->n_hosts; k++)
+			again |= strcmp(l->hosts[k], h) == 0;
+		if (!eng_name_valid(h) || again || l->n_hosts == LAB_MAX_HOSTS) {
+			char why[200];
+			snprintf(why, sizeof(why), "%s '%.60s' (host names of vmdeck.ini's [hosts], each once, at most %d)",
+				 again ? "twice:" : l->n_hosts == LAB_MAX_HOSTS ? "too many at" : "not a host name:", h,
+				 LAB_MAX_HOSTS);
+			ini_fail(err, path, "lab", "hosts", why);
+			return -1;
+		}
+		snprintf(l->hosts[l->n_hosts++], sizeof(l->hosts[0]), "%s", h);
+	}
+	if (l->n_hosts == 0) {
+		ini_fail(err, path, "lab", "hosts", "empty (leave it out for the host in use)");
+		return -1;
+	}
+	return 0;
+}
 
 /* A port: digits only, 1-65535 (sscanf's %u took "-1" as 4294967295). */
 static bool parse_port(const char *text, const char **end, unsigned long *out)
@@ -155,6 +183,8 @@ int prof_lab_load(const char *path, struct lab_spec *l, struct eng_error *err)
 		}
 		l->start = b;
 	}
+	if ((v = ini_get(d, "lab", "hosts")) && read_hosts(v, path, l, err) < 0)
+		goto out;
 	if ((v = ini_get(d, "network", "layout"))) {
 		if (strcmp(v, "shared") && strcmp(v, "per-seat")) {
 			ini_fail(err, path, "network", "layout", "use shared or per-seat");

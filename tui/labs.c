@@ -49,7 +49,11 @@ void tui_labs_refresh(struct tui *t)
 		free(l);
 		return;
 	}
-	if (prof_lab_load(path, l, &err) == 0)
+	if (prof_lab_load(path, l, &err) == 0 && l->n_hosts)
+		/* the TUI holds one host's connection: a seat missing here may be on another */
+		eng_err_set(&err, ENG_E_INVALID, "lab %s spreads over hosts ([lab] hosts): vmdeck lab status %s",
+			    l->name, path);
+	else if (!err.msg[0])
 		rc = eng_lab_status(t->eng, l, &seats, &err);
 	pthread_mutex_lock(&t->lock);
 	if (strcmp(path, t->lab_path) == 0) {

@@ -70,6 +70,18 @@ head -c 200000 /dev/urandom > "$T"/f.bin
 "$V" cp "$T"/f.bin b:g1:/tmp/f.bin >/dev/null 2>&1 && "$V" cp g1:/tmp/f.bin "$T"/f.back >/dev/null 2>&1 && cmp -s "$T"/f.bin "$T"/f.back \
 	&& ok "cp into b:g1:PATH and back out of g1:PATH (found on b): the same bytes" || bad "cp across hosts"
 
+# ---- a running guest whose disk b does not have: --copy-storage is offered, then copies it
+expect "create a:gd (running, a 1 GiB disk)" VT create a:gd --memory 96 --disk 1 "${TINY[@]}" --start
+agent_ready_on a gd || bad "gd: no agent on a"
+AGENT_URI=$(fleet_uri a) agent_sh gd 'printf DISKMARK | dd of=/dev/vda conv=fsync 2>/dev/null' >/dev/null
+refused "migrate gd b: b has no copy of its disk" "1" "$V" migrate gd b
+grep -q "add --copy-storage" /tmp/vd.rerr.$$ && state_on a gd running && ! on b gd && ok "the refusal offers --copy-storage; gd still runs on a" \
+	|| bad "disk refusal: $(cat /tmp/vd.rerr.$$)"
+expect "migrate gd b --copy-storage" "$V" migrate gd b --copy-storage
+mark=$("$V" exec b:gd -- head -c 8 /dev/vda 2>&1)
+[ "$mark" = DISKMARK ] && ! on a gd && state_on b gd running && fleet_virsh b vol-list vmdeck | grep -q " gd.qcow2 " \
+	&& ok "gd runs on b with its disk's bytes (written on a), the disk in b's pool (virsh)" || bad "gd after --copy-storage: mark '$mark'"
+
 # ---- a guest too big for the destination: refused before anything moves
 expect "create a:big (stopped, 30 GiB: --force)" VT create a:big --memory 30G "${TINY[@]}" --force
 refused "migrate big c: c lacks the memory" "1" "$V" migrate big c
@@ -102,6 +114,61 @@ h=$(for x in b c; do on "$x" y && echo "$x"; done)
 [ -n "$h" ] && state_on "$h" y "shut off" && ok "the stopped y is defined on $h now" || bad "y after evacuate"
 [ "$(for x in b c; do on "$x" dup && echo "$x"; done | wc -l)" = 2 ] && ok "a's stopped dup is defined on c next to b's own" \
 	|| bad "dup: b=$(on b dup && echo y) c=$(on c dup && echo y)"
+
+# ---- a lab over a and b: the base only on a, copied to b; seats spread by capacity
+expect "create a:lbase (stopped, a 1 GiB qcow2 disk)" VT create a:lbase --memory 96 --disk 1 "${TINY[@]}"
+lvol=$(fleet_virsh a domblklist lbase --details | awk '$2=="disk"{print $4; exit}')
+qemu-img create -q -f qcow2 "$T"/lbase.qcow2 1G && qemu-io -f qcow2 -c "write -P 0xab 0 3M" -c "write -P 0x5c 512M 1M" "$T"/lbase.qcow2 >/dev/null &&
+	fleet_virsh a vol-upload "$lvol" "$T"/lbase.qcow2 >/dev/null && ok "lbase's disk holds a pattern (uploaded with virsh)" || bad "lbase disk: '$lvol'"
+cat >"$T"/fl.lab <<LAB
+[lab]
+name = fl
+base = lbase
+seats = 4
+hosts = a, b
+start = yes
+[network]
+mode = internal
+LAB
+expect "lab up over a and b" "$V" lab up "$T"/fl.lab
+grep -q "copying base lbase from host a to host b" /tmp/vd.out.$$ && ok "lab up said it copies the base to b" || bad "lab up said: $(cat /tmp/vd.out.$$)"
+na=$(fleet_virsh a list --all --name | grep -c '^fl-'); nb=$(fleet_virsh b list --all --name | grep -c '^fl-')
+[ "$na" = 2 ] && [ "$nb" = 2 ] && ok "4 seats: 2 on a, 2 on b (by free memory; virsh)" || bad "seats a=$na b=$nb"
+bvol=$(fleet_virsh b domblklist lbase --details 2>/dev/null | awk '$2=="disk"{print $4; exit}')
+fleet_virsh b vol-download "$bvol" "$T"/lbase.b >/dev/null 2>&1 && cmp -s "$T"/lbase.qcow2 "$T"/lbase.b \
+	&& ok "b's copy of lbase has a's bytes ($bvol)" || bad "copy on b: '$bvol' $(ls -la "$T"/lbase.b 2>&1)"
+seat_b=$(fleet_virsh b list --all --name | grep '^fl-' | head -1)
+sdisk=$(fleet_virsh b domblklist "$seat_b" --details | awk '$2=="disk"{print $4; exit}')
+fleet_virsh b vol-dumpxml "$sdisk" | grep -q "<path>$bvol</path>" && state_on b "$seat_b" running \
+	&& ok "seat $seat_b on b: an overlay on b's copy, running" || bad "seat on b: $sdisk $(fleet_virsh b vol-dumpxml "$sdisk" | grep -A2 backingStore)"
+"$V" lab status "$T"/fl.lab --json >/tmp/vd.ls.$$ && python3 - "$T" /tmp/vd.ls.$$ <<'PY' && ok "lab status --json: each seat's host is where virsh finds it" || bad "lab status: $(tr -d '\n ' </tmp/vd.ls.$$)"
+import json, subprocess, sys
+j = json.load(open(sys.argv[2]))
+where = {}
+for h, addr in (("a", "10.77.0.2"), ("b", "10.77.0.3")):
+    for n in subprocess.run(["virsh", "-q", "-c", "qemu+tcp://%s/system" % addr, "list", "--all", "--name"], capture_output=True, text=True).stdout.split():
+        where[n] = h
+sys.exit(0 if len(j) == 4 and all(s["exists"] and s["host"] == where.get(s["name"]) for s in j) else 1)
+PY
+"$V" lab status "$T"/fl.lab | head -1 | grep -q '^HOST  *SEAT ' && ok "lab status has a HOST column" || bad "lab status text: $("$V" lab status "$T"/fl.lab | head -2)"
+expect "lab up again (nothing to do)" "$V" lab up "$T"/fl.lab
+! grep -q "copying" /tmp/vd.out.$$ && [ "$(grep -c ': kept' /tmp/vd.out.$$)" = 4 ] && ok "the second lab up keeps the 4 seats, copies nothing" \
+	|| bad "second up: $(cat /tmp/vd.out.$$)"
+for s in 1 2 3 4; do h=a; on b fl-$s && h=b; AGENT_URI=$(fleet_uri $h) agent_ready fl-$s 120 || bad "fl-$s: no agent on $h"; done
+"$V" lab exec "$T"/fl.lab --json -- cat /proc/sys/kernel/hostname >/tmp/vd.lx.$$ 2>/dev/null && js /tmp/vd.lx.$$ "[r['seat'] for r in j]==['fl-1','fl-2','fl-3','fl-4'] and all(r['exit_code']==0 for r in j) and {r['host'] for r in j}=={'a','b'}" \
+	&& ok "lab exec runs in the 4 seats on both hosts, in seat order" || bad "lab exec: $(tr -d '\n ' </tmp/vd.lx.$$ | cut -c1-300)"
+expect "lab down --yes" "$V" lab down "$T"/fl.lab --yes
+[ "$(fleet_virsh a list --all --name | grep -c '^fl-')$(fleet_virsh b list --all --name | grep -c '^fl-')" = 00 ] &&
+	! fleet_virsh a net-info fl-net >/dev/null 2>&1 && ! fleet_virsh b net-info fl-net >/dev/null 2>&1 && on a lbase && on b lbase \
+	&& ok "lab down: no seat and no lab network on a or b; the base stays on both" || bad "after lab down: a=$(fleet_virsh a list --all --name | tr '\n' ' ') b=$(fleet_virsh b list --all --name | tr '\n' ' ')"
+sed 's/^hosts = a, b$/hosts = a, zz/' "$T"/fl.lab >"$T"/fz.lab
+refused "lab up with [lab] hosts = a, zz (no such host)" "2" "$V" lab up "$T"/fz.lab
+grep -q "'zz', which vmdeck.ini's \[hosts\] does not have" /tmp/vd.rerr.$$ && [ -z "$(fleet_virsh a list --all --name | grep '^fl-')" ] \
+	&& ok "the refusal names zz; nothing was made" || bad "zz refusal: $(cat /tmp/vd.rerr.$$)"
+expect "delete a:lbase and b's copy with their disks" "$V" delete a:lbase --disks --yes
+expect "delete b:lbase" "$V" delete b:lbase --disks --yes
+! on a lbase && ! on b lbase && [ -z "$(fleet_virsh b vol-list vmdeck | grep lbase)" ] && ok "no lbase and no copy of its disk left (virsh)" \
+	|| bad "lbase left: $(fleet_virsh b vol-list vmdeck)"
 
 # ---- the TUI: M, the migrate dialog; H, the hosts view; a host killed is marked within 5 s, keys still answer
 expect "create a:m1 (running)" VT create a:m1 --memory 96 "${TINY[@]}" --start

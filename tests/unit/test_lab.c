@@ -43,6 +43,7 @@ static void good_lab(void **state)
 	assert_false(l.per_seat);
 	assert_string_equal(l.mode, "nat");
 	assert_string_equal(l.snapshot, "clean");
+	assert_int_equal(l.n_hosts, 0);
 	assert_int_equal(l.n_fwd, 2);
 	for (size_t i = 0; i < l.n_fwd; i++)
 		if (strcmp(l.fwd[i].name, "dns") == 0) {
@@ -60,6 +61,25 @@ static void good_lab(void **state)
 	snprintf(l.use, sizeof(l.use), "default");
 	eng_lab_net_name(&l, 7, net, sizeof(net));
 	assert_string_equal(net, "default");
+}
+
+/* [lab] hosts: the names in their order; every seat starts as this host's */
+static void lab_hosts(void **state)
+{
+	struct lab_spec l;
+	struct eng_error err = { 0 };
+	const char *path = write_file("hosts.ini", "[lab]\nname = l\nbase = b\nseats = 3\nhosts = b1, a.2 ,c\n");
+
+	(void)state;
+	if (prof_lab_load(path, &l, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(l.n_hosts, 3);
+	assert_string_equal(l.hosts[0], "b1");
+	assert_string_equal(l.hosts[1], "a.2");
+	assert_string_equal(l.hosts[2], "c");
+	for (unsigned i = 0; i < l.seats; i++)
+		assert_false(l.elsewhere[i]);
+	unlink(path);
 }
 
 /* the highest host port a lab may use is 65535 exactly */
@@ -169,6 +189,9 @@ static void broken_labs(void **state)
 		{ "fwdmode.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[network]\nmode = hostonly\n[forward]\nssh = 2200:22\n",
 		  ":8: [forward] ssh: port forwarding needs [network] mode = nat" },
 		{ "snap.ini", "[lab]\nname = l\nbase = b\nseats = 2\n[snapshot]\nclean = a/b\n", ":6: [snapshot] clean:" },
+		{ "hosts2.ini", "[lab]\nname = l\nbase = b\nseats = 2\nhosts = a, b, a\n", ":5: [lab] hosts: twice: 'a'" },
+		{ "hostsbad.ini", "[lab]\nname = l\nbase = b\nseats = 2\nhosts = a, b/c\n", ":5: [lab] hosts: not a host name: 'b/c'" },
+		{ "hosts0.ini", "[lab]\nname = l\nbase = b\nseats = 2\nhosts = ,\n", ":5: [lab] hosts: empty" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -188,6 +211,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_lab),
+		cmocka_unit_test(lab_hosts),
 		cmocka_unit_test(forward_edge),
 		cmocka_unit_test(shipped_example),
 		cmocka_unit_test(broken_labs),
