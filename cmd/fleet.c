@@ -413,7 +413,7 @@ int cmd_fleet_connect(struct cmd_ctx *ctx)
 	int answered;
 
 	if (!f)
-		return ctx->eng ? 1 : (cmd_need_conn(ctx), 0);
+		return cmd_need_conn(ctx) == 0 ? 1 : 0;   /* the TUI's, or a test's connect */
 	if (f->n == 1)
 		return cmd_fleet_use(ctx, 0) == 0 ? 1 : 0;
 	if ((answered = cmd_fleet_open_all(ctx)) == 0)

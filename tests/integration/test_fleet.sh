@@ -41,6 +41,14 @@ js /tmp/vd.l.$$ "len(j)==$n_virsh" && ok "list counts what virsh counts on the t
 "$V" list --all | head -1 | grep -q '^HOST ' && "$V" list --all | grep -q '^b  *dup ' && ok "the text table has a HOST column" || bad "text list: $("$V" list --all | head -3)"
 "$V" list --all --names | grep -qx 'a:dup' && ok "list --names gives HOST:VM" || bad "--names"
 
+# ---- stats across hosts: every running guest with its host; a named one from its host
+running=$(for h in a b c; do fleet_virsh "$h" list --name | sed "s/^/$h:/"; done | grep -v ':$' | sort | tr '\n' ' ')
+"$V" stats --json --count 1 --interval 0.3 >/tmp/vd.st.$$ 2>/tmp/vd.ste.$$
+got=$(python3 -c 'import json,sys; print(" ".join(sorted("%s:%s" % (r["host"], r["name"]) for r in map(json.loads, open(sys.argv[1])))) + " ")' /tmp/vd.st.$$ 2>&1)
+[ "$got" = "$running" ] && [ -n "${running// }" ] && ok "stats --json: the running guests of a, b and c with their hosts ($got)" || bad "stats: got '$got', virsh '$running' $(cat /tmp/vd.ste.$$)"
+"$V" stats g2 --count 1 --interval 0.3 >/tmp/vd.st.$$ 2>&1 && grep -q '^HOST  *NAME ' /tmp/vd.st.$$ && grep -q '^b  *g2 ' /tmp/vd.st.$$ && grep -q '^host b: CPU' /tmp/vd.st.$$ \
+	&& ok "stats g2: found on b, a HOST column and b's host line" || bad "stats g2: $(cat /tmp/vd.st.$$ | tr '\n' '|')"
+
 # ---- addressing
 refused "info dup: on two hosts, refused" "2" "$V" info dup
 grep -q "hosts a, b" /tmp/vd.rerr.$$ && ok "the refusal names both hosts" || bad "ambiguity message: $(cat /tmp/vd.rerr.$$)"
