@@ -95,7 +95,11 @@ void tui_screen_refresh(struct tui *t)
 	pthread_mutex_unlock(&t->lock);
 	if (!name[0])
 		return;
-	rc = eng_screenshot(t->eng, name, &img, &bytes, &err);
+	{
+		const char *bare;
+		struct eng *e = tui_guest_eng(t, name, &bare);
+		rc = e ? eng_screenshot(e, bare, &img, &bytes, &err) : (eng_err_set(&err, ENG_E_FAILED, "its host does not answer"), -1);
+	}
 	if (rc == 0 && pic_fit(&img, cols, rows, &pic) < 0) {
 		snprintf(err.msg, sizeof(err.msg), "out of memory for the picture");
 		rc = -1;

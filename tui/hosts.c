@@ -181,9 +181,20 @@ int tui_hosts_init(struct tui *t)
 			snprintf(t->hosts[i].uri, sizeof(t->hosts[i].uri), "%s", f->h[i].uri);
 			t->n_hosts++;
 		}
-		/* the guest list and its views are the first host's */
+		/* the first host's connection is t->eng: the views of one guest and
+		 * the monitor; with several hosts the list spans them all */
 		if (f->configured && !t->g.uri)
 			snprintf(t->first_uri, sizeof(t->first_uri), "%s", f->h[0].uri);
+		t->multi = f->n > 1;
+		for (size_t i = 0; t->multi && i < f->n && i < TUI_MAX_HOSTS; i++) {
+			snprintf(t->lh[i].fh.name, sizeof(t->lh[i].fh.name), "%s", f->h[i].name);
+			snprintf(t->lh[i].fh.uri, sizeof(t->lh[i].fh.uri), "%s", f->h[i].uri);
+			t->n_lh++;
+		}
+	}
+	if (rc == 0 && t->multi) {
+		t->cmd_fleet = f;   /* the job thread's, for HOST:VM commands */
+		return 0;
 	}
 	free(f);
 	return rc;
@@ -194,6 +205,10 @@ int tui_hosts_init(struct tui *t)
 /* the host the list shows (the first in use): no destination */
 static bool is_current(const struct tui *t, const struct tui_host *h)
 {
+	const char *bare;
+
+	if (t->multi)   /* the guest's own host, from its HOST:VM */
+		return strcmp(t->lh[tui_fleet_host_of(t, t->mig_vm, &bare)].fh.name, h->name) == 0;
 	return t->eng && (strcmp(h->uri, eng_uri(t->eng)) == 0 || (t->first_uri[0] && strcmp(h->uri, t->first_uri) == 0) ||
 			  (!h->uri[0] && t->n_hosts == 1));
 }
@@ -283,7 +298,7 @@ bool tui_migrate_key(struct tui *t, int ch)
 		return true;
 	}
 	t->view = VIEW_LIST;
-	/* the list is the first host's: the destination by its URI */
+	/* the destination by its URI (with several hosts the guest is HOST:VM) */
 	tui_run_fmt(t, "migrate %s %s", t->mig_vm, dest);
 	return true;
 }

@@ -42,9 +42,12 @@ static const struct {
 
 static int current_sort;
 
+/* with several hosts the rows are grouped: host order first */
 static int row_cmp(const void *a, const void *b)
 {
-	return sorts[current_sort].cmp(a, b);
+	const struct tui_row *x = a, *y = b;
+
+	return x->host != y->host ? x->host - y->host : sorts[current_sort].cmp(a, b);
 }
 
 static const struct tui_row *find_row(const struct tui_row *rows, size_t n, const char *name)
@@ -65,13 +68,17 @@ void tui_list_apply_sample(struct tui *t, struct eng_dom_summary *v, size_t n, u
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct tui_row *old = t->rows ? find_row(t->rows, t->n_rows, v[i].name) : NULL;
+		const char *bare;
 		rows[i].s = v[i];
-		const struct eng_guest_stats *gs = tui_monitor_find(t, v[i].name);
+		rows[i].host = tui_fleet_host_of(t, v[i].name, &bare);
+		/* the same sampler as the monitor view: the first host's */
+		const struct eng_guest_stats *gs = rows[i].host == 0 ? tui_monitor_find(t, bare) : NULL;
 		if (old)
 			rows[i].marked = old->marked;
-		/* the same sampler as the monitor view */
 		if (gs && v[i].state == ENG_ST_RUNNING)
 			rows[i].cpu_pct = gs->last.cpu_pct;
+		if (rows[i].host != 0)
+			rows[i].cpu_pct = -1;
 	}
 	free(v);
 	current_sort = t->sort;
@@ -117,14 +124,16 @@ const struct tui_row *tui_selected(const struct tui *t)
 	return &t->rows[t->visible[t->sel]];
 }
 
-static int list_height(void)
+static int list_height(const struct tui *t)
 {
-	return LINES - 4;   /* title, column header, footer, status */
+	/* title, column header, footer, status; with several hosts a header
+	 * row each (counted as if all were on screen) */
+	return LINES - 4 - (t->multi ? (int)t->n_lh : 0);
 }
 
 void tui_list_move(struct tui *t, int delta)
 {
-	int h = list_height();
+	int h = list_height(t);
 
 	t->sel += delta;
 	if (t->sel >= (int)t->n_visible)
@@ -182,13 +191,14 @@ void tui_draw_status(struct tui *t)
 
 void tui_draw_frame(struct tui *t, const char *title)
 {
-	char left[256];
+	char left[256], where[64];
 	size_t running = 0;
 
 	for (size_t i = 0; i < t->n_rows; i++)
 		running += t->rows[i].s.state == ENG_ST_RUNNING;
+	snprintf(where, sizeof(where), "%zu hosts", t->n_lh);
 	snprintf(left, sizeof(left), " vmdeck | %s | %zu guests, %zu running%s%s | %s",
-		 t->eng ? eng_uri(t->eng) : "connecting...",
+		 t->multi ? where : t->eng ? eng_uri(t->eng) : "connecting...",
 		 t->n_rows, running, t->g.readonly ? " | READ-ONLY" : "",
 		 t->g.embedded ? " | EMBEDDED: guests stop when vmdeck exits; no libvirt networks" : "",
 		 title);
@@ -227,9 +237,24 @@ static void draw_footer(struct tui *t)
 		}
 }
 
+/* a host's header row: name, CPUs, free memory, running/total, state */
+static void draw_host_header(struct tui *t, int y, int host)
+{
+	char text[400];
+
+	pthread_mutex_lock(&t->lock);
+	tui_fleet_header(t, (size_t)host, text, sizeof(text));
+	bool up = t->lh[host].up;
+	pthread_mutex_unlock(&t->lock);
+	attron(A_BOLD | (t->color ? COLOR_PAIR(up ? 4 : 3) : 0));
+	mvaddstr(y, 0, t->utf8 ? "\u2500 " : "- ");
+	addnstr(text, COLS - 3 > 0 ? COLS - 3 : 0);
+	attroff(A_BOLD | (t->color ? COLOR_PAIR(up ? 4 : 3) : 0));
+}
+
 void tui_list_draw(struct tui *t)
 {
-	int h = list_height(), namew = COLS - 62;
+	int h = list_height(t), namew = COLS - 62, line = 2, next_host = 0;
 
 	if (namew < 10)
 		namew = 10;
@@ -243,18 +268,22 @@ void tui_list_draw(struct tui *t)
 	attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
 	if (!t->have_sample)
 		mvaddstr(3, 2, t->eng ? "reading guests..." : "connecting to libvirt...");
-	else if (t->n_visible == 0)
+	else if (t->n_visible == 0 && !(t->multi && !t->filter[0]))   /* (the hosts' headers say 0 guests) */
 		mvprintw(3, 2, t->filter[0] ? "no guest matches '%s' (/ to change the filter)"
 					    : "no guests yet: ':create NAME ...' makes one", t->filter);
 	t->n_listed = 0;
+	if (t->multi && t->top > 0)   /* the hosts above the first row shown stay off screen */
+		next_host = t->rows[t->visible[t->top]].host;
 	for (int i = 0; i < h && t->top + i < (int)t->n_visible; i++) {
 		const struct tui_row *r = &t->rows[t->visible[t->top + i]];
 		if (t->n_listed < 64)
 			snprintf(t->listed[t->n_listed++], ENG_NAME_MAX + 1, "%s", r->s.name);
+		while (t->multi && next_host <= r->host)
+			draw_host_header(t, line++, next_host++);
 		const struct state_look *look = &state_looks[r->s.state];
 		bool sel = t->top + i == t->sel;
-		char mem[24], ips[64] = "-", state[32];
-		int y = 2 + i, attr = sel ? A_REVERSE : 0;
+		char mem[24], ips[64] = "-", state[32], cpu[16] = "     -";
+		int y = line++, attr = sel ? A_REVERSE : 0;
 
 		eng_size_format(r->s.memory_mib << 20, mem, sizeof(mem));
 		if (r->s.n_ipv4) {
@@ -267,16 +296,26 @@ void tui_list_draw(struct tui *t)
 			mvhline(y, 0, ' ', COLS);
 		}
 		mvaddstr(y, 0, r->marked ? "*" : " ");
-		mvprintw(y, 2, "%-*.*s ", namew, namew, r->s.name);
+		{
+			const char *bare;   /* under its host's header: the bare name */
+			tui_fleet_host_of(t, r->s.name, &bare);
+			mvprintw(y, 2, "%-*.*s ", namew, namew, bare);
+		}
 		attron(attr | look->attr | (t->color && !sel ? COLOR_PAIR(look->pair) : 0));
 		/* the symbol takes one column however many bytes it has */
 		mvaddstr(y, 3 + namew, state);
 		attroff(look->attr | (t->color ? COLOR_PAIR(look->pair) : 0));
 		attron(attr);
-		mvprintw(y, 3 + namew + 13, "%4u %9s %6.1f  %.*s", r->s.cpus, mem, r->cpu_pct,
+		if (r->cpu_pct >= 0)
+			snprintf(cpu, sizeof(cpu), "%6.1f", r->cpu_pct);
+		mvprintw(y, 3 + namew + 13, "%4u %9s %s  %.*s", r->s.cpus, mem, cpu,
 			 COLS - namew - 36 > 0 ? COLS - namew - 36 : 0, ips);
 		attroff(A_REVERSE);
 	}
+	/* the hosts after the last row (and those without guests) */
+	while (t->multi && t->have_sample && next_host < (int)t->n_lh && line < LINES - 3 &&
+	       (t->top + h >= (int)t->n_visible))
+		draw_host_header(t, line++, next_host++);
 	if (t->filter[0])
 		mvprintw(LINES - 3, 0, "filter: %s", t->filter);
 	draw_footer(t);

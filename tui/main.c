@@ -41,8 +41,15 @@ static bool refresher_connect(struct tui *t)
 static void *refresher_main(void *arg)
 {
 	struct tui *t = arg;
+	pthread_t others;
+	bool opening = t->multi && pthread_create(&others, NULL, tui_fleet_open, t) == 0;
+	bool connected = refresher_connect(t);
 
-	if (!refresher_connect(t))
+	/* the other hosts connect while the first does: the first list waits
+	 * for the slowest of them, not for their sum */
+	if (opening)
+		pthread_join(others, NULL);
+	if (!connected)
 		return NULL;
 	pthread_mutex_lock(&t->lock);
 	while (!t->quit) {
@@ -103,7 +110,7 @@ static void *refresher_main(void *arg)
 				listed[i] = listed_buf[i];
 			eng_sampler_set_visible(t->sampler, listed, nl);
 		}
-		rc = eng_domain_list(t->eng, true, true, &v, &n, &err);
+		rc = t->multi ? tui_fleet_list(t, &v, &n, &err) : eng_domain_list(t->eng, true, true, &v, &n, &err);
 		if (t->sampler && eng_sampler_tick(t->sampler, focus, nfocus, false, NULL) == 0) {
 			size_t ns = eng_sampler_count(t->sampler);
 			struct eng_guest_stats *copy = calloc(ns + 1, sizeof(*copy));
@@ -118,10 +125,13 @@ static void *refresher_main(void *arg)
 			t->mon_host = *eng_sampler_host(t->sampler);
 			pthread_mutex_unlock(&t->lock);
 		}
-		if (name[0])
-			irc = eng_domain_info(t->eng, name, &info, &err);
-		if (name[0] && want_snaps)
-			src = eng_snapshot_list(t->eng, name, &snaps, &n_snaps, &err);
+		/* the guest's own host (HOST:VM with several hosts) */
+		const char *bare = name;
+		struct eng *ge = name[0] ? tui_guest_eng(t, name, &bare) : NULL;
+		if (ge)
+			irc = eng_domain_info(ge, bare, &info, &err);
+		if (ge && want_snaps)
+			src = eng_snapshot_list(ge, bare, &snaps, &n_snaps, &err);
 		struct eng_net *nets = NULL;
 		size_t n_nets = 0;
 		int nrc = want_nets ? eng_network_list(t->eng, &nets, &n_nets, NULL) : -1;
@@ -510,6 +520,7 @@ int tui_main(const struct cmd_global *g)
 		t->trace = fopen(trace, "w");
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->cond, NULL);
+	pthread_cond_init(&t->fleet_cond, NULL);
 	tui_term_init(t);
 	tui_set_status(t, false, "? help  : command  / filter  q quit");
 	if (t->cfg.n_warnings)
@@ -599,6 +610,7 @@ int tui_main(const struct cmd_global *g)
 	free(t->labs);
 	free(t->lab_seats);
 	pic_free(&t->shot);
+	tui_fleet_close(t);
 	eng_close(t->eng);
 	/* ended by SIGTERM/SIGHUP/SIGINT: the terminal is back, now end as that
 	 * signal does (the shell sees 128+N, as for other programs) */
@@ -607,6 +619,7 @@ int tui_main(const struct cmd_global *g)
 		bool watched = false;
 		for (size_t i = 0; i < t->n_hosts; i++)
 			watched = watched || t->hosts[i].watched;
+		watched = watched || tui_fleet_busy(t);
 		if (!watched)   /* a host's watcher may still be inside libvirt: t stays theirs */
 			free(t);
 		tui_term_exit_signal(sig);

@@ -51,6 +51,11 @@ static int dispatch_line(struct tui *t, const char *line, FILE *out, FILE *err, 
 		return 2;
 	}
 	ctx.g.json = false;
+	if (t->cmd_fleet) {
+		/* HOST:VM words reach their host; the rest is the first host's */
+		ctx.fleet = t->cmd_fleet;
+		t->cmd_fleet->current = -1;
+	}
 	rc = cmd_dispatch(&ctx, argc, argv);
 	cmd_words_free(argc, argv);
 	return rc;
@@ -364,11 +369,18 @@ void tui_run_key(struct tui *t, const struct key_binding *kb)
 		snprintf(verb, sizeof(verb), "%.*s", (int)strcspn(kb->command, "%"), kb->command);
 		if (n == 1 && (kb->flags & KB_NAME_SNAPSHOT)) {
 			char cur[ENG_NAME_MAX + 1];
-			if (eng_snapshot_current(t->eng, targets[0], cur, sizeof(cur)) < 0) {
+			const char *bare;
+			int host = tui_fleet_host_of(t, targets[0], &bare);
+			/* (another host's connection is the refresh thread's: not asked from
+			 * here; the revert command names what it reverted to) */
+			if (host != 0) {
+				snprintf(q, sizeof(q), "revert %s to its current snapshot?", targets[0]);
+			} else if (eng_snapshot_current(t->eng, bare, cur, sizeof(cur)) < 0) {
 				tui_set_status(t, true, "%s has no current snapshot (t takes one)", targets[0]);
 				return;
+			} else {
+				snprintf(q, sizeof(q), "revert %s to snapshot %s?", targets[0], cur);
 			}
-			snprintf(q, sizeof(q), "revert %s to snapshot %s?", targets[0], cur);
 		} else if (n == 1)
 			snprintf(q, sizeof(q), "%s%s?", verb, targets[0]);
 		else

@@ -25,7 +25,8 @@ enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS,
 
 struct tui_row {
 	struct eng_dom_summary s;
-	double cpu_pct;
+	int host;                  /* its host in t->lh (0 when one host) */
+	double cpu_pct;            /* < 0: not sampled (another host's guest) */
 	bool marked;
 };
 
@@ -118,8 +119,34 @@ struct tui_host {
 	char err[512];
 };
 
+/* A host of the list when several are in use (fleetlist.c): its connection
+ * is the refresh thread's (the first host's is t->eng); the rest under t->lock. */
+struct tui_list_host {
+	struct eng_fleet_host fh;          /* name, uri, connection */
+	bool up;                           /* its last list answered */
+	bool failed;                       /* it did not answer once (else: connecting) */
+	char err[512];
+	struct eng_host_load load;
+	bool load_ok;
+	uint64_t load_ns, retry_ns;
+	unsigned guests, running, skipped;
+	/* its list call runs on a detached thread: busy while inside it (a hung
+	 * host holds nobody); v: its last list, handed over under t->lock */
+	struct tui *t;
+	bool busy;
+	uint64_t busy_since;
+	struct eng_dom_summary *v;
+	size_t n;
+};
 struct tui {
 	struct eng *eng;                /* set by the refresh thread once connected */
+	/* several hosts in one list: rows are HOST:VM, commands go through a
+	 * fleet of the command layer's (the job thread's) */
+	bool multi;
+	struct tui_list_host lh[TUI_MAX_HOSTS];
+	size_t n_lh;
+	struct cmd_fleet *cmd_fleet;
+	pthread_cond_t fleet_cond;      /* a host's list call ended (under lock) */
 	struct eng_open_opts open_opts;
 	char open_uri[1100];
 	char first_uri[512];            /* [hosts]: the first host in use, the list's */
@@ -239,6 +266,20 @@ struct tui {
 	int n_history;
 };
 
+/* fleetlist.c: the list over several hosts (t->multi) */
+/* refresh thread, at its start (a thread of its own while the first host
+ * connects): every other host's connection, all at once */
+void *tui_fleet_open(void *t);
+int tui_fleet_list(struct tui *t, struct eng_dom_summary **out, size_t *nout, struct eng_error *err);
+/* the host index of a row's HOST:VM name (0 when not multi) and the bare name */
+int tui_fleet_host_of(const struct tui *t, const char *name, const char **bare);
+/* refresh thread: the connection of a row's host */
+struct eng *tui_guest_eng(struct tui *t, const char *name, const char **bare);
+/* a host's header row text; caller holds t->lock */
+void tui_fleet_header(const struct tui *t, size_t i, char *buf, size_t len);
+void tui_fleet_close(struct tui *t);
+/* a host's call is still running (t must outlive it) */
+bool tui_fleet_busy(struct tui *t);
 /* keys.c */
 void tui_keys_init(struct tui *t);
 int tui_keys_apply_config(struct tui *t, struct eng_error *err);

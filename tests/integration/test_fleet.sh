@@ -186,7 +186,24 @@ wait_screen() { local i; for ((i = 0; i < $1 * 10; i++)); do screen | grep -q --
 tmux new-session -d -s "$S" -x 120 -y 30 "bash --norc --noprofile"
 tmux send-keys -t "$S" "export TERM=xterm-256color XDG_CONFIG_HOME=$XDG_CONFIG_HOME; $V; echo VMDECK-EXIT=\$?" Enter
 wait_screen 15 "guests" || bad "TUI did not open"
-# M: the migrate dialog moves a's m1 (the list is the first host's)
+# the list spans the hosts: a header row per host, each host's guests under it
+wait_screen 10 "^[^ a-z]* c  .* up" && screen | grep -q "^[^ a-z]* a  [0-9]* CPUs  .* free  1/1 running  up" \
+	&& ok "the list has a header row per host (CPUs, free memory, running/total, up)" || bad "headers: $(screen | head -20 | tr '\n' '|')"
+under() { screen | awk -v h="$1" '/^[^ a-z*]+ [a-z]+  /{cur=$2; next} cur==h && /^[ *] / && NF>1 {print $1}' | sort | tr '\n' ' '; }
+[ "$(under b)" = "$(fleet_virsh b list --all --name | grep . | sort | tr '\n' ' ')" ] && [ "$(under c)" = "$(fleet_virsh c list --all --name | grep . | sort | tr '\n' ' ')" ] \
+	&& ok "b's and c's guests under their headers, as virsh lists them ($(under b)| $(under c))" || bad "under b: '$(under b)' c: '$(under c)'"
+# s on b's stopped dup (its row by position) starts it on b, through HOST:VM
+pos=$(screen | awk '/^[^ a-z*]+ [a-z]+  /{cur=$2; next} cur!="" && NF>1 && /^[ *] /{n++; if (cur=="b" && $1=="dup") {print n-1; exit}}')
+for ((i = 0; i < pos; i++)); do tmux send-keys -t "$S" j; done
+sleep 0.3
+tmux send-keys -t "$S" s
+wait_for 20 state_on b dup running && ! state_on c dup running && ok "s on b's dup (row $pos) starts it on b, not c's dup (virsh)" \
+	|| bad "b:dup: $(fleet_virsh b domstate dup) screen: $(screen | tail -3 | tr '\n' '|')"
+tmux send-keys -t "$S" Enter
+wait_screen 10 "details of b:dup" && wait_screen 5 "state  *running" && ok "Enter: details of b:dup, read from b" || bad "details: $(screen | head -4 | tr '\n' '|')"
+tmux send-keys -t "$S" q
+tmux send-keys -t "$S" g
+# M: the migrate dialog moves a's m1 (the first row)
 wait_screen 10 " m1 " || bad "m1 not in the list: $(screen | head -5 | tr '\n' '|')"
 tmux send-keys -t "$S" M
 wait_screen 10 "^  c .*fits" && screen | grep -q "^  a .*the guest is here" && ok "M: destinations with their free memory (c fits, a is where m1 is)" \
@@ -204,12 +221,24 @@ wait_screen 5 "^  c  *\(unreachable\|reconnecting\|not answering\)" && \
 tmux send-keys -t "$S" '?'
 wait_screen 3 "help" && ok "keys still answer (? opens the help)" || bad "no help: $(screen | head -3 | tr '\n' '|')"
 tmux send-keys -t "$S" q
-sleep 0.3
+wait_screen 5 "^[^ a-z]* c  unreachable: " && screen | grep -q "^[^ a-z]* b  .* up" && ok "the list: c's header says unreachable, b's up" \
+	|| bad "list with c dead: $(screen | head -14 | tr '\n' '|')"
 tmux send-keys -t "$S" H
 fleet_restart c || bad "c's libvirtd did not start again"
 wait_screen 10 "^  c  *up " && ok "c shown up again after its restart" || bad "c not back: $(screen | head -8 | tr '\n' '|')"
 tmux send-keys -t "$S" q
-sleep 0.3
+wait_screen 10 "^[^ a-z]* c  .* up" && ok "the list: c up again, with its guests" || bad "list c after restart: $(screen | head -14 | tr '\n' '|')"
+# a daemon that hangs (SIGSTOP): marked within 5 s, the others and the keys go on
+kill -STOP "$(fleet_pid b)"
+S0=$(date +%s.%N)
+wait_screen 5 "^[^ a-z]* b  not answering" && screen | grep -q "^[^ a-z]* c  .* up" && \
+	ok "b stopped: its header says not answering after $(echo "$(date +%s.%N) - $S0" | bc | cut -c1-4) s, c still up" \
+	|| bad "b stopped: $(screen | head -14 | tr '\n' '|')"
+tmux send-keys -t "$S" '?'
+wait_screen 3 "help" && ok "keys answer while b hangs (? opens the help)" || bad "no help while b hangs"
+tmux send-keys -t "$S" q
+kill -CONT "$(fleet_pid b)"
+wait_screen 10 "^[^ a-z]* b  .* up" && ok "b continued: up again" || bad "b after SIGCONT: $(screen | head -14 | tr '\n' '|')"
 tmux send-keys -t "$S" q
 wait_screen 5 "VMDECK-EXIT=0" && ok "q quits (exit 0)" || bad "TUI did not quit: $(screen | tail -3 | tr '\n' '|')"
 tmux kill-session -t "$S" 2>/dev/null
