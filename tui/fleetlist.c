@@ -173,7 +173,7 @@ void *tui_fleet_open(void *arg)
 		if (!h->fh.eng) {   /* said at once, tried again later */
 			h->failed = true;
 			h->retry_ns = now + RETRY_NS;
-			snprintf(h->err, sizeof(h->err), "%s", h->fh.err.msg);
+			snprintf(h->err, sizeof(h->err), "%s", others[i].err.msg);
 		}
 	}
 	pthread_mutex_unlock(&t->lock);
