@@ -25,7 +25,7 @@ static void progress_bar(struct eng_job *j)
 	for (int i = 0; i < 30; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[30] = '\0';
-	fprintf(stderr, "\r%-40.40s [%s] %3d%%", j->what, bar, j->progress);
+	fprintf(stderr, "\r%-40.40s [%s] %3d%% %-28.28s", j->what, bar, j->progress, j->detail);
 	fflush(stderr);
 }
 

@@ -945,6 +945,7 @@ struct eng_job {
 	volatile int cancel;      /* set by the UI thread or a signal handler */
 	volatile int progress;    /* 0..100, -1 when unknown */
 	char what[128];
+	char detail[64];          /* what the percentage stands for: "412 MiB left at 85 MiB/s" */
 	/* called on the working thread when progress changes (a CLI progress bar) */
 	void (*on_progress)(struct eng_job *j);
 };
@@ -952,6 +953,8 @@ void eng_job_attach(struct eng_job *j);      /* for the calling thread; NULL det
 struct eng_job *eng_job_current(void);
 bool eng_job_cancelled(void);
 void eng_job_progress(int pct);
+/* The calling thread's job's detail (set before the progress it explains). */
+void eng_job_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- guest agent and screens ---- */
 /* qemu-guest-agent answers guest-info (within 2 s); version filled. */

@@ -1,5 +1,6 @@
 /* jobs.c - the job attached to the calling thread (cancel flag, progress) and
  * the clock the engine's bounded waits use. */
+#include <stdarg.h>
 #include <time.h>
 
 #include "internal.h"
@@ -28,6 +29,17 @@ void eng_job_progress(int pct)
 	current_job->progress = pct;
 	if (current_job->on_progress)
 		current_job->on_progress(current_job);
+}
+
+void eng_job_detail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!current_job)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(current_job->detail, sizeof(current_job->detail), fmt, ap);
+	va_end(ap);
 }
 
 double eng_now_s(void)

@@ -75,6 +75,8 @@ static int migrate_run(struct migrate_call *c, bool *cancelled)
 		migrate_main(c);
 		return c->rc;
 	}
+	unsigned long long last_done = 0;
+	double last_t = eng_now_s(), rate = 0;
 	while (!c->done) {
 		virDomainJobInfo ji;
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
@@ -84,8 +86,20 @@ static int migrate_run(struct migrate_call *c, bool *cancelled)
 			*cancelled = true;
 			virDomainAbortJob(c->d);
 		}
-		if (virDomainGetJobInfo(c->d, &ji) == 0 && ji.type == VIR_DOMAIN_JOB_UNBOUNDED && ji.dataTotal)
+		if (virDomainGetJobInfo(c->d, &ji) == 0 && ji.type == VIR_DOMAIN_JOB_UNBOUNDED && ji.dataTotal) {
+			double now = eng_now_s();
+			char left[24], per_s[24];
+			/* the rate over the last second or so: what the next seconds will look like */
+			if (now - last_t >= 1.0) {
+				rate = ji.dataProcessed > last_done ? (double)(ji.dataProcessed - last_done) / (now - last_t) : 0;
+				last_done = ji.dataProcessed;
+				last_t = now;
+			}
+			eng_size_token(ji.dataRemaining, left, sizeof(left));
+			eng_size_token((unsigned long long)rate, per_s, sizeof(per_s));
+			eng_job_detail("%s left at %s/s", left, per_s);
 			eng_job_progress((int)((ji.dataTotal - ji.dataRemaining) * 100 / ji.dataTotal));
+		}
 	}
 	pthread_join(t, NULL);
 	return c->rc;

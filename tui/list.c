@@ -174,9 +174,9 @@ void tui_draw_status(struct tui *t)
 	move(y, 0);
 	clrtoeol();
 	if (t->job && !t->job->done) {
-		char prog[16] = "";
+		char prog[96] = "";
 		if (t->job->job.progress > 0)
-			snprintf(prog, sizeof(prog), " %d%%", t->job->job.progress);
+			snprintf(prog, sizeof(prog), " %d%% %.64s", t->job->job.progress, t->job->job.detail);
 		attron(A_BOLD);
 		mvprintw(y, 0, "running: %.*s%s  (Esc cancels the wait)", COLS - 36, t->job->line, prog);
 		attroff(A_BOLD);
