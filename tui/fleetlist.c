@@ -3,7 +3,8 @@
  * own (the first host's is t->eng), each row's name is HOST:VM, so the key
  * table's commands reach the guest's host through the command layer's
  * routing; a header row per host carries its CPUs, free memory, guests and
- * state. A host that stops answering is marked and tried again every few
+ * state. Every host's lifecycle events wake the list, as the first host's
+ * do. A host that stops answering is marked and tried again every few
  * seconds; the others go on. */
 #include <pthread.h>
 #include <stdlib.h>
@@ -44,6 +45,8 @@ static void *list_host(void *p)
 		if (!h->fh.eng) {
 			h->retry_ns = tui_now_ns() + RETRY_NS;
 			snprintf(err.msg, sizeof(err.msg), "%s", h->fh.err.msg);
+		} else {
+			eng_events_subscribe(h->fh.eng, t->wake[1], NULL);
 		}
 	}
 	if ((e = host_eng(t, i)) && eng_domain_list(e, true, true, &v, &n, &err) == 0)
@@ -170,6 +173,9 @@ void *tui_fleet_open(void *arg)
 	for (size_t i = 0; i < n; i++) {
 		struct tui_list_host *h = &t->lh[i + 1];
 		h->fh = others[i];
+		/* its guests' lifecycle events wake the list too */
+		if (h->fh.eng)
+			eng_events_subscribe(h->fh.eng, t->wake[1], NULL);
 		if (!h->fh.eng) {   /* said at once, tried again later */
 			h->failed = true;
 			h->retry_ns = now + RETRY_NS;

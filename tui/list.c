@@ -58,6 +58,20 @@ static const struct tui_row *find_row(const struct tui_row *rows, size_t n, cons
 	return NULL;
 }
 
+/* Another host's guest has no sampler here: its CPU % from the CPU time of
+ * two lists, per vCPU as the sampler counts it (-1: not known yet). */
+static double other_host_cpu(const struct tui *t, const struct tui_row *old, const struct eng_dom_summary *cur,
+			     uint64_t now_ns)
+{
+	double pct;
+
+	if (!old || old->s.state != ENG_ST_RUNNING || cur->state != ENG_ST_RUNNING || now_ns <= t->sample_ns ||
+	    !cur->cpus || cur->cpu_time_ns < old->s.cpu_time_ns)
+		return -1;
+	pct = 100.0 * (double)(cur->cpu_time_ns - old->s.cpu_time_ns) / (double)(now_ns - t->sample_ns) / cur->cpus;
+	return pct > 100.0 ? 100.0 : pct;
+}
+
 void tui_list_apply_sample(struct tui *t, struct eng_dom_summary *v, size_t n, uint64_t now_ns)
 {
 	struct tui_row *rows = calloc(n + 1, sizeof(*rows));
@@ -78,7 +92,7 @@ void tui_list_apply_sample(struct tui *t, struct eng_dom_summary *v, size_t n, u
 		if (gs && v[i].state == ENG_ST_RUNNING)
 			rows[i].cpu_pct = gs->last.cpu_pct;
 		if (rows[i].host != 0)
-			rows[i].cpu_pct = -1;
+			rows[i].cpu_pct = other_host_cpu(t, old, &v[i], now_ns);
 	}
 	free(v);
 	current_sort = t->sort;

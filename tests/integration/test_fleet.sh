@@ -192,6 +192,9 @@ wait_screen 10 "^[^ a-z]* c  .* up" && screen | grep -q "^[^ a-z]* a  [0-9]* CPU
 under() { screen | awk -v h="$1" '/^[^ a-z*]+ [a-z]+  /{cur=$2; next} cur==h && /^[ *] / && NF>1 {print $1}' | sort | tr '\n' ' '; }
 [ "$(under b)" = "$(fleet_virsh b list --all --name | grep . | sort | tr '\n' ' ')" ] && [ "$(under c)" = "$(fleet_virsh c list --all --name | grep . | sort | tr '\n' ' ')" ] \
 	&& ok "b's and c's guests under their headers, as virsh lists them ($(under b)| $(under c))" || bad "under b: '$(under b)' c: '$(under c)'"
+b_cpu() { screen | awk '/^[^ a-z*]+ [a-z]+  /{cur=$2; next} cur=="b" && / running / {print $7}' | grep -c '^[0-9][0-9.]*$'; }
+b_cpu_shown() { [ "$(b_cpu)" -gt 0 ]; }
+wait_for 10 b_cpu_shown && ok "b's running guests show a CPU % ($(b_cpu) rows), from their CPU time" || bad "b CPU%: $(screen | sed -n 3,12p | tr '\n' '|')"
 # s on b's stopped dup (its row by position) starts it on b, through HOST:VM
 pos=$(screen | awk '/^[^ a-z*]+ [a-z]+  /{cur=$2; next} cur!="" && NF>1 && /^[ *] /{n++; if (cur=="b" && $1=="dup") {print n-1; exit}}')
 for ((i = 0; i < pos; i++)); do tmux send-keys -t "$S" j; done
