@@ -54,7 +54,7 @@ static int load_hosts(dictionary *d, const char *path, struct vmdeck_config *c, 
 	}
 	for (int i = 0; i < n && ret == 0; i++) {
 		struct prof_host *h = &c->hosts[c->n_hosts];
-		const char *name = keys[i] + strlen("hosts:"), *uri = iniparser_getstring(d, keys[i], "");
+		const char *name = keys[i] + strlen("hosts:"), *uri = ini_value(d, keys[i]);
 
 		if (!eng_name_valid(name) || strchr(name, ':') || strcmp(name, "auto") == 0)
 			ret = ini_fail(err, path, "hosts", name,
@@ -117,7 +117,7 @@ int prof_config_load(const char *path, struct vmdeck_config *c, struct eng_error
 				struct prof_key_binding *b = &c->keys[c->n_keys++];
 				snprintf(b->key, sizeof(b->key), "%s", keys[i] + strlen("keys:"));
 				snprintf(b->command, sizeof(b->command), "%s",
-					 iniparser_getstring(d, keys[i], ""));
+					 ini_value(d, keys[i]));
 				b->line = ini_line_of(path, "keys", b->key);
 			}
 		}

@@ -273,3 +273,10 @@ const char *ini_get(dictionary *d, const char *sec, const char *key)
 	snprintf(k, sizeof(k), "%s:%s", sec, key);
 	return iniparser_getstring(d, k, NULL);
 }
+
+const char *ini_value(dictionary *d, const char *full_key)
+{
+	const char *v = iniparser_getstring(d, full_key, "");
+
+	return v ? v : "";
+}

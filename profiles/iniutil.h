@@ -20,6 +20,10 @@ int ini_line_of(const char *path, const char *section, const char *key);
 int ini_fail(struct eng_error *err, const char *path, const char *sec, const char *key, const char *reason);
 /* The value of sec:key, NULL when not set. */
 const char *ini_get(dictionary *d, const char *sec, const char *key);
+/* The value of a "section:key" from iniparser_getseckeys, "" for none: a
+ * section named "hosts:x" is listed among [hosts]'s keys with no value
+ * (found by fuzz_ini: a NULL where a string was read). */
+const char *ini_value(dictionary *d, const char *full_key);
 int ini_check_sections(dictionary *d, const char *path, const struct ini_section *known,
 		       struct eng_error *err);
 /* The same as warnings ("FILE:LINE: unknown key 'x' in [ui] (ignored)"), for

@@ -113,7 +113,7 @@ static int read_forwards(dictionary *d, const char *path, struct lab_spec *l, st
 	for (int i = 0; i < n; i++) {
 		const char *key = strchr(keys[i], ':') + 1, *why = NULL;
 		struct lab_forward *f = &l->fwd[l->n_fwd];
-		if (parse_forward(iniparser_getstring(d, keys[i], ""), l->seats, f, &why) < 0) {
+		if (parse_forward(ini_value(d, keys[i]), l->seats, f, &why) < 0) {
 			ini_fail(err, path, "forward", key, why);
 			goto out;
 		}

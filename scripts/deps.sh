@@ -13,7 +13,7 @@ PKGS_BUILD="build-essential cmake pkg-config libvirt-dev libxml2-dev libjson-c-d
 PKGS_RUN="libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86
  qemu-utils dnsmasq-base iptables nftables ovmf"
 PKGS_DEMO="busybox-static cpio gzip linux-image-amd64"
-PKGS_TEST="tmux python3 debootstrap virtinst iproute2 procps util-linux qemu-guest-agent xorriso
+PKGS_TEST="clang libclang-rt-14-dev tmux python3 debootstrap virtinst iproute2 procps util-linux qemu-guest-agent xorriso
  grub-common grub-pc-bin grub-efi-amd64-bin mtools python3-yaml debhelper lintian man-db groff-base"
 
 check=false

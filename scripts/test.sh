@@ -34,6 +34,30 @@ if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
 else
 	fail=$((fail + 1)); failed+=(unit)
 fi
+# the libFuzzer harnesses, briefly (bench/fuzz.sh runs them long): their
+# seeds and regression inputs first, then 20 s of new inputs each
+if [ $# -eq 0 ] || [[ " $* " == *" fuzz "* ]]; then
+	echo "== tests/fuzz (20 s each) =="
+	if CC=clang cmake -S . -B build-fuzz -DVMDECK_FUZZ=ON -DVMDECK_TESTS=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null &&
+		cmake --build build-fuzz -j"$(nproc)" >build-fuzz/build.log 2>&1; then
+		ffail=0
+		for f in tests/fuzz/fuzz_*.c; do
+			n=$(basename "$f" .c); n=${n#fuzz_}
+			mkdir -p build-fuzz/crashes/"$n" build-fuzz/corpus/"$n"
+			if build-fuzz/tests/fuzz/fuzz_"$n" -max_total_time=20 -artifact_prefix=build-fuzz/crashes/"$n"/ \
+				build-fuzz/corpus/"$n" tests/fuzz/corpus/"$n" >build-fuzz/"$n".log 2>&1; then
+				echo "   $n: $(grep '^Done' build-fuzz/"$n".log | tail -1)"
+			else
+				echo "   $n: FAILED: $(grep -m1 -E 'ERROR|SUMMARY|runtime error' build-fuzz/"$n".log)"
+				ffail=1
+			fi
+		done
+		if [ $ffail = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); failed+=(fuzz); fi
+	else
+		echo "fuzz build failed: $(tail -5 build-fuzz/build.log)"
+		fail=$((fail + 1)); failed+=(fuzz)
+	fi
+fi
 if [ "${1:-}" = unit ]; then
 	echo "$pass passed, $fail failed"
 	[ $fail -eq 0 ]

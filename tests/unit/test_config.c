@@ -63,6 +63,20 @@ static void errors_with_lines(void **state)
 	(void)state;
 	load_err(bad_value, sizeof(bad_value) - 1, ":3: [ui] refresh_ms 'fast'");
 	load_err(garbage, sizeof(garbage) - 1, ":2: not a text INI file");
+	/* iniparser lists a section [hosts:x] among [hosts]'s keys, with no value:
+	 * read as a string it crashed vmdeck (found by tests/fuzz/fuzz_ini) */
+	static const char section_as_key[] = "[hosts:x]\n[hosts]\na = test:///default\n";
+	load_err(section_as_key, sizeof(section_as_key) - 1, "[hosts] x: expected a libvirt URI");
+	static const char keys_section[] = "[keys:q]\n";
+	{
+		struct vmdeck_config *c = calloc(1, sizeof(*c));
+		struct eng_error err = { 0 };
+		write_file(keys_section, sizeof(keys_section) - 1);
+		assert_non_null(c);
+		prof_config_load(path, c, &err);   /* no crash; the binding, if any, is empty */
+		unlink(path);
+		free(c);
+	}
 }
 
 /* a typo in vmdeck.ini must not stop every command: a warning with its line */
