@@ -239,9 +239,13 @@ void tui_fleet_header(const struct tui *t, size_t i, char *buf, size_t len)
 		 h->running, h->guests, h->skipped ? "  (names too long for HOST:VM not shown)" : "");
 }
 
-void tui_fleet_close(struct tui *t)
+bool tui_fleet_close(struct tui *t)
 {
+	bool first_busy;
+
 	/* (a host still inside a call keeps its connection: the process ends) */
+	pthread_mutex_lock(&t->lock);
+	first_busy = t->multi && t->lh[0].busy;
 	for (size_t i = 0; i < t->n_lh; i++) {
 		if (t->lh[i].busy)
 			continue;
@@ -249,8 +253,10 @@ void tui_fleet_close(struct tui *t)
 			eng_close(t->lh[i].fh.eng);
 		free(t->lh[i].v);
 	}
+	pthread_mutex_unlock(&t->lock);
 	if (t->cmd_fleet) {
 		cmd_fleet_close(t->cmd_fleet);
 		free(t->cmd_fleet);
 	}
+	return !first_busy;
 }

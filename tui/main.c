@@ -610,8 +610,8 @@ int tui_main(const struct cmd_global *g)
 	free(t->labs);
 	free(t->lab_seats);
 	pic_free(&t->shot);
-	tui_fleet_close(t);
-	eng_close(t->eng);
+	if (tui_fleet_close(t))
+		eng_close(t->eng);
 	/* ended by SIGTERM/SIGHUP/SIGINT: the terminal is back, now end as that
 	 * signal does (the shell sees 128+N, as for other programs) */
 	{

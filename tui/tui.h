@@ -277,7 +277,8 @@ int tui_fleet_host_of(const struct tui *t, const char *name, const char **bare);
 struct eng *tui_guest_eng(struct tui *t, const char *name, const char **bare);
 /* a host's header row text; caller holds t->lock */
 void tui_fleet_header(const struct tui *t, size_t i, char *buf, size_t len);
-void tui_fleet_close(struct tui *t);
+/* false when the first host's list call still runs (t->eng stays open) */
+bool tui_fleet_close(struct tui *t);
 /* a host's call is still running (t must outlive it) */
 bool tui_fleet_busy(struct tui *t);
 /* keys.c */
