@@ -158,7 +158,7 @@ struct lab_sites *cmd_lab_sites(struct cmd_ctx *ctx, const struct lab_spec *l, b
 					names);
 			goto fail;
 		}
-		if ((*rc = place_missing(ctx, l, ls, base_site)) != 0 || (*rc = copy_base(ctx, l, ls, base_site, had)))
+		if ((*rc = place_missing(ctx, l, ls, base_site)) != 0)
 			goto fail;
 	}
 	/* seats that exist nowhere (status, reset, down): shown as the first host's */
@@ -169,6 +169,18 @@ struct lab_sites *cmd_lab_sites(struct cmd_ctx *ctx, const struct lab_spec *l, b
 		ls->s[k].spec = *l;
 		for (unsigned i = 0; i < l->seats; i++)
 			ls->s[k].spec.elsewhere[i] = ls->of_seat[i] != (int)k;
+	}
+	if (l->n_hosts && placing) {
+		/* a clash on any host refuses the lab before any host changes */
+		for (size_t k = 0; k < ls->n; k++) {
+			struct eng_error err = { 0 };
+			if (eng_lab_check(ls->s[k].eng, &ls->s[k].spec, &err) < 0) {
+				*rc = cmd_error(ctx, 1, "%s (host %s)", err.msg, ls->s[k].host);
+				goto fail;
+			}
+		}
+		if ((*rc = copy_base(ctx, l, ls, base_site, had)) != 0)
+			goto fail;
 	}
 	*rc = 0;
 	return ls;

@@ -761,6 +761,9 @@ struct eng_seat {
  * kept, so up can be run again. seats: one row per seat (caller frees). */
 int eng_lab_up(struct eng *e, const struct lab_spec *l, struct eng_seat **seats, struct eng_error *err);
 int eng_lab_status(struct eng *e, const struct lab_spec *l, struct eng_seat **seats, struct eng_error *err);
+/* Every seat name and network lab up would touch on e (its seats not marked
+ * elsewhere) is free or the lab's own; else -1 naming the clash. */
+int eng_lab_check(struct eng *e, const struct lab_spec *l, struct eng_error *err);
 /* Seats (all when n == 0) back to the clean snapshot, started again if l->start. */
 int eng_lab_reset(struct eng *e, const struct lab_spec *l, const char *const *names, size_t n,
 		  struct eng_seat **seats, struct eng_error *err);

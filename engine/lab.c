@@ -153,6 +153,15 @@ static struct eng_seat *seats_new(const struct lab_spec *l, struct eng_error *er
 	return v;
 }
 
+int eng_lab_check(struct eng *e, const struct lab_spec *l, struct eng_error *err)
+{
+	struct eng_seat *s = seats_new(l, err);
+	int rc = s ? lab_owns_all(e, l, s, err) : -1;
+
+	free(s);
+	return rc;
+}
+
 /* The lab's network: made when missing, started when stopped. */
 static int network_ready(struct eng *e, const struct lab_spec *l, const char *net, struct eng_error *err)
 {

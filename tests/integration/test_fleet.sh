@@ -138,6 +138,11 @@ start = yes
 [network]
 mode = internal
 LAB
+expect "create b:fl-4 (not the lab's)" VT create b:fl-4 --memory 64 "${TINY[@]}"
+refused "lab up: b has a fl-4 that is not the lab's" "1" "$V" lab up "$T"/fl.lab
+grep -q "'fl-4' exists and is not a seat of this lab.*(host b)" /tmp/vd.rerr.$$ && [ -z "$(fleet_virsh a list --all --name | grep '^fl-')" ] && ! on b lbase \
+	&& ok "the clash on b is refused before any host changes (no seat on a, no copy on b)" || bad "clash: $(cat /tmp/vd.rerr.$$) a=$(fleet_virsh a list --all --name | tr '\n' ' ')"
+expect "delete b:fl-4" "$V" delete b:fl-4 --yes
 expect "lab up over a and b" "$V" lab up "$T"/fl.lab
 grep -q "copying base lbase from host a to host b" /tmp/vd.out.$$ && ok "lab up said it copies the base to b" || bad "lab up said: $(cat /tmp/vd.out.$$)"
 na=$(fleet_virsh a list --all --name | grep -c '^fl-'); nb=$(fleet_virsh b list --all --name | grep -c '^fl-')
