@@ -174,6 +174,8 @@ int cmd_lab_targets(const struct lab_sites *ls, const struct lab_spec *l, struct
 /* eng_lab_status as a cmd_lab_fn. */
 int cmd_lab_status_fn(struct eng *e, const struct lab_spec *l, const void *arg, struct eng_seat **out,
 		      struct eng_error *err);
+/* Seat NAME-N's index (N - 1), -1 for a name that is no seat of l. */
+int cmd_lab_seat_index(const struct lab_spec *l, const char *seat);
 /* The host of seat i (0-based); NULL when the lab is on one host. */
 const char *cmd_lab_host(const struct lab_sites *ls, const struct lab_spec *l, unsigned seat);
 

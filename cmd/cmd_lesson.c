@@ -35,19 +35,6 @@ static void first_line(const char *text, size_t len, char *out, size_t olen)
 	out[n] = '\0';
 }
 
-/* seats NAME-N by N: NAME-10 after NAME-9 */
-static int seat_number(const char *seat)
-{
-	const char *dash = strrchr(seat, '-');
-	return dash ? atoi(dash + 1) : 0;
-}
-
-static int run_cmp(const void *a, const void *b)
-{
-	return seat_number(((const struct eng_seat_run *)a)->seat.name) -
-	       seat_number(((const struct eng_seat_run *)b)->seat.name);
-}
-
 /* ---- lab exec FILE [SEAT...] -- CMD [ARG...] ---- */
 static int exec_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
@@ -67,29 +54,44 @@ static int exec_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_error(ctx, 2, "%s", err.msg);
 	if ((rc = load_lab(ctx, a->pos[0], &l)) != 0 || !(ls = cmd_lab_sites(ctx, &l, false, &rc)))
 		return rc;
+	/* one slot per seat: each host's runs in their seats' places, in seat order */
+	if (!(v = calloc(l.seats ? l.seats : 1, sizeof(*v)))) {
+		free(ls);
+		return cmd_error(ctx, 1, "out of memory");
+	}
+	bool ran_in[LAB_MAX_SEATS] = { false };
 	for (size_t k = 0; k < ls->n; k++) {
-		struct eng_seat_run *sv = NULL, *nv;
+		struct eng_seat_run *sv = NULL;
 		size_t sn = 0;
 		if (eng_lab_exec(ls->s[k].eng, &ls->s[k].spec, &a->pos[1], (size_t)a->dashdash - 1,
-				 &a->pos[a->dashdash], timeout, &sv, &sn, &err) < 0 ||
-		    !(nv = realloc(v, (n + sn + 1) * sizeof(*v)))) {
-			eng_lab_runs_free(sv, sn);
-			eng_lab_runs_free(v, n);
+				 &a->pos[a->dashdash], timeout, &sv, &sn, &err) < 0) {
+			for (unsigned i = 0; i < l.seats; i++)
+				if (ran_in[i])
+					eng_exec_result_free(&v[i].r);
+			free(v);
 			free(ls);
 			return cmd_fail(ctx, &err);
 		}
-		v = nv;
-		memcpy(v + n, sv, sn * sizeof(*v));
-		n += sn;
+		for (size_t j = 0; j < sn; j++) {
+			int i = cmd_lab_seat_index(&l, sv[j].seat.name);
+			if (i >= 0 && !ran_in[i]) {
+				v[i] = sv[j];
+				ran_in[i] = true;
+			} else {
+				eng_exec_result_free(&sv[j].r);
+			}
+		}
 		free(sv);
 	}
-	qsort(v, n, sizeof(*v), run_cmp);   /* seat order, whichever host ran it */
+	for (unsigned i = 0; i < l.seats; i++)
+		if (ran_in[i])
+			v[n++] = v[i];
 	if (ctx->g.json) {
 		json_object *arr = json_object_new_array();
 		for (size_t i = 0; i < n; i++) {
 			json_object *o = json_object_new_object();
 			bool ok = v[i].ran && v[i].rc == 0;
-			const char *host = cmd_lab_host(ls, &l, (unsigned)seat_number(v[i].seat.name) - 1);
+			const char *host = cmd_lab_host(ls, &l, (unsigned)cmd_lab_seat_index(&l, v[i].seat.name));
 			json_object_object_add(o, "seat", json_object_new_string(v[i].seat.name));
 			if (host)
 				json_object_object_add(o, "host", json_object_new_string(host));

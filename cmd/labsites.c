@@ -10,15 +10,6 @@
 
 #include "cmd.h"
 
-static int lab_error(struct cmd_ctx *ctx, int code, const struct lab_spec *l, const char *fmt, const char *a,
-		     const char *b)
-{
-	char msg[600];
-
-	snprintf(msg, sizeof(msg), fmt, a, b);
-	return cmd_error(ctx, code, "lab %s: %s", l->name, msg);
-}
-
 /* Each host of [lab] hosts a site, connected (all of them: a seat on a host
  * that does not answer could not be told from a missing one). */
 static int open_sites(struct cmd_ctx *ctx, const struct lab_spec *l, struct lab_sites *ls)
@@ -29,12 +20,14 @@ static int open_sites(struct cmd_ctx *ctx, const struct lab_spec *l, struct lab_
 	for (size_t k = 0; k < l->n_hosts; k++) {
 		int i = cmd_fleet_index(ctx->fleet, l->hosts[k]);
 		struct lab_site *s = &ls->s[ls->n];
+		if (i < 0 && cmd_fleet_known_uri(ctx, l->hosts[k]))
+			return cmd_error(ctx, 2, "lab %s: host %s of [lab] hosts is left out by -c or --host", l->name,
+					 l->hosts[k]);
 		if (i < 0)
-			return lab_error(ctx, 2, l, cmd_fleet_known_uri(ctx, l->hosts[k])
-				? "host %s of [lab] hosts is left out by -c or --host%s"
-				: "[lab] hosts names '%s', which vmdeck.ini's [hosts] does not have%s", l->hosts[k], "");
+			return cmd_error(ctx, 2, "lab %s: [lab] hosts names '%s', which vmdeck.ini's [hosts] does not have",
+					 l->name, l->hosts[k]);
 		if (!(s->eng = cmd_fleet_eng(ctx, i)))
-			return lab_error(ctx, 1, l, "host %s does not answer: nothing was done%s", l->hosts[k], "");
+			return cmd_error(ctx, 1, "lab %s: host %s does not answer: nothing was done", l->name, l->hosts[k]);
 		s->host = ctx->fleet->h[i].name;
 		ls->n++;
 	}
@@ -214,6 +207,18 @@ int cmd_lab_rows(const struct lab_sites *ls, const struct lab_spec *l, cmd_lab_f
 	return ret < 0 ? -1 : 0;
 }
 
+int cmd_lab_seat_index(const struct lab_spec *l, const char *seat)
+{
+	const char *dash = strrchr(seat, '-');
+	int i = dash ? atoi(dash + 1) - 1 : -1;
+	char want[ENG_NAME_MAX + 1];
+
+	if (i < 0 || (unsigned)i >= l->seats)
+		return -1;
+	eng_lab_seat_name(l, (unsigned)i + 1, want, sizeof(want));
+	return strcmp(want, seat) == 0 ? i : -1;
+}
+
 const char *cmd_lab_host(const struct lab_sites *ls, const struct lab_spec *l, unsigned seat)
 {
 	return l->n_hosts && seat < l->seats ? ls->s[ls->of_seat[seat]].host : NULL;
@@ -235,15 +240,13 @@ int cmd_lab_targets(const struct lab_sites *ls, const struct lab_spec *l, struct
 		if (eng_lab_targets(ls->s[k].eng, &ls->s[k].spec, NULL, 0, &v, &nv, err) < 0)
 			return -1;
 		/* each row in its seat's place */
-		for (size_t j = 0; j < nv; j++)
-			for (unsigned i = 0; i < l->seats; i++) {
-				char seat[ENG_NAME_MAX + 1];
-				eng_lab_seat_name(l, i + 1, seat, sizeof(seat));
-				if (strcmp(seat, v[j].name) == 0) {
-					all[i] = v[j];
-					where[i] = ls->s[k].eng;
-				}
+		for (size_t j = 0; j < nv; j++) {
+			int i = cmd_lab_seat_index(l, v[j].name);
+			if (i >= 0) {
+				all[i] = v[j];
+				where[i] = ls->s[k].eng;
 			}
+		}
 		free(v);
 	}
 	for (unsigned i = 0; i < l->seats; i++)

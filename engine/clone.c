@@ -390,8 +390,7 @@ void eng_domxml_rename(struct xdoc *x, const char *name)
 	xmlXPathFreeObject(o);
 }
 
-static void set_attr_at(struct xdoc *x, xmlNodePtr at, const char *xpath, const char *attr,
-			const char *value)
+void eng_domxml_set_attr(struct xdoc *x, xmlNodePtr at, const char *xpath, const char *attr, const char *value)
 {
 	xmlXPathObjectPtr o = xdoc_nodes(x, at, xpath);
 
@@ -565,9 +564,9 @@ static int clone_one(struct eng *e, const char *src, const char *dst, bool linke
 		made = i + 1;   /* a failed copy may have left a partial file: undo removes it */
 		if (rc < 0)
 			goto out;
-		set_attr_at(&x, dp->node, "source", "file", dp->to);
+		eng_domxml_set_attr(&x, dp->node, "source", "file", dp->to);
 		if (linked)
-			set_attr_at(&x, dp->node, "driver", "type", "qcow2");
+			eng_domxml_set_attr(&x, dp->node, "driver", "type", "qcow2");
 	}
 	/* the pool learns about the files qemu-img wrote (a batch does it once) */
 	if (e->local && n > 0 && update_base)

@@ -175,7 +175,7 @@ int eng_domain_copy(struct eng *src, struct eng *dst, const char *vm, struct eng
 {
 	virDomainPtr d = NULL, nd = NULL;
 	struct vol_copy c[VM_SPEC_MAX_DISKS];
-	char paths[VM_SPEC_MAX_DISKS][1024], pool[900], journal[1200];
+	char paths[VM_SPEC_MAX_DISKS][1024], pool[900], journal[1200], cleaned[1200];
 	char *xml = NULL, *out = NULL;
 	struct xdoc x = { 0 };
 	size_t n = 0, made = 0;
@@ -199,7 +199,7 @@ int eng_domain_copy(struct eng *src, struct eng *dst, const char *vm, struct eng
 		eng_err_libvirt(err, "copy %s: cannot read its configuration", vm);
 		goto out;
 	}
-	eng_clone_cleanup(dst, journal, sizeof(journal), NULL);   /* an interrupted copy's volumes */
+	eng_clone_cleanup(dst, cleaned, sizeof(cleaned), NULL);   /* an interrupted copy's volumes */
 	if (eng_pool_ensure(dst, pool, sizeof(pool), err) < 0 || plan_disks(src, dst, vm, pool, &x, c, &n, err) < 0)
 		goto out;
 	/* the clone journal of vm -> vm on the destination: a kill leaves
@@ -221,10 +221,7 @@ int eng_domain_copy(struct eng *src, struct eng *dst, const char *vm, struct eng
 			goto out;
 		}
 		virStorageVolFree(dv);
-		xmlXPathObjectPtr s = xdoc_nodes(&x, c[i].node, "source");
-		if (s && s->nodesetval && s->nodesetval->nodeNr > 0)
-			xmlSetProp(s->nodesetval->nodeTab[0], (const xmlChar *)"file", (const xmlChar *)c[i].to);
-		xmlXPathFreeObject(s);
+		eng_domxml_set_attr(&x, c[i].node, "source", "file", c[i].to);
 	}
 	/* the uploaded files' formats and sizes, before anything overlays them */
 	eng_pool_refresh(dst);

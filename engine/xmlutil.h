@@ -23,6 +23,9 @@ xmlXPathObjectPtr xdoc_nodes(struct xdoc *x, xmlNodePtr at, const char *xpath);
 /* Memory value of an element with a unit= attribute, converted to MiB. */
 unsigned long long xdoc_mem_mib(struct xdoc *x, const char *xpath);
 
+/* The first node at xpath under at gets attr = value (clone.c: a disk's
+ * source file, in clones and in copies to another host). */
+void eng_domxml_set_attr(struct xdoc *x, xmlNodePtr at, const char *xpath, const char *attr, const char *value);
 /* Builders: a child element with optional text. */
 xmlNodePtr xnew(xmlNodePtr parent, const char *name, const char *text);
 xmlNodePtr xnewf(xmlNodePtr parent, const char *name, const char *fmt, ...)

@@ -96,10 +96,7 @@ int tui_fleet_list(struct tui *t, struct eng_dom_summary **out, size_t *nout, st
 
 	*out = NULL;
 	*nout = 0;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += (TICK_WAIT_MS % 1000) * 1000000L;
-	until.tv_sec += TICK_WAIT_MS / 1000 + until.tv_nsec / 1000000000L;
-	until.tv_nsec %= 1000000000L;
+	tui_deadline(&until, TICK_WAIT_MS);
 	pthread_mutex_lock(&t->lock);
 	for (size_t i = 0; i < t->n_lh; i++) {
 		struct tui_list_host *h = &t->lh[i];

@@ -64,10 +64,7 @@ static void *refresher_main(void *arg)
 			struct timespec until;
 			/* the guest's screen is a live picture: about once a second */
 			long ms = t->view == VIEW_SCREEN && t->cfg.refresh_ms > 1000 ? 1000 : t->cfg.refresh_ms;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += (ms % 1000) * 1000000L;
-			until.tv_sec += ms / 1000 + until.tv_nsec / 1000000000L;
-			until.tv_nsec %= 1000000000L;
+			tui_deadline(&until, ms);
 			pthread_cond_timedwait(&t->cond, &t->lock, &until);
 			if (t->quit)
 				break;

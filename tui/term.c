@@ -28,6 +28,14 @@ uint64_t tui_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+void tui_deadline(struct timespec *until, long ms)
+{
+	clock_gettime(CLOCK_REALTIME, until);
+	until->tv_nsec += (ms % 1000) * 1000000L;
+	until->tv_sec += ms / 1000 + until->tv_nsec / 1000000000L;
+	until->tv_nsec %= 1000000000L;
+}
+
 void tui_wake(struct tui *t)
 {
 	char b = 'w';

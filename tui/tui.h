@@ -393,5 +393,7 @@ bool tui_binding_known(const char *command);
 void tui_term_exit_signal(int sig);
 void tui_wake(struct tui *t);
 uint64_t tui_now_ns(void);
+/* now + ms on the clock pthread_cond_timedwait uses (CLOCK_REALTIME) */
+void tui_deadline(struct timespec *until, long ms);
 
 #endif
