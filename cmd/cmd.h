@@ -222,6 +222,10 @@ void cmd_words_free(int argc, char **argv);
 /* The inverse: a word quoted so that cmd_split_line gives it back as it is
  * ("a b" -> 'a b'); plain words stay plain. -1 when out is too small. */
 int cmd_quote_word(const char *w, char *out, size_t len);
+/* What the word being typed after prev, as positional pos, is (completion):
+ * "vm", "net", "snapshot", "profile", "lab", "file", "dir", "host",
+ * "choice" (choices filled, space-separated) or "". */
+const char *cmd_value_kind(const struct cmd_def *def, const char *prev, int pos, char *choices, size_t len);
 
 /* ---- output helpers (output.c) ---- */
 int cmd_error(struct cmd_ctx *ctx, int rc, const char *fmt, ...)

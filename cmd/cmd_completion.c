@@ -19,6 +19,8 @@ static const struct {
 	{ "HOST", "host" }, { "DEST", "host" },
 };
 
+static void value_hint(const struct cmd_def *def, const struct cmd_opt *o, char *out, size_t len);
+
 static const char *hint_of(const struct cmd_def *def, const char *token, int pos)
 {
 	/* a lab FILE may be a lab's name; a snapshot's NAME after its VM */
@@ -30,6 +32,38 @@ static const char *hint_of(const struct cmd_def *def, const char *token, int pos
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
 		if (strcmp(hints[i].token, token) == 0)
 			return hints[i].hint;
+	return "";
+}
+
+/* What the word being typed is, for the TUI's prompt: the value of option
+ * prev (its choices, "bios|uefi" -> "bios uefi"), else the pos-th
+ * positional word (0-based, repeating the last "..." one); "" unknown. */
+const char *cmd_value_kind(const struct cmd_def *def, const char *prev, int pos, char *choices, size_t len)
+{
+	char buf[256], *save = NULL, last[64] = "";
+	int i = 0;
+
+	choices[0] = '\0';
+	if (prev && prev[0] == '-' && prev[1] == '-')
+		for (int k = 0; def->opts && def->opts[k].name; k++)
+			if (strcmp(def->opts[k].name, prev + 2) == 0 && def->opts[k].arg) {
+				if (strchr(def->opts[k].arg, '|')) {
+					value_hint(def, &def->opts[k], choices, len);
+					return "choice";
+				}
+				return hint_of(def, def->opts[k].arg, -1);
+			}
+	snprintf(buf, sizeof(buf), "%s", def->usage ? def->usage : "");
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save), i++) {
+		size_t t = 0;
+		bool rep = strstr(w, "...") != NULL;
+		for (const char *p = w; *p && t + 1 < sizeof(last); p++)
+			if (*p != '[' && *p != ']' && *p != '.')
+				last[t++] = *p;
+		last[t] = '\0';
+		if (i == pos || rep)
+			return hint_of(def, last, i);
+	}
 	return "";
 }
 

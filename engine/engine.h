@@ -37,6 +37,8 @@ void eng_err_clear(struct eng_error *err);
 
 /* ---- names and units (pure) ---- */
 bool eng_name_valid(const char *name);
+/* strcasecmp with digit runs compared as numbers ("3.5" before "3.10") */
+int eng_natural_cmp(const char *a, const char *b);
 /* Validates and fills err with "invalid KIND name 'x': why". */
 int eng_name_check(const char *kind, const char *name, struct eng_error *err);
 /* For finding what exists: any name libvirt allows (spaces, '--' inside),

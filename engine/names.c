@@ -1,6 +1,7 @@
 /* names.c - VM, network, snapshot and lab names. What vmdeck makes follows
  * [A-Za-z0-9][A-Za-z0-9._-]{0,63}; what exists may be named as libvirt allows
  * (virt-manager users have "Windows 10"), and is found by that name. */
+#include <ctype.h>
 #include <string.h>
 
 #include "engine.h"
@@ -60,4 +61,35 @@ int eng_name_lookup_check(const char *kind, const char *name, struct eng_error *
 			return -1;
 		}
 	return 0;
+}
+
+/* Case-blind, with runs of digits compared as numbers: "Alpine Linux 3.5"
+ * before "Alpine Linux 3.10", as a person sorts versions. */
+int eng_natural_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char *ea = a, *eb = b;
+			while (*a == '0' && isdigit((unsigned char)a[1]))
+				a++;
+			while (*b == '0' && isdigit((unsigned char)b[1]))
+				b++;
+			for (ea = a; isdigit((unsigned char)*ea); ea++)
+				;
+			for (eb = b; isdigit((unsigned char)*eb); eb++)
+				;
+			if (ea - a != eb - b)
+				return ea - a < eb - b ? -1 : 1;
+			for (; a < ea; a++, b++)
+				if (*a != *b)
+					return *a < *b ? -1 : 1;
+			continue;
+		}
+		int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : 0;
 }

@@ -165,7 +165,7 @@ int eng_os_lookup(const char *short_id, struct eng_os *out, struct eng_error *er
 
 static int by_name(const void *a, const void *b)
 {
-	return strcasecmp(((const struct eng_os *)a)->name, ((const struct eng_os *)b)->name);
+	return eng_natural_cmp(((const struct eng_os *)a)->name, ((const struct eng_os *)b)->name);
 }
 
 int eng_os_list(struct eng_os **out, size_t *n, struct eng_error *err)

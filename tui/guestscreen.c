@@ -68,13 +68,12 @@ static int colour(enum shot_palette p, const unsigned char rgb[3])
 
 void tui_screen_open(struct tui *t)
 {
-	if (!tui_focus_selected(t))
-		return;
+	pthread_mutex_lock(&t->lock);
 	pic_free(&t->shot);
 	t->shot_err[0] = '\0';
-	t->shot_back = t->view == VIEW_DETAILS ? VIEW_DETAILS : VIEW_LIST;
 	t->shot_cols = COLS;
-	t->shot_rows = LINES - 2;
+	t->shot_rows = LINES - 3;
+	pthread_mutex_unlock(&t->lock);
 	tui_focus_show(t, VIEW_SCREEN);
 }
 
@@ -89,7 +88,7 @@ void tui_screen_refresh(struct tui *t)
 	int cols, rows, rc;
 
 	pthread_mutex_lock(&t->lock);
-	snprintf(name, sizeof(name), "%s", t->view == VIEW_SCREEN ? t->details_name : "");
+	snprintf(name, sizeof(name), "%s", t->details_name);   /* (called while the screen is shown) */
 	cols = t->shot_cols;
 	rows = t->shot_rows;
 	pthread_mutex_unlock(&t->lock);
@@ -108,7 +107,7 @@ void tui_screen_refresh(struct tui *t)
 	if (t->trace)
 		fprintf(t->trace, "screenshot %s bytes %zu rc %d\n", name, bytes, rc), fflush(t->trace);
 	pthread_mutex_lock(&t->lock);
-	if (t->view == VIEW_SCREEN && strcmp(name, t->details_name) == 0) {
+	if ((tui_view_wants(t) & WANT_FAST) && strcmp(name, t->details_name) == 0) {
 		pic_free(&t->shot);
 		t->shot = pic;
 		t->shot_bytes = bytes;
@@ -162,7 +161,7 @@ void tui_screen_draw(struct tui *t)
 	pthread_mutex_lock(&t->lock);
 	/* the pane the next picture is fitted to follows the terminal's size */
 	t->shot_cols = COLS;
-	t->shot_rows = LINES - 2;
+	t->shot_rows = LINES - 3;
 	if (t->shot.cols)
 		snprintf(title, sizeof(title), "screen of %s (%dx%d, %zu KiB)", t->details_name, t->shot.src_w,
 			 t->shot.src_h, t->shot_bytes / 1024);
@@ -178,22 +177,10 @@ void tui_screen_draw(struct tui *t)
 	if (p != PAL_GREY && pairs.next + t->shot.cols * t->shot.rows >= (COLOR_PAIRS < 32768 ? COLOR_PAIRS : 32768))
 		pairs_reset();
 	int x0 = t->shot.cols < COLS ? (COLS - t->shot.cols) / 2 : 0;
-	for (int r = 0; !t->shot_err[0] && r < t->shot.rows && r + 1 < LINES - 1; r++) {
+	for (int r = 0; !t->shot_err[0] && r < t->shot.rows && r + 1 < LINES - 2; r++) {
 		move(r + 1, x0);
 		for (int c = 0; c < t->shot.cols && x0 + c < COLS; c++)
 			draw_cell(p, t->utf8, &t->shot.cells[(size_t)r * (size_t)t->shot.cols + (size_t)c]);
 	}
 	pthread_mutex_unlock(&t->lock);
-}
-
-bool tui_screen_key(struct tui *t, int ch)
-{
-	const struct key_binding *kb = tui_key_find(t, ch);
-
-	/* the key that opened it closes it, back to where it was opened */
-	if (kb && strcmp(kb->command, "@screen") == 0) {
-		t->view = t->shot_back;
-		return true;
-	}
-	return false;
 }

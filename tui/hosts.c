@@ -40,7 +40,7 @@ static void *watch_main(void *p)
 		int rc = -1;
 
 		pthread_mutex_lock(&t->lock);
-		shown = t->view == VIEW_HOSTS || t->view == VIEW_MIGRATE;
+		shown = tui_view_wants(t) & WANT_HOSTS;
 		pthread_mutex_unlock(&t->lock);
 		if (!shown) {
 			nap.tv_sec = 0;
@@ -94,9 +94,9 @@ static void watch_hosts(struct tui *t, enum tui_view view)
 			free(w);
 		}
 	}
-	t->view = view;
 	t->hosts_since_ns = tui_now_ns();   /* the watchers were idle until now */
 	pthread_mutex_unlock(&t->lock);
+	tui_view_show(t, view);
 }
 
 void tui_hosts_open(struct tui *t)
@@ -162,7 +162,7 @@ void tui_hosts_draw(struct tui *t)
 			mvaddnstr(y++, 16, h->err, COLS - 17);
 	}
 	pthread_mutex_unlock(&t->lock);
-	mvaddnstr(LINES - 2, 0, "q: back   (figures every second while shown; a lost host is reconnected)", COLS - 1);
+	mvaddnstr(LINES - 3, 0, "(figures every second while shown; a lost host is reconnected)", COLS - 1);
 }
 
 /* the hosts in use, as the CLI chooses them (-c, --host, [hosts]) */
@@ -262,6 +262,7 @@ void tui_migrate_draw(struct tui *t)
 	for (size_t i = 0; i < t->n_hosts && y < LINES - 3; i++, y++) {
 		const struct tui_host *h = &t->hosts[i];
 		char why[128], fr[32] = "-";
+		t->row_item[y] = (short)(i + 1);
 		refusal(t, h, why, sizeof(why));
 		if (h->seen_ns)
 			eng_size_token(h->load.mem_free_kib << 10, fr, sizeof(fr));
@@ -272,33 +273,35 @@ void tui_migrate_draw(struct tui *t)
 			attroff(A_REVERSE);
 	}
 	pthread_mutex_unlock(&t->lock);
-	mvaddnstr(LINES - 2, 0, "j/k: choose   Enter: migrate (live when running)   q: back", COLS - 1);
 }
 
-bool tui_migrate_key(struct tui *t, int ch)
+void tui_migrate_move(struct tui *t, int delta)
+{
+	t->mig_sel += delta;
+	if (t->mig_sel >= (int)t->n_hosts)
+		t->mig_sel = (int)t->n_hosts - 1;
+	if (t->mig_sel < 0)
+		t->mig_sel = 0;
+}
+
+/* Enter: the chosen host, unless it cannot take the guest (then why) */
+static void migrate_go(struct tui *t)
 {
 	char why[128], dest[sizeof(t->hosts[0].uri)];
 
-	if (ch == 'j' || ch == KEY_DOWN || ch == 'k' || ch == KEY_UP) {
-		t->mig_sel += ch == 'j' || ch == KEY_DOWN ? 1 : -1;
-		if (t->mig_sel >= (int)t->n_hosts)
-			t->mig_sel = (int)t->n_hosts - 1;
-		if (t->mig_sel < 0)
-			t->mig_sel = 0;
-		return true;
-	}
-	if (ch != '\n' && ch != '\r' && ch != KEY_ENTER)
-		return false;
 	pthread_mutex_lock(&t->lock);
 	refusal(t, &t->hosts[t->mig_sel], why, sizeof(why));
 	snprintf(dest, sizeof(dest), "%s", t->hosts[t->mig_sel].uri);
 	pthread_mutex_unlock(&t->lock);
 	if (why[0]) {
 		tui_set_status(t, true, "cannot migrate %s to %s: %s", t->mig_vm, t->hosts[t->mig_sel].name, why);
-		return true;
+		return;
 	}
-	t->view = VIEW_LIST;
+	tui_view_show(t, VIEW_LIST);
 	/* the destination by its URI (with several hosts the guest is HOST:VM) */
 	tui_run_fmt(t, "migrate %s %s", t->mig_vm, dest);
-	return true;
 }
+
+const struct tui_action tui_migrate_actions[1] = {
+	{ "@migrate-go", migrate_go, true, VIEW_NONE },
+};

@@ -1,9 +1,9 @@
 /* labs.c - L: the classroom labs (lab files of the user's, then shipped ones)
  * and the seats of the selected one as `lab status` shows them, refreshed by
- * the refresh thread; u brings the lab up, r resets seats (asks which), D
- * takes it down (asks), e runs a command in every seat (each seat's last
- * result is a column), c collects a file from every seat. Every action is a
- * `lab` command line. */
+ * the refresh thread. Its keys are rows of the key table naming %l (the
+ * selected lab's file) and %s (its name): u up, D down (asks), e exec in
+ * every seat and c collect (the prompt, prefilled), r (@lab-reset) asks
+ * which seats. Every action is a `lab` command line. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +25,8 @@ void tui_labs_open(struct tui *t)
 		t->lab_sel = 0;
 	snprintf(t->lab_path, sizeof(t->lab_path), "%s", n ? v[t->lab_sel].path : "");
 	t->lab_ok = false;
-	t->view = VIEW_LABS;
-	t->refresh_wanted = true;
-	pthread_cond_signal(&t->cond);
 	pthread_mutex_unlock(&t->lock);
+	tui_view_show(t, VIEW_LABS);
 }
 
 /* refresh thread: the selected lab's seats */
@@ -42,7 +40,7 @@ void tui_labs_refresh(struct tui *t)
 	int rc = -1;
 
 	pthread_mutex_lock(&t->lock);
-	want = (t->view == VIEW_LABS || (t->view == VIEW_OUTPUT && t->output_back == VIEW_LABS)) && t->lab_path[0];
+	want = t->lab_path[0];   /* (called while the labs are shown, or their output over them) */
 	snprintf(path, sizeof(path), "%s", t->lab_path);
 	pthread_mutex_unlock(&t->lock);
 	if (!want || !l) {
@@ -83,6 +81,7 @@ void tui_labs_draw(struct tui *t)
 	if (!t->n_labs)
 		mvaddnstr(3, 2, "no lab files: put NAME.ini in $XDG_CONFIG_HOME/vmdeck/labs (man vmdeck-lab)", COLS - 3);
 	for (size_t i = 0; i < t->n_labs && y < LINES / 2; i++, y++) {
+		t->row_item[y] = (short)(i + 1);
 		if ((int)i == t->lab_sel)
 			attron(A_REVERSE);
 		mvprintw(y, 0, "  %-20.20s %-9s ", t->labs[i].name, t->labs[i].shipped ? "shipped" : "yours");
@@ -118,7 +117,7 @@ void tui_labs_draw(struct tui *t)
 		mvaddstr(y, 2, "reading the lab...");
 	else if (t->lab_err[0])
 		mvaddnstr(y, 2, t->lab_err, COLS - 3);
-	for (unsigned i = 0; t->lab_ok && i < t->n_lab_seats && y < LINES - 2; i++, y++) {
+	for (unsigned i = 0; t->lab_ok && i < t->n_lab_seats && y < LINES - 3; i++, y++) {
 		const struct eng_seat *s = &t->lab_seats[i];
 		bool failed = s->exec_status[0] && strcmp(s->exec_status, "0") != 0;
 		mvprintw(y, 0, "  %-14.14s %-8.8s %-15s %-5s ", s->name, s->exists ? eng_state_name(s->state) : "missing",
@@ -132,10 +131,9 @@ void tui_labs_draw(struct tui *t)
 		addnstr(s->forwards[0] ? s->forwards : "-", COLS - getcurx(stdscr) - 1);
 	}
 	pthread_mutex_unlock(&t->lock);
-	mvaddnstr(LINES - 2, 0, "u up  r reset  D down  e exec in seats  c collect  j/k lab  L/q back", COLS);
 }
 
-static void select_lab(struct tui *t, int delta)
+void tui_labs_move(struct tui *t, int delta)
 {
 	pthread_mutex_lock(&t->lock);
 	t->lab_sel += delta;
@@ -152,58 +150,51 @@ static void select_lab(struct tui *t, int delta)
 	pthread_mutex_unlock(&t->lock);
 }
 
-bool tui_labs_key(struct tui *t, int ch)
+void tui_labs_select(struct tui *t, int item)
+{
+	tui_labs_move(t, item - t->lab_sel);
+}
+
+/* %s the selected lab's name, %l its file */
+bool tui_labs_item(struct tui *t, char what, char *buf, size_t len)
+{
+	if (!t->n_labs || t->lab_sel < 0 || (size_t)t->lab_sel >= t->n_labs)
+		return false;
+	snprintf(buf, len, "%s", what == 'l' ? t->labs[t->lab_sel].path : t->labs[t->lab_sel].name);
+	return true;
+}
+
+/* r: which seats (numbers or names; empty: all), asked, then confirmed */
+static void lab_reset(struct tui *t)
 {
 	char line[TUI_LINE_MAX], path[1100], q[1200], seats[256] = "";
 
-	if (ch == 'j' || ch == KEY_DOWN || ch == 'k' || ch == KEY_UP) {
-		select_lab(t, ch == 'j' || ch == KEY_DOWN ? 1 : -1);
-		return true;
-	}
-	if (ch == 'L' || ch == '\t') {
-		t->view = VIEW_LIST;
-		return true;
-	}
-	if (ch != 'u' && ch != 'r' && ch != 'D' && ch != 'e' && ch != 'c')
-		return false;
 	if (!t->n_labs)
-		return true;
+		return;
 	if (cmd_quote_word(t->labs[t->lab_sel].path, path, sizeof(path)) < 0) {
 		tui_set_status(t, true, "the lab file's path is too long for a command line");
-		return true;
+		return;
 	}
-	if (ch == 'u') {
-		snprintf(line, sizeof(line), "lab up %s", path);
-	} else if (ch == 'e' || ch == 'c') {
-		/* the prompt, prefilled: exec's words after -- are its argv (no
-		 * shell), collect's are PATH and DIR; the table shows exec's result */
-		snprintf(line, sizeof(line), ch == 'e' ? "lab exec %s -- " : "lab collect %s ", path);
-		if (!tui_prompt_read(t, ":", line, sizeof(line), true) || !line[0])
-			return true;
-	} else if (ch == 'r') {
-		if (!tui_prompt_read(t, "reset which seats (numbers; empty: all)? ", seats, sizeof(seats), false))
-			return true;
-		snprintf(q, sizeof(q), "reset %s of lab %s to the clean snapshot?", seats[0] ? seats : "every seat",
-			 t->labs[t->lab_sel].name);
-		if (!tui_confirm(t, q, NULL, NULL))
-			return true;
-		snprintf(line, sizeof(line), "lab reset --yes %s", path);
-		/* each seat typed becomes one word of the line (lab reset checks the names) */
-		for (char *save = NULL, *w = strtok_r(seats, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
-			char qw[300];
-			size_t used = strlen(line);
-			if (w[0] == '-' || cmd_quote_word(w, qw, sizeof(qw)) < 0) {
-				tui_set_status(t, true, "'%.40s' is not a seat", w);
-				return true;
-			}
-			snprintf(line + used, sizeof(line) - used, " %s", qw);
+	if (!tui_prompt_read(t, "reset which seats (numbers; empty: all)? ", seats, sizeof(seats), false))
+		return;
+	snprintf(q, sizeof(q), "reset %s of lab %s to the clean snapshot?", seats[0] ? seats : "every seat",
+		 t->labs[t->lab_sel].name);
+	if (!tui_confirm(t, q, NULL, NULL))
+		return;
+	snprintf(line, sizeof(line), "lab reset --yes %s", path);
+	/* each seat typed becomes one word of the line (lab reset checks the names) */
+	for (char *save = NULL, *w = strtok_r(seats, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+		char qw[300];
+		size_t used = strlen(line);
+		if (w[0] == '-' || cmd_quote_word(w, qw, sizeof(qw)) < 0) {
+			tui_set_status(t, true, "'%.40s' is not a seat", w);
+			return;
 		}
-	} else {
-		snprintf(q, sizeof(q), "take lab %s down (its seats and their disks)?", t->labs[t->lab_sel].name);
-		if (!tui_confirm(t, q, NULL, NULL))
-			return true;
-		snprintf(line, sizeof(line), "lab down --yes %s", path);
+		snprintf(line + used, sizeof(line) - used, " %s", qw);
 	}
 	tui_run_line(t, line);
-	return true;
 }
+
+const struct tui_action tui_labs_actions[1] = {
+	{ "@lab-reset", lab_reset, true, VIEW_NONE },
+};

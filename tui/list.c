@@ -131,6 +131,11 @@ void tui_list_refilter(struct tui *t)
 	tui_list_move(t, 0);
 }
 
+void tui_list_select(struct tui *t, int item)
+{
+	tui_list_move(t, item - t->sel);
+}
+
 const struct tui_row *tui_selected(const struct tui *t)
 {
 	if (t->n_visible == 0 || t->sel < 0 || (size_t)t->sel >= t->n_visible)
@@ -196,6 +201,9 @@ void tui_draw_status(struct tui *t)
 		attroff(A_BOLD);
 		return;
 	}
+	/* what was said fades: 5 s, errors 10 s */
+	if (t->status[0] && tui_now_ns() - t->status_ns > (t->status_error ? 10 : 5) * 1000000000ULL)
+		t->status[0] = '\0';
 	if (t->status_error && t->color)
 		attron(COLOR_PAIR(3) | A_BOLD);
 	mvaddnstr(y, 0, t->status, COLS - 1);
@@ -223,34 +231,6 @@ void tui_draw_frame(struct tui *t, const char *title)
 	tui_draw_status(t);
 }
 
-/* Footer hints from the key table: the first keys that fit. */
-static void draw_footer(struct tui *t)
-{
-	static const char *const hint_cmds[] = { "start %v", "shutdown %v", "@prompt", "@help", "@quit",
-						 "@edit", "console %v", "@filter" };
-	int x = 0, y = LINES - 2;
-
-	move(y, 0);
-	clrtoeol();
-	for (size_t h = 0; h < sizeof(hint_cmds) / sizeof(hint_cmds[0]); h++)
-		for (size_t i = 0; i < t->n_keys; i++) {
-			char name[16], word[64];
-			if (strcmp(t->keys[i].command, hint_cmds[h]) != 0)
-				continue;
-			tui_key_name(t->keys[i].key, name, sizeof(name));
-			snprintf(word, sizeof(word), "%s:%.*s ", name, (int)strcspn(t->keys[i].label, " ("),
-				 t->keys[i].label);
-			if (x + (int)strlen(word) >= COLS)
-				return;
-			attron(A_BOLD);
-			mvaddstr(y, x, name);
-			attroff(A_BOLD);
-			mvaddstr(y, x + (int)strlen(name), word + strlen(name));
-			x += (int)strlen(word);
-			break;
-		}
-}
-
 /* a host's header row: name, CPUs, free memory, running/total, state */
 static void draw_host_header(struct tui *t, int y, int host)
 {
@@ -276,10 +256,23 @@ void tui_list_draw(struct tui *t)
 		namew = 40;
 	erase();
 	tui_draw_frame(t, "guests");
-	attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
-	mvprintw(1, 0, "  %-*s %-12s %4s %9s %6s  %s", namew, "NAME", "STATE", "CPUS", "MEMORY",
-		 "CPU%", "IPV4");
-	attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	{
+		/* the sorted column carries the arrow of its order */
+		const char *mark = t->utf8 ? (t->sort == 0 ? "\u25b2" : "\u25bc") : (t->sort == 0 ? "^" : "v");
+		char head[4][16];
+		static const char *const cols[4] = { "NAME", "STATE", "CPU%", "MEMORY" };
+		for (int i = 0; i < 4; i++)
+			snprintf(head[i], sizeof(head[i]), "%s%s", cols[i], i == t->sort ? mark : "");
+		char line[512];
+		int extra[4];   /* the arrow is 3 bytes in one column */
+		for (int i = 0; i < 4; i++)
+			extra[i] = i == t->sort && t->utf8 ? 2 : 0;
+		snprintf(line, sizeof(line), "  %-*s %-*s %4s %*s %*s  %s", namew + extra[0], head[0], 12 + extra[1], head[1],
+			 "CPUS", 9 + extra[3], head[3], 6 + extra[2], head[2], "IPV4");
+		attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+		mvaddnstr(1, 0, line, COLS);
+		attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
+	}
 	if (!t->have_sample)
 		mvaddstr(3, 2, t->eng ? "reading guests..." : "connecting to libvirt...");
 	else if (t->n_visible == 0 && !(t->multi && !t->filter[0]))   /* (the hosts' headers say 0 guests) */
@@ -296,8 +289,11 @@ void tui_list_draw(struct tui *t)
 			draw_host_header(t, line++, next_host++);
 		const struct state_look *look = &state_looks[r->s.state];
 		bool sel = t->top + i == t->sel;
-		char mem[24], ips[64] = "-", state[32], cpu[16] = "     -";
+		char mem[24], ips[64] = "-", state[32], cpu[16] = "     -", rest[128];
 		int y = line++, attr = sel ? A_REVERSE : 0;
+
+		if (y < (int)(sizeof(t->row_item) / sizeof(t->row_item[0])))
+			t->row_item[y] = (short)(t->top + i + 1);
 
 		eng_size_format(r->s.memory_mib << 20, mem, sizeof(mem));
 		if (r->s.n_ipv4) {
@@ -312,8 +308,10 @@ void tui_list_draw(struct tui *t)
 		mvaddstr(y, 0, r->marked ? "*" : " ");
 		{
 			const char *bare;   /* under its host's header: the bare name */
+			char nm[ENG_NAME_MAX + 4];
 			tui_fleet_host_of(t, r->s.name, &bare);
-			mvprintw(y, 2, "%-*.*s ", namew, namew, bare);
+			snprintf(nm, sizeof(nm), "%-*.*s ", namew, namew, bare);
+			mvaddnstr(y, 2, nm, COLS - 2);
 		}
 		attron(attr | look->attr | (t->color && !sel ? COLOR_PAIR(look->pair) : 0));
 		/* the symbol takes one column however many bytes it has */
@@ -322,8 +320,9 @@ void tui_list_draw(struct tui *t)
 		attron(attr);
 		if (r->cpu_pct >= 0)
 			snprintf(cpu, sizeof(cpu), "%6.1f", r->cpu_pct);
-		mvprintw(y, 3 + namew + 13, "%4u %9s %s  %.*s", r->s.cpus, mem, cpu,
-			 COLS - namew - 36 > 0 ? COLS - namew - 36 : 0, ips);
+		snprintf(rest, sizeof(rest), "%4u %9s %s  %s", r->s.cpus, mem, cpu, ips);
+		if (COLS > 3 + namew + 13)
+			mvaddnstr(y, 3 + namew + 13, rest, COLS - (3 + namew + 13));
 		attroff(A_REVERSE);
 	}
 	/* the hosts after the last row (and those without guests) */
@@ -331,6 +330,5 @@ void tui_list_draw(struct tui *t)
 	       (t->top + h >= (int)t->n_visible))
 		draw_host_header(t, line++, next_host++);
 	if (t->filter[0])
-		mvprintw(LINES - 3, 0, "filter: %s", t->filter);
-	draw_footer(t);
+		mvprintw(LINES - 3, 0, "filter: %.*s", COLS > 9 ? COLS - 9 : 0, t->filter);
 }

@@ -60,22 +60,26 @@ static void *refresher_main(void *arg)
 		size_t n = 0;
 		int rc, irc = -1;
 
+		unsigned wants = tui_view_wants(t);
 		if (!t->refresh_wanted) {
 			struct timespec until;
-			/* the guest's screen is a live picture: about once a second */
-			long ms = t->view == VIEW_SCREEN && t->cfg.refresh_ms > 1000 ? 1000 : t->cfg.refresh_ms;
+			/* a live picture (the guest's screen): about once a second */
+			long ms = (wants & WANT_FAST) && t->cfg.refresh_ms > 1000 ? 1000 : t->cfg.refresh_ms;
 			tui_deadline(&until, ms);
 			pthread_cond_timedwait(&t->cond, &t->lock, &until);
 			if (t->quit)
 				break;
 		}
 		t->refresh_wanted = false;
-		snprintf(name, sizeof(name), "%s",
-			 t->view == VIEW_DETAILS || t->view == VIEW_SNAPSHOTS ? t->details_name : "");
-		bool want_snaps = t->view == VIEW_SNAPSHOTS;
-		bool want_fwd = t->view == VIEW_NETWORKS ||
-				(t->view == VIEW_OUTPUT && t->output_back == VIEW_NETWORKS);
-		bool want_nets = want_fwd || t->view == VIEW_WIZARD;
+		wants = tui_view_wants(t);
+		snprintf(name, sizeof(name), "%s", wants & WANT_GUEST ? t->details_name : "");
+		bool want_snaps = wants & WANT_SNAPS;
+		bool want_fwd = wants & WANT_FWD;
+		bool want_nets = (wants & (WANT_NETS | WANT_FWD)) || t->prompt_open;
+		char comp_vm[ENG_NAME_MAX + 1];
+		snprintf(comp_vm, sizeof(comp_vm), "%s", t->prompt_open && !t->comp_ok ? t->comp_vm : "");
+		char ask_vm[ENG_NAME_MAX + 1];
+		snprintf(ask_vm, sizeof(ask_vm), "%s", t->ask_kb && !t->ask_done ? t->ask_vm : "");
 		pthread_mutex_unlock(&t->lock);
 
 		struct eng_snapshot *snaps = NULL;
@@ -87,7 +91,7 @@ static void *refresher_main(void *arg)
 
 		/* the slow statistics only for what is on screen */
 		pthread_mutex_lock(&t->lock);
-		for (int i = 0; t->view == VIEW_MONITOR && i < t->n_focus; i++)
+		for (int i = 0; (wants & WANT_FOCUS) && i < t->n_focus; i++)
 			snprintf(focus_buf[nfocus++], ENG_NAME_MAX + 1, "%s", t->focus[i]);
 		if (name[0])
 			snprintf(focus_buf[nfocus++], ENG_NAME_MAX + 1, "%s", name);
@@ -100,7 +104,7 @@ static void *refresher_main(void *arg)
 			char listed_buf[64][ENG_NAME_MAX + 1];
 			size_t nl = 0;
 			pthread_mutex_lock(&t->lock);
-			for (int i = 0; t->view == VIEW_LIST && i < t->n_listed; i++)
+			for (int i = 0; (wants & WANT_LISTED) && i < t->n_listed; i++)
 				snprintf(listed_buf[nl++], ENG_NAME_MAX + 1, "%s", t->listed[i]);
 			pthread_mutex_unlock(&t->lock);
 			for (size_t i = 0; i < nl; i++)
@@ -138,12 +142,41 @@ static void *refresher_main(void *arg)
 		 * re-inserts its rules when a network starts) and shows them */
 		if (want_fwd && eng_forward_sync(t->eng, &fwd, &n_fwd, NULL) < 0)
 			fwd = NULL, n_fwd = 0;
-		/* the create wizard's host facts, OS list, new guest's console and agent */
-		tui_wizard_refresh(t);
-		tui_labs_refresh(t);
-		tui_screen_refresh(t);
+		/* what a key waits for: the guest's current snapshot, named in its question */
+		char ask_snap[ENG_NAME_MAX + 1] = "";
+		char ask_msg[200] = "";
+		const char *ask_bare = ask_vm;
+		struct eng *ae = ask_vm[0] ? tui_guest_eng(t, ask_vm, &ask_bare) : NULL;
+		int arc = ae ? eng_snapshot_current(ae, ask_bare, ask_snap, sizeof(ask_snap)) : -1;
+		if (ask_vm[0] && !ae)
+			snprintf(ask_msg, sizeof(ask_msg), "%s: its host does not answer", ask_vm);
+		else if (ask_vm[0] && arc < 0)
+			snprintf(ask_msg, sizeof(ask_msg), "%s has no current snapshot (t takes one)", ask_vm);
+		/* the prompt's completion: the snapshot names of the guest typed */
+		struct eng_snapshot *csnaps = NULL;
+		size_t n_csnaps = 0;
+		const char *comp_bare = comp_vm;
+		struct eng *ce = comp_vm[0] ? tui_guest_eng(t, comp_vm, &comp_bare) : NULL;
+		struct eng_error cerr = { 0 };
+		int crc = ce ? eng_snapshot_list(ce, comp_bare, &csnaps, &n_csnaps, &cerr) : -1;
+		/* each view's own data (the wizard's host facts and console, a lab's
+		 * seats, the guest's screen) */
+		tui_views_refresh(t);
 
 		pthread_mutex_lock(&t->lock);
+		if (ask_vm[0] && t->ask_kb && strcmp(ask_vm, t->ask_vm) == 0) {
+			t->ask_done = true;
+			t->ask_found = arc == 0;
+			snprintf(t->ask_snap, sizeof(t->ask_snap), "%s", ask_snap);
+			snprintf(t->ask_err, sizeof(t->ask_err), "%s", ask_msg);
+		}
+		if (comp_vm[0] && strcmp(comp_vm, t->comp_vm) == 0) {
+			t->n_comp_snaps = 0;
+			for (size_t i = 0; crc == 0 && i < n_csnaps && i < 64; i++)
+				snprintf(t->comp_snaps[t->n_comp_snaps++], ENG_NAME_MAX + 1, "%s", csnaps[i].name);
+			t->comp_ok = true;
+		}
+		free(csnaps);
 		if (rc == 0) {
 			free(t->fresh);
 			t->fresh = v;
@@ -187,248 +220,12 @@ static void *refresher_main(void *arg)
 	return NULL;
 }
 
-static void request_refresh(struct tui *t)
+void tui_request_refresh(struct tui *t)
 {
 	pthread_mutex_lock(&t->lock);
 	t->refresh_wanted = true;
 	pthread_cond_signal(&t->cond);
 	pthread_mutex_unlock(&t->lock);
-}
-
-/* ---- actions of the key table ('@name') ---- */
-
-/* leaving a view: command output goes back to where the command was given */
-static void leave_view(struct tui *t)
-{
-	t->view = t->view == VIEW_OUTPUT ? t->output_back : t->view == VIEW_SCREEN ? t->shot_back : VIEW_LIST;
-}
-
-static void act_quit(struct tui *t)
-{
-	if (t->view != VIEW_LIST)
-		leave_view(t);
-	else
-		t->quit = 1;
-}
-
-static void act_cancel(struct tui *t)
-{
-	if (t->job && !t->job->done)
-		tui_job_cancel(t);
-	else
-		leave_view(t);
-}
-
-static void act_down(struct tui *t) { t->view == VIEW_LIST ? tui_list_move(t, 1) : tui_scroll_view(t, 1); }
-static void act_up(struct tui *t) { t->view == VIEW_LIST ? tui_list_move(t, -1) : tui_scroll_view(t, -1); }
-static void act_page_down(struct tui *t) { t->view == VIEW_LIST ? tui_list_move(t, LINES - 5) : tui_scroll_view(t, LINES - 4); }
-static void act_page_up(struct tui *t) { t->view == VIEW_LIST ? tui_list_move(t, -(LINES - 5)) : tui_scroll_view(t, -(LINES - 4)); }
-static void act_top(struct tui *t) { tui_list_move(t, -(int)t->n_visible); }
-static void act_bottom(struct tui *t) { tui_list_move(t, (int)t->n_visible); }
-static void act_help(struct tui *t) { t->help_top = 0; t->view = VIEW_HELP; }
-static void act_sort(struct tui *t) { tui_list_cycle_sort(t); }
-static void act_refresh(struct tui *t) { request_refresh(t); tui_set_status(t, false, "refreshing"); }
-static void act_redraw(struct tui *t) { (void)t; clearok(curscr, TRUE); }
-static void act_edit(struct tui *t) { tui_edit_form(t); }
-
-bool tui_focus_selected(struct tui *t)
-{
-	const struct tui_row *r = tui_selected(t);
-
-	if (!r)
-		return false;
-	pthread_mutex_lock(&t->lock);
-	if (strcmp(t->details_name, r->s.name) != 0) {
-		if (t->details_ok)
-			eng_dom_info_free(&t->details);
-		t->details_ok = false;
-		snprintf(t->details_name, sizeof(t->details_name), "%s", r->s.name);
-	}
-	return true;
-}
-
-void tui_focus_show(struct tui *t, enum tui_view view)
-{
-	t->view = view;
-	t->refresh_wanted = true;
-	pthread_cond_signal(&t->cond);
-	pthread_mutex_unlock(&t->lock);
-}
-
-static void act_details(struct tui *t)
-{
-	if (tui_focus_selected(t))
-		tui_focus_show(t, VIEW_DETAILS);
-}
-
-static void act_next_view(struct tui *t)
-{
-	if (t->view == VIEW_LIST)
-		act_details(t);
-	else
-		t->view = VIEW_LIST;
-}
-
-static void act_mark(struct tui *t)
-{
-	const struct tui_row *r = tui_selected(t);
-
-	if (!r)
-		return;
-	t->rows[t->visible[t->sel]].marked = !r->marked;
-	tui_list_move(t, 1);
-}
-
-static void act_prompt(struct tui *t)
-{
-	char line[512] = "";
-
-	if (!tui_prompt_read(t, ":", line, sizeof(line), true) || !line[0])
-		return;
-	if (t->n_history == TUI_HISTORY) {
-		memmove(t->history[0], t->history[1], sizeof(t->history[0]) * (TUI_HISTORY - 1));
-		t->n_history--;
-	}
-	snprintf(t->history[t->n_history++], sizeof(t->history[0]), "%s", line);
-	tui_run_line(t, line);
-}
-
-static void act_filter(struct tui *t)
-{
-	char f[64];
-
-	snprintf(f, sizeof(f), "%s", t->filter);
-	if (tui_prompt_read(t, "/", f, sizeof(f), false)) {
-		snprintf(t->filter, sizeof(t->filter), "%s", f);
-		tui_list_refilter(t);
-	}
-}
-
-/* C: the prompt, prefilled with the clone command for the selected guest */
-static void act_clone(struct tui *t)
-{
-	const struct tui_row *r = tui_selected(t);
-	char line[512];
-
-	if (!r || !tui_line(t, line, sizeof(line), "clone %s ", r->s.name))
-		return;
-	if (tui_prompt_read(t, ":", line, sizeof(line), true) && line[0])
-		tui_run_line(t, line);
-}
-
-static void act_monitor(struct tui *t)
-{
-	t->view = t->view == VIEW_MONITOR ? VIEW_LIST : VIEW_MONITOR;
-	request_refresh(t);
-}
-
-static const struct {
-	const char *name;
-	void (*fn)(struct tui *t);
-} actions[] = {
-	{ "@quit", act_quit }, { "@cancel", act_cancel }, { "@down", act_down }, { "@up", act_up },
-	{ "@page-down", act_page_down }, { "@page-up", act_page_up }, { "@top", act_top },
-	{ "@bottom", act_bottom }, { "@help", act_help }, { "@sort", act_sort },
-	{ "@refresh", act_refresh }, { "@redraw", act_redraw }, { "@edit", act_edit },
-	{ "@details", act_details }, { "@next-view", act_next_view }, { "@mark", act_mark },
-	{ "@prompt", act_prompt }, { "@filter", act_filter },
-	{ "@snapshots", tui_snapshots_open }, { "@create", tui_wizard_open }, { "@clone", act_clone },
-	{ "@monitor", act_monitor }, { "@networks", tui_networks_open }, { "@labs", tui_labs_open },
-	{ "@hosts", tui_hosts_open }, { "@migrate", tui_migrate_open },
-	{ "@screen", tui_screen_open },
-};
-
-bool tui_binding_known(const char *command)
-{
-	char **argv, msg[96];
-	int argc, words;
-	bool known = false;
-
-	if (command[0] == '@') {
-		for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-			known |= strcmp(actions[i].name, command) == 0;
-		return known;
-	}
-	if ((argc = cmd_split_line(command, &argv, msg, sizeof(msg))) > 0) {
-		known = cmd_find(argc, argv, &words) != NULL;
-		cmd_words_free(argc, argv);
-	} else if (argc == 0) {
-		cmd_words_free(argc, argv);
-	}
-	return known;
-}
-
-static void handle_key(struct tui *t, int ch)
-{
-	const struct key_binding *kb;
-
-	if (ch == KEY_RESIZE) {
-		tui_list_move(t, 0);
-		return;
-	}
-	if (t->view == VIEW_SNAPSHOTS && tui_snapshots_key(t, ch))
-		return;
-	if (t->view == VIEW_MONITOR && tui_monitor_key(t, ch))
-		return;
-	if (t->view == VIEW_NETWORKS && tui_networks_key(t, ch))
-		return;
-	if (t->view == VIEW_DETAILS && tui_details_key(t, ch))
-		return;
-	if (t->view == VIEW_WIZARD && tui_wizard_key(t, ch))
-		return;
-	if (t->view == VIEW_LABS && tui_labs_key(t, ch))
-		return;
-	if (t->view == VIEW_SCREEN && tui_screen_key(t, ch))
-		return;
-	if (t->view == VIEW_MIGRATE && tui_migrate_key(t, ch))
-		return;
-	/* help and output views: only scrolling and leaving */
-	if ((t->view == VIEW_HELP || t->view == VIEW_OUTPUT) &&
-	    !(kb = tui_key_find(t, ch), kb && kb->command[0] == '@' &&
-	      (strstr("@quit @cancel @down @up @page-down @page-up @next-view @redraw", kb->command)))) {
-		return;
-	}
-	if (!(kb = tui_key_find(t, ch))) {
-		char name[16];
-		tui_key_name(ch, name, sizeof(name));
-		tui_set_status(t, false, "key %s is not bound (? shows the keys)", name);
-		return;
-	}
-	if (kb->command[0] == '@') {
-		for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-			if (strcmp(actions[i].name, kb->command) == 0) {
-				actions[i].fn(t);
-				return;
-			}
-		tui_set_status(t, true, "unknown action %s", kb->command);
-		return;
-	}
-	tui_run_key(t, kb);
-}
-
-static void draw(struct tui *t)
-{
-	if (COLS < 30 || LINES < 6) {
-		erase();
-		mvaddnstr(0, 0, "vmdeck: terminal too small", COLS);
-		refresh();
-		return;
-	}
-	switch (t->view) {
-	case VIEW_DETAILS: tui_details_draw(t); break;
-	case VIEW_HELP: tui_help_draw(t); break;
-	case VIEW_OUTPUT: tui_output_draw(t); break;
-	case VIEW_SNAPSHOTS: tui_snapshots_draw(t); break;
-	case VIEW_MONITOR: tui_monitor_draw(t); break;
-	case VIEW_NETWORKS: tui_networks_draw(t); break;
-	case VIEW_WIZARD: tui_wizard_draw(t); break;
-	case VIEW_LABS: tui_labs_draw(t); break;
-	case VIEW_SCREEN: tui_screen_draw(t); break;
-	case VIEW_HOSTS: tui_hosts_draw(t); break;
-	case VIEW_MIGRATE: tui_migrate_draw(t); break;
-	default: tui_list_draw(t); break;
-	}
-	refresh();
 }
 
 /* ---- set-up ---- */
@@ -519,7 +316,6 @@ int tui_main(const struct cmd_global *g)
 	pthread_cond_init(&t->cond, NULL);
 	pthread_cond_init(&t->fleet_cond, NULL);
 	tui_term_init(t);
-	tui_set_status(t, false, "? help  : command  / filter  q quit");
 	if (t->cfg.n_warnings)
 		tui_set_status(t, true, "%s%s", t->cfg.warnings[0], t->cfg.n_warnings > 1 ? " (and more: vmdeck config)" : "");
 	t->refresh_wanted = true;
@@ -531,7 +327,7 @@ int tui_main(const struct cmd_global *g)
 		uint64_t key_ns = 0;
 		int ch;
 
-		draw(t);
+		tui_view_draw(t);
 		if (t->trace && !first_frame) {
 			fprintf(t->trace, "first_frame_ms %.3f\n", (tui_now_ns() - t->t_start_ns) / 1e6);
 			first_frame = true;
@@ -545,7 +341,7 @@ int tui_main(const struct cmd_global *g)
 			while ((got = read(t->wake[0], buf, sizeof(buf))) > 0)
 				event |= memchr(buf, 'e', (size_t)got) != NULL;
 			if (event)
-				request_refresh(t);
+				tui_request_refresh(t);
 		}
 		pthread_mutex_lock(&t->lock);
 		if (t->open_err[0]) {
@@ -570,12 +366,13 @@ int tui_main(const struct cmd_global *g)
 		}
 		pthread_mutex_unlock(&t->lock);
 		tui_jobs_poll(t);
+		tui_run_asked(t);
 		while (!t->quit && (ch = getch()) != ERR) {
 			key_ns = tui_now_ns();
-			handle_key(t, ch);
+			tui_view_key(t, ch);
 		}
 		if (t->trace && key_ns) {
-			draw(t);
+			tui_view_draw(t);
 			fprintf(t->trace, "key_redraw_ms %.3f\n", (tui_now_ns() - key_ns) / 1e6);
 		}
 	}

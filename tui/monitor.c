@@ -71,7 +71,7 @@ void tui_monitor_draw(struct tui *t)
 	int y = 3, wide = COLS >= 110, sw = wide ? 20 : 12;
 
 	erase();
-	tui_draw_frame(t, "monitor (S sort, q back)");
+	tui_draw_frame(t, "monitor");
 	pthread_mutex_lock(&t->lock);
 	rows = calloc(t->n_mon + 1, sizeof(*rows));
 	for (size_t i = 0; rows && i < t->n_mon; i++)
@@ -97,9 +97,9 @@ void tui_monitor_draw(struct tui *t)
 		t->mon_sel = n ? (int)n - 1 : 0;
 	if (t->mon_sel < t->mon_top)
 		t->mon_top = t->mon_sel;
-	if (t->mon_sel >= t->mon_top + LINES - 5)
-		t->mon_top = t->mon_sel - (LINES - 5) + 1;
-	for (size_t i = (size_t)t->mon_top; i < n && y < LINES - 2; i++, y++) {
+	if (t->mon_sel >= t->mon_top + LINES - 7)
+		t->mon_top = t->mon_sel - (LINES - 7) + 1;
+	for (size_t i = (size_t)t->mon_top; i < n && y < LINES - 3; i++, y++) {
 		const struct eng_guest_stats *g = &rows[i];
 		char rd[16], wr[16], rx[16], tx[16], mem[32];
 
@@ -126,35 +126,29 @@ void tui_monitor_draw(struct tui *t)
 	}
 	if (n == 0)
 		mvaddstr(3, 2, t->n_mon ? "no guest is running" : "sampling...");
-	mvprintw(LINES - 2, 0, "~ = allocation shown (the guest reports no memory use); sorted by %s",
+	mvprintw(LINES - 3, 0, "~ = allocation shown (the guest reports no memory use); sorted by %s",
 		 mon_sorts[t->mon_sort].name);
 	free(rows);
 }
 
-bool tui_monitor_key(struct tui *t, int ch)
+void tui_monitor_move(struct tui *t, int delta)
 {
-	switch (ch) {
-	case 'S':
-		t->mon_sort = (t->mon_sort + 1) % (int)N_MON_SORTS;
-		tui_set_status(t, false, "monitor sorted by %s", mon_sorts[t->mon_sort].name);
-		return true;
-	case 'j':
-	case KEY_DOWN:
-		t->mon_sel++;
-		return true;
-	case 'k':
-	case KEY_UP:
-		if (t->mon_sel > 0)
-			t->mon_sel--;
-		return true;
-	case 'm':
-	case '\t':
-		t->view = VIEW_LIST;
-		return true;
-	default:
-		return false;
-	}
+	t->mon_sel += delta;   /* kept in range by the drawing, which knows the rows */
+	if (t->mon_sel < 0)
+		t->mon_sel = 0;
+	if (t->mon_sel > 100000)
+		t->mon_sel = 100000;
 }
+
+static void monitor_sort(struct tui *t)
+{
+	t->mon_sort = (t->mon_sort + 1) % (int)N_MON_SORTS;
+	tui_set_status(t, false, "monitor sorted by %s", mon_sorts[t->mon_sort].name);
+}
+
+const struct tui_action tui_monitor_actions[1] = {
+	{ "@monitor-sort", monitor_sort, false, VIEW_NONE },
+};
 
 void tui_graph_draw(struct tui *t, int y, int x, int rows, const float *v, int n, float maxv)
 {

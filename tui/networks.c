@@ -1,7 +1,8 @@
 /* networks.c - n: the networks with mode, state, subnet, bridge and guests,
- * the reachability users expect of the selected one and its port forwards; c creates (showing the
- * mode's reachability before the y/n), x deletes (asks), s/S start/stop,
- * Enter shows `net info`. */
+ * the reachability users expect of the selected one and its port forwards.
+ * Its keys are rows of the key table: x, s, S and Enter name %s (the
+ * network selected here); c (@net-create) shows the mode's reachability
+ * before the y/n. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +14,36 @@ void tui_networks_open(struct tui *t)
 {
 	pthread_mutex_lock(&t->lock);
 	t->nets_ok = false;
-	t->view = VIEW_NETWORKS;
-	t->refresh_wanted = true;
-	pthread_cond_signal(&t->cond);
 	pthread_mutex_unlock(&t->lock);
+	tui_view_show(t, VIEW_NETWORKS);
+}
+
+void tui_networks_move(struct tui *t, int delta)
+{
+	pthread_mutex_lock(&t->lock);
+	t->net_sel += delta;
+	if (t->net_sel >= (int)t->n_nets)
+		t->net_sel = (int)t->n_nets - 1;
+	if (t->net_sel < 0)
+		t->net_sel = 0;
+	pthread_mutex_unlock(&t->lock);
+}
+
+void tui_networks_select(struct tui *t, int item)
+{
+	tui_networks_move(t, item - t->net_sel);
+}
+
+bool tui_networks_item(struct tui *t, char what, char *buf, size_t len)
+{
+	bool ok;
+
+	pthread_mutex_lock(&t->lock);
+	ok = what == 's' && t->nets_ok && t->net_sel >= 0 && (size_t)t->net_sel < t->n_nets;
+	if (ok)
+		snprintf(buf, len, "%s", t->nets[t->net_sel].name);
+	pthread_mutex_unlock(&t->lock);
+	return ok;
 }
 
 static void draw_reach(int y, const struct net_mode_def *m)
@@ -34,7 +61,7 @@ static void draw_reach(int y, const struct net_mode_def *m)
 void tui_networks_draw(struct tui *t)
 {
 	erase();
-	tui_draw_frame(t, "networks (c create, x delete, s/S start/stop, Enter info, q back)");
+	tui_draw_frame(t, "networks");
 	attron(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
 	mvprintw(1, 0, "  %-18s %-9s %-8s %-18s %-10s %s", "NAME", "MODE", "STATE", "SUBNET", "BRIDGE", "GUESTS");
 	attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
@@ -43,8 +70,9 @@ void tui_networks_draw(struct tui *t)
 		mvaddstr(3, 2, "reading networks...");
 	if (t->net_sel >= (int)t->n_nets)
 		t->net_sel = t->n_nets ? (int)t->n_nets - 1 : 0;
-	for (size_t i = 0; i < t->n_nets && (int)i < LINES - 10; i++) {
+	for (size_t i = 0; i < t->n_nets && (int)i < LINES - 11; i++) {
 		const struct eng_net *n = &t->nets[i];
+		t->row_item[2 + i] = (short)(i + 1);
 		if ((int)i == t->net_sel) {
 			attron(A_REVERSE);
 			mvhline(2 + (int)i, 0, ' ', COLS);
@@ -60,7 +88,7 @@ void tui_networks_draw(struct tui *t)
 					       : (t->nets_ok && t->n_nets ? net_mode_find(t->nets[t->net_sel].mode)
 									  : NULL);
 		if (m && LINES > 12)
-			draw_reach(LINES - 7, m);
+			draw_reach(LINES - 8, m);
 	}
 	if (t->nets_ok && t->n_nets && LINES > 12) {
 		const char *net = t->nets[t->net_sel].name;
@@ -72,7 +100,7 @@ void tui_networks_draw(struct tui *t)
 				snprintf(line + used, sizeof(line) - used, "%s%u/%s -> %s:%u%s", used ? ", " : "",
 					 f->host_port, f->proto, f->vm, f->guest_port, f->active ? "" : " (stale)");
 		}
-		mvprintw(LINES - 8, 0, "port forwards on %s: ", net);
+		mvprintw(LINES - 9, 0, "port forwards on %s: ", net);
 		addnstr(line[0] ? line : "none (:net forward add VM HOSTPORT GUESTPORT)", COLS > 40 ? COLS - 40 : 0);
 	}
 	pthread_mutex_unlock(&t->lock);
@@ -108,48 +136,6 @@ static void create_network(struct tui *t)
 	t->net_preview = NULL;
 }
 
-bool tui_networks_key(struct tui *t, int ch)
-{
-	char name[ENG_NAME_MAX + 1] = "", q[128];
-
-	pthread_mutex_lock(&t->lock);
-	if (t->nets_ok && t->net_sel >= 0 && (size_t)t->net_sel < t->n_nets)
-		snprintf(name, sizeof(name), "%s", t->nets[t->net_sel].name);
-	pthread_mutex_unlock(&t->lock);
-	switch (ch) {
-	case 'j':
-	case KEY_DOWN:
-		t->net_sel++;
-		return true;
-	case 'k':
-	case KEY_UP:
-		if (t->net_sel > 0)
-			t->net_sel--;
-		return true;
-	case 'c':
-		create_network(t);
-		return true;
-	case 'x':
-		if (!name[0])
-			return true;
-		snprintf(q, sizeof(q), "delete network %s?", name);
-		if (tui_confirm(t, q, NULL, NULL))
-			tui_run_fmt(t, "net delete %s", name);
-		return true;
-	case 's':
-	case 'S':
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		if (!name[0])
-			return true;
-		tui_run_fmt(t, ch == 's' ? "net start %s" : ch == 'S' ? "net stop %s" : "net info %s", name);
-		return true;
-	case 'n':
-	case '\t':
-		t->view = VIEW_LIST;
-		return true;
-	default:
-		return false;
-	}
-}
+const struct tui_action tui_networks_actions[1] = {
+	{ "@net-create", create_network, true, VIEW_NONE },
+};

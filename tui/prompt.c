@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include "tui.h"
 
@@ -18,6 +20,91 @@ static int add_candidate(char out[][512], int n, int max, const char *prefix, si
 	if (snprintf(out[n], 512, "%.*s%s ", (int)plen, prefix, word) >= 512)
 		return n;
 	return n + 1;
+}
+
+static int add_matching(char out[][512], int n, int max, const char *line, size_t plen, const char *word,
+			const char *cand)
+{
+	return strncmp(cand, word, strlen(word)) == 0 ? add_candidate(out, n, max, line, plen, cand) : n;
+}
+
+/* file names under the typed word's directory ("~/" is the home) */
+static int complete_files(const char *line, size_t plen, const char *word, bool dirs_only, char out[][512], int n,
+			  int max)
+{
+	const char *slash = strrchr(word, '/');
+	char dir[1024], prefix[1024];
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(prefix, sizeof(prefix), "%.*s", slash ? (int)(slash - word + 1) : 0, word);
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (strncmp(word, "~/", 2) == 0 && getenv("HOME"))
+		snprintf(dir, sizeof(dir), "%s/%.*s", getenv("HOME"), (int)(slash - word - 1), word + 2);
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == word ? 1 : (int)(slash - word), word);
+	if (!(d = opendir(dir)))
+		return n;
+	while ((e = readdir(d)) && n < max) {
+		const char *base = slash ? slash + 1 : word;
+		char full[1300], path[2400];
+		struct stat st;
+		bool is_dir;
+		if (e->d_name[0] == '.' && base[0] != '.')
+			continue;
+		if (strncmp(e->d_name, base, strlen(base)) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+		if (dirs_only && !is_dir)
+			continue;
+		snprintf(full, sizeof(full), "%s%s%s", prefix, e->d_name, is_dir ? "/" : "");
+		if (n < max && snprintf(out[n], 512, "%.*s%s%s", (int)plen, line, full, is_dir ? "" : " ") < 512)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* the candidates of one kind of value, from what the TUI already holds
+ * (the refresh thread's lists; files) - never a libvirt call here */
+static int complete_kind(const struct tui *t, const char *kind, const char *choices, const char *vm,
+			 const char *line, size_t plen, const char *word, char out[][512], int n, int max)
+{
+	if (strcmp(kind, "vm") == 0) {
+		for (size_t i = 0; i < t->n_rows; i++)
+			n = add_matching(out, n, max, line, plen, word, t->rows[i].s.name);
+	} else if (strcmp(kind, "net") == 0) {
+		for (size_t i = 0; t->nets_ok && i < t->n_nets; i++)
+			n = add_matching(out, n, max, line, plen, word, t->nets[i].name);
+	} else if (strcmp(kind, "snapshot") == 0) {
+		for (int i = 0; t->comp_ok && strcmp(t->comp_vm, vm) == 0 && i < t->n_comp_snaps; i++)
+			n = add_matching(out, n, max, line, plen, word, t->comp_snaps[i]);
+	} else if (strcmp(kind, "host") == 0) {
+		for (size_t i = 0; i < t->n_hosts; i++)
+			n = add_matching(out, n, max, line, plen, word, t->hosts[i].name);
+	} else if (strcmp(kind, "choice") == 0) {
+		char buf[256], *save = NULL;
+		snprintf(buf, sizeof(buf), "%s", choices);
+		for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			n = add_matching(out, n, max, line, plen, word, w);
+	} else if (strcmp(kind, "profile") == 0 || strcmp(kind, "lab") == 0) {
+		struct prof_entry *v = NULL;
+		size_t nv = 0;
+		if (kind[0] == 'p')
+			prof_profile_list(&v, &nv);
+		else
+			prof_lab_list(&v, &nv);
+		for (size_t i = 0; i < nv; i++)
+			n = add_matching(out, n, max, line, plen, word, v[i].name);
+		free(v);
+		if (kind[0] == 'l')
+			n = complete_files(line, plen, word, false, out, n, max);
+	} else if (strcmp(kind, "file") == 0 || strcmp(kind, "dir") == 0) {
+		n = complete_files(line, plen, word, kind[0] == 'd', out, n, max);
+	}
+	return n;
 }
 
 int tui_complete(const struct tui *t, const char *line, char out[][512], int max)
@@ -63,21 +150,22 @@ int tui_complete(const struct tui *t, const char *line, char out[][512], int max
 		}
 		goto out;
 	}
-	/* a network name after --network */
-	if (argc >= 1 && t->eng && ((wlen == 0 && strcmp(argv[argc - 1], "--network") == 0) ||
-				    (wlen > 0 && argc >= 2 && strcmp(argv[argc - 2], "--network") == 0))) {
-		char nets[64][ENG_NAME_MAX + 1];
-		int nn = eng_network_names(t->eng, nets, 64, NULL);
-		for (int i = 0; i < nn; i++)
-			if (strncmp(nets[i], word, wlen) == 0)
-				n = add_candidate(out, n, max, line, plen, nets[i]);
-		goto out;
-	}
-	/* a VM name: the first argument of commands that take one */
-	if ((def->flags & CMD_VM_ARG) && argc - words <= 1) {
-		for (size_t i = 0; i < t->n_rows; i++)
-			if (strncmp(t->rows[i].s.name, word, wlen) == 0)
-				n = add_candidate(out, n, max, line, plen, t->rows[i].s.name);
+	{
+		/* which value this word is: an option's, or the pos-th positional */
+		int last = argc - (wlen > 0 ? 1 : 0), pos = 0;
+		const char *prev = last > words ? argv[last - 1] : NULL;
+		char choices[256];
+		for (int i = words; i < last; i++) {
+			if (argv[i][0] == '-') {
+				for (int k = 0; argv[i][1] == '-' && def->opts && def->opts[k].name; k++)
+					if (strcmp(def->opts[k].name, argv[i] + 2) == 0 && def->opts[k].arg)
+						i++;   /* its value */
+				continue;
+			}
+			pos++;
+		}
+		const char *kind = cmd_value_kind(def, prev && prev[0] == '-' ? prev : NULL, pos, choices, sizeof(choices));
+		n = complete_kind(t, kind, choices, words < last ? argv[words] : "", line, plen, word, out, n, max);
 	}
 out:
 	if (argv)
@@ -98,38 +186,103 @@ static void common_prefix(char out[][512], int n, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)l, out[0]);
 }
 
-static void do_complete(struct tui *t, char *buf, size_t len, size_t *pos)
+/* the VM of "snapshot revert VM <Tab>": its snapshot names are read by the
+ * refresh thread while the prompt is open (the next Tab has them) */
+static void want_snapshots_of(struct tui *t, const char *line)
 {
-	char cands[32][512];
-	int n;
+	char **argv, msg[64];
+	int argc = cmd_split_line(line, &argv, msg, sizeof(msg)), words = 0;
+	const struct cmd_def *def = argc > 0 ? cmd_find(argc, argv, &words) : NULL;
 
-	buf[*pos] = '\0';   /* complete what is left of the cursor */
-	n = tui_complete(t, buf, cands, 32);
-	if (n == 0) {
-		tui_set_status(t, false, "no completion");
-		return;
-	}
-	if (n == 1) {
-		snprintf(buf, len, "%s", cands[0]);
-	} else {
-		char shown[300] = "";
-		common_prefix(cands, n, buf, len);
-		for (int i = 0; i < n; i++) {
-			const char *w = strrchr(cands[i], ' ');
-			const char *start = cands[i];
-			/* show only the completed word */
-			for (const char *p = cands[i]; p < w; p++)
-				if (*p == ' ')
-					start = p + 1;
-			size_t used = strlen(shown);
-			snprintf(shown + used, sizeof(shown) - used, "%.*s  ", (int)(w - start), start);
+	if (def && strncmp(def->name, "snapshot ", 9) == 0 && argc > words) {
+		pthread_mutex_lock(&t->lock);
+		if (strcmp(t->comp_vm, argv[words]) != 0) {
+			snprintf(t->comp_vm, sizeof(t->comp_vm), "%s", argv[words]);
+			t->comp_ok = false;
+			t->refresh_wanted = true;
+			pthread_cond_signal(&t->cond);
 		}
-		tui_set_status(t, false, "%s", shown);
+		pthread_mutex_unlock(&t->lock);
 	}
-	*pos = strlen(buf);
+	if (argc >= 0)
+		cmd_words_free(argc, argv);
 }
 
+/* the candidates, above the prompt line, as a shell lists them */
+static void show_candidates(char cands[][512], int n)
+{
+	int y = LINES - 2, x = 0;
+
+	move(y, 0);
+	clrtoeol();
+	for (int i = 0; i < n; i++) {
+		const char *end = cands[i] + strlen(cands[i]);
+		const char *start = cands[i];
+		while (end > cands[i] && end[-1] == ' ')
+			end--;
+		for (const char *p = cands[i]; p < end; p++)
+			if (*p == ' ')
+				start = p + 1;
+		int w = (int)(end - start) + 2;
+		if (x + w >= COLS) {
+			if (y <= 2 || y < LINES - 5)
+				break;
+			y--;
+			x = 0;
+			move(y, 0);
+			clrtoeol();
+		}
+		mvaddnstr(y, x, start, (int)(end - start));
+		x += w;
+	}
+}
+
+static void do_complete(struct tui *t, char *buf, size_t len, size_t *pos)
+{
+	char (*cands)[512] = calloc(64, 512);
+	int n;
+
+	if (!cands)
+		return;
+	buf[*pos] = '\0';   /* complete what is left of the cursor */
+	want_snapshots_of(t, buf);
+	pthread_mutex_lock(&t->lock);
+	n = tui_complete(t, buf, cands, 64);
+	bool reading = t->comp_vm[0] && !t->comp_ok && strncmp(buf, "snapshot ", 9) == 0;
+	pthread_mutex_unlock(&t->lock);
+	if (n == 0) {
+		tui_set_status(t, false, reading ? "reading the snapshots... (Tab again)" : "no completion");
+	} else if (n == 1) {
+		snprintf(buf, len, "%s", cands[0]);
+	} else {
+		char before[TUI_LINE_MAX];
+		snprintf(before, sizeof(before), "%s", buf);
+		common_prefix(cands, n, buf, len);
+		/* nothing more to complete: list them (a shell's second Tab) */
+		if (strcmp(before, buf) == 0)
+			show_candidates(cands, n);
+	}
+	*pos = strlen(buf);
+	free(cands);
+}
+
+static bool prompt(struct tui *t, const char *prefix, char *buf, size_t len, bool complete,
+		   void (*changed)(struct tui *t, const char *text));
+
 bool tui_prompt_read(struct tui *t, const char *prefix, char *buf, size_t len, bool complete)
+{
+	return prompt(t, prefix, buf, len, complete, NULL);
+}
+
+bool tui_prompt_live(struct tui *t, const char *prefix, char *buf, size_t len,
+		     void (*changed)(struct tui *t, const char *text))
+{
+	return prompt(t, prefix, buf, len, false, changed);
+}
+
+static bool prompt(struct tui *t, const char *prefix, char *buf, size_t len, bool complete,
+		   void (*changed)(struct tui *t, const char *text))
+
 {
 	size_t pos = strlen(buf);
 	int hist = t->n_history;
@@ -137,8 +290,22 @@ bool tui_prompt_read(struct tui *t, const char *prefix, char *buf, size_t len, b
 
 	nodelay(stdscr, FALSE);
 	curs_set(1);
+	if (complete) {
+		/* the refresh thread reads what completion offers: the networks,
+		 * the selected guest's snapshots */
+		const struct tui_row *sel = tui_selected(t);
+		pthread_mutex_lock(&t->lock);
+		t->prompt_open = true;
+		if (sel && !t->comp_vm[0])
+			snprintf(t->comp_vm, sizeof(t->comp_vm), "%s", sel->s.name);
+		t->refresh_wanted = true;
+		pthread_cond_signal(&t->cond);
+		pthread_mutex_unlock(&t->lock);
+	}
+	bool ok = false;
 	for (;;) {
 		int ch, plen = (int)strlen(prefix), off;
+		char was[TUI_LINE_MAX];
 
 		move(y, 0);
 		clrtoeol();
@@ -161,16 +328,15 @@ bool tui_prompt_read(struct tui *t, const char *prefix, char *buf, size_t len, b
 			break;
 		}
 		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-			nodelay(stdscr, TRUE);
-			curs_set(0);
-			return true;
+			ok = true;
+			break;
 		}
 		if (ch == '\t' && complete) {
 			do_complete(t, buf, len, &pos);
-			tui_draw_status(t);
 			y = LINES - 1;
 			continue;
 		}
+		snprintf(was, sizeof(was), "%s", buf);
 		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && pos > 0) {
 			memmove(buf + pos - 1, buf + pos, strlen(buf + pos) + 1);
 			pos--;
@@ -202,8 +368,15 @@ bool tui_prompt_read(struct tui *t, const char *prefix, char *buf, size_t len, b
 			memmove(buf + pos + 1, buf + pos, strlen(buf + pos) + 1);
 			buf[pos++] = (char)ch;
 		}
+		if (changed && strcmp(was, buf) != 0)
+			changed(t, buf);
 	}
 	nodelay(stdscr, TRUE);
 	curs_set(0);
-	return false;
+	if (complete) {
+		pthread_mutex_lock(&t->lock);
+		t->prompt_open = false;
+		pthread_mutex_unlock(&t->lock);
+	}
+	return ok;
 }

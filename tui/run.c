@@ -20,6 +20,12 @@ void tui_set_status(struct tui *t, bool error, const char *fmt, ...)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
 	t->status_error = error;
+	t->status_ns = tui_now_ns();
+}
+
+void tui_refuse_readonly(struct tui *t, const char *what)
+{
+	tui_set_status(t, true, "read-only connection: cannot %s", what);
 }
 
 /* Commands that need the real terminal run on the UI thread with curses
@@ -80,7 +86,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static bool job_start(struct tui *t, const char *line, bool for_wizard)
+static bool job_start(struct tui *t, const char *line, enum tui_view owner, int batch, const char *target)
 {
 	struct tui_job *j = calloc(1, sizeof(*j));
 
@@ -90,7 +96,9 @@ static bool job_start(struct tui *t, const char *line, bool for_wizard)
 	}
 	snprintf(j->line, sizeof(j->line), "%s", line);
 	j->job.progress = -1;
-	j->for_wizard = for_wizard;
+	j->owner = owner;
+	j->batch = batch;
+	snprintf(j->target, sizeof(j->target), "%s", target);
 	t->job = j;
 	if (pthread_create(&t->worker, NULL, worker_main, t) != 0) {
 		t->job = NULL;
@@ -101,13 +109,49 @@ static bool job_start(struct tui *t, const char *line, bool for_wizard)
 	return true;
 }
 
-bool tui_job_start(struct tui *t, const char *line, bool for_wizard)
+bool tui_job_start(struct tui *t, const char *line, enum tui_view owner)
 {
 	if (t->job) {
 		tui_set_status(t, true, "busy: %.200s (wait for it, or Esc to cancel it)", t->job->line);
 		return false;
 	}
-	return job_start(t, line, for_wizard);
+	return job_start(t, line, owner, 0, "");
+}
+
+/* "start" -> "started": what "3 of 3 started" says */
+static const struct {
+	const char *verb, *done;
+} past[] = {
+	{ "start", "started" }, { "shutdown", "shut down" }, { "poweroff", "powered off" },
+	{ "pause", "paused" }, { "resume", "resumed" }, { "snapshot take", "snapshotted" },
+	{ "delete", "deleted" }, { "reboot", "rebooted" },
+};
+
+/* one line of a key on several guests ended: the tally, said when all did */
+static void batch_ended(struct tui *t, const struct tui_job *j, const char *text)
+{
+	const char *done = "done";
+
+	if (j->batch != t->batch.id)
+		return;
+	t->batch.ended++;
+	if (j->rc != 0) {
+		size_t used = strlen(t->batch.failures);
+		const char *msg = strncmp(text, "vmdeck: error: ", 15) == 0 ? text + 15 : text;
+		t->batch.failed++;
+		snprintf(t->batch.failures + used, sizeof(t->batch.failures) - used, "%s%s (%.*s)", used ? ", " : "",
+			 j->target, (int)strcspn(msg, "\n"), msg);
+	}
+	if (t->batch.ended < t->batch.total)
+		return;
+	for (size_t i = 0; i < sizeof(past) / sizeof(past[0]); i++)
+		if (strcmp(past[i].verb, t->batch.verb) == 0)
+			done = past[i].done;
+	if (t->batch.failed)
+		tui_set_status(t, true, "%d of %d %s; failed: %s", t->batch.total - t->batch.failed, t->batch.total, done,
+			       t->batch.failures);
+	else
+		tui_set_status(t, false, "%d of %d %s", t->batch.total, t->batch.total, done);
 }
 
 /* Called when the wake pipe fires: collects a finished job, starts the next. */
@@ -131,20 +175,18 @@ void tui_jobs_poll(struct tui *t)
 			text[--len] = '\0';
 		for (const char *p = text; *p; p++)
 			lines += *p == '\n';
-		if (j->for_wizard && t->wiz) {
-			tui_set_status(t, j->rc != 0, "%s", j->rc ? "create failed (its output is on the wizard's screen)"
-								    : "created");
-			tui_wizard_job_done(t, j->rc, text);
+		if (j->owner != VIEW_NONE && tui_views[j->owner].job_done) {
+			tui_views[j->owner].job_done(t, j->rc, text);
 			text = NULL;
+		} else if (j->batch) {
+			batch_ended(t, j, text);
 		} else if (lines > 0) {
 			/* several lines: the output view, scrollable */
 			free(t->output);
 			t->output = text;
 			text = NULL;
 			t->out_top = 0;
-			if (t->view != VIEW_OUTPUT)
-				t->output_back = t->view;
-			t->view = VIEW_OUTPUT;
+			tui_view_show(t, VIEW_OUTPUT);
 			tui_set_status(t, j->rc != 0, "%s: %s", j->line, j->rc ? "failed" : "done");
 		} else {
 			const char *msg = strncmp(text, "vmdeck: error: ", 15) == 0 ? text + 15 : text;
@@ -160,13 +202,17 @@ void tui_jobs_poll(struct tui *t)
 		if (risky && tui_confirm(t, "libvirt refused the revert as risky (the guest changed since the snapshot): "
 				      "revert anyway, LOSING the guest's current memory and everything since?",
 					 NULL, NULL))
-			job_start(t, retry, false);
+			job_start(t, retry, VIEW_NONE, 0, "");
 	}
 	if (!t->job && t->n_queue > 0) {
-		char line[TUI_LINE_MAX];
+		char line[TUI_LINE_MAX], target[ENG_NAME_MAX + 1];
+		int batch = t->queued[0].batch;
 		snprintf(line, sizeof(line), "%s", t->queue[0]);
-		memmove(t->queue[0], t->queue[1], sizeof(t->queue[0]) * (size_t)(--t->n_queue));
-		job_start(t, line, false);
+		snprintf(target, sizeof(target), "%s", t->queued[0].target);
+		--t->n_queue;
+		memmove(t->queue[0], t->queue[1], sizeof(t->queue[0]) * (size_t)t->n_queue);
+		memmove(&t->queued[0], &t->queued[1], sizeof(t->queued[0]) * (size_t)t->n_queue);
+		job_start(t, line, VIEW_NONE, batch, target);
 	}
 }
 
@@ -189,7 +235,7 @@ static void run_in_terminal(struct tui *t, const char *line)
 	refresh();
 }
 
-void tui_run_line(struct tui *t, const char *line)
+static void run_line_as(struct tui *t, const char *line, int batch, const char *target)
 {
 	char **argv, msg[96];
 	int argc = cmd_split_line(line, &argv, msg, sizeof(msg)), words = 0;
@@ -207,21 +253,30 @@ void tui_run_line(struct tui *t, const char *line)
 									   : "unknown command '%s' (? lists them)",
 			       argv[0]);
 	} else if (t->g.readonly && (def->flags & CMD_CHANGES)) {
-		tui_set_status(t, true, "read-only connection: cannot %s%s%s", def->name,
-			       argc > words ? " " : "", argc > words ? argv[words] : "");
+		char what[160];
+		snprintf(what, sizeof(what), "%s%s%.100s", def->name, argc > words ? " " : "", argc > words ? argv[words] : "");
+		tui_refuse_readonly(t, what);
 	} else if (needs_terminal(def)) {
 		run_in_terminal(t, line);
 	} else if (t->job) {
 		if (t->n_queue < (int)(sizeof(t->queue) / sizeof(t->queue[0]))) {
+			t->queued[t->n_queue].batch = batch;
+			snprintf(t->queued[t->n_queue].target, sizeof(t->queued[0].target), "%s", target);
 			snprintf(t->queue[t->n_queue++], sizeof(t->queue[0]), "%s", line);
-			tui_set_status(t, false, "queued: %s", line);
+			if (!batch)
+				tui_set_status(t, false, "queued: %s", line);
 		} else {
 			tui_set_status(t, true, "too many queued commands");
 		}
 	} else {
-		job_start(t, line, false);
+		job_start(t, line, VIEW_NONE, batch, target);
 	}
 	cmd_words_free(argc, argv);
+}
+
+void tui_run_line(struct tui *t, const char *line)
+{
+	run_line_as(t, line, 0, "");
 }
 
 /* Appends word to out, quoted for the prompt's splitter: libvirt allows any
@@ -245,17 +300,33 @@ static bool put_word(struct tui *t, char *out, size_t len, size_t *o, const char
 	return true;
 }
 
-/* fmt's text is copied; with ap each %s becomes a quoted word (put_word); a
- * key's command (vm set, no ap) has %v for the guest, quoted the same way. */
-static bool line_build(struct tui *t, char *out, size_t len, const char *fmt, const char *vm, va_list *ap)
+/* A placeholder's text (NULL: the two characters are copied as they are). */
+typedef const char *(*fill_fn)(void *ctx, char ph);
+
+/* fmt's text copied, each placeholder get() knows replaced: quoted as one
+ * word (put_word) for a command line, as it is for a question (quote
+ * false) and for %* (words typed to be split: exec's argv) */
+static bool line_build(struct tui *t, char *out, size_t len, const char *fmt, fill_fn get, void *ctx, bool quote)
 {
 	size_t o = 0;
 
 	out[0] = '\0';
 	for (const char *p = fmt; *p; p++) {
-		if (p[0] == '%' && ((ap && p[1] == 's') || (vm && p[1] == 'v'))) {
-			if (!put_word(t, out, len, &o, p[1] == 'v' ? vm : va_arg(*ap, const char *)))
+		const char *w = p[0] == '%' && p[1] ? get(ctx, p[1]) : NULL;
+		if (w && quote && p[1] != '*') {
+			if (!put_word(t, out, len, &o, w))
 				return false;
+			p++;
+			continue;
+		}
+		if (w) {
+			size_t wl = strlen(w);
+			if (o + wl >= len) {
+				tui_set_status(t, true, "command line too long");
+				return false;
+			}
+			memcpy(out + o, w, wl + 1);
+			o += wl;
 			p++;
 			continue;
 		}
@@ -269,13 +340,18 @@ static bool line_build(struct tui *t, char *out, size_t len, const char *fmt, co
 	return true;
 }
 
+static const char *from_args(void *ctx, char ph)
+{
+	return ph == 's' ? va_arg(*(va_list *)ctx, const char *) : NULL;
+}
+
 bool tui_line(struct tui *t, char *out, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	bool ok;
 
 	va_start(ap, fmt);
-	ok = line_build(t, out, len, fmt, NULL, &ap);
+	ok = line_build(t, out, len, fmt, from_args, &ap, true);
 	va_end(ap);
 	return ok;
 }
@@ -287,17 +363,11 @@ bool tui_run_fmt(struct tui *t, const char *fmt, ...)
 	bool ok;
 
 	va_start(ap, fmt);
-	ok = line_build(t, line, sizeof(line), fmt, NULL, &ap);
+	ok = line_build(t, line, sizeof(line), fmt, from_args, &ap, true);
 	va_end(ap);
 	if (ok)
 		tui_run_line(t, line);
 	return ok;
-}
-
-/* "start %v" -> "start web1"; "delete %v --yes" with 'my vm' -> "delete 'my vm' --yes" */
-static bool expand(struct tui *t, const char *cmd, const char *vm, char *out, size_t len)
-{
-	return line_build(t, out, len, cmd, vm, NULL);
 }
 
 bool tui_confirm(struct tui *t, const char *question, const char *tick_label, bool *tick)
@@ -331,87 +401,231 @@ bool tui_confirm(struct tui *t, const char *question, const char *tick_label, bo
 	return answer;
 }
 
-void tui_run_key(struct tui *t, const struct key_binding *kb)
-{
-	const struct tui_row *sel = tui_selected(t);
-	const char *targets[256];
-	size_t n = 0;
+/* ---- a key's row run: its objects resolved once, then question, command ---- */
 
-	/* marked guests first; else the selected one */
-	for (size_t i = 0; i < t->n_rows && n < 256; i++)
-		if (t->rows[i].marked)
-			targets[n++] = t->rows[i].s.name;
-	if (n == 0 && sel)
-		targets[n++] = sel->s.name;
-	if (strstr(kb->command, "%v") && n == 0) {
-		tui_set_status(t, true, "no guest selected");
-		return;
-	}
-	if (!strstr(kb->command, "%v")) {
-		tui_run_line(t, kb->command);
-		return;
-	}
-	{
-		/* no question for a command this version does not have */
-		char **argv, msg[96];
-		int argc = cmd_split_line(kb->command, &argv, msg, sizeof(msg)), words;
-		bool known = argc > 0 && cmd_find(argc, argv, &words);
-		if (argc > 0 && !known)
-			tui_set_status(t, true, "%s: not yet available in this version", argv[0]);
-		if (argc >= 0)
-			cmd_words_free(argc, argv);
-		if (!known)
-			return;
-	}
-	if (kb->flags & KB_CONFIRM) {
-		char q[300], verb[64];
-		bool disks = false;
-		snprintf(verb, sizeof(verb), "%.*s", (int)strcspn(kb->command, "%"), kb->command);
-		if (n == 1 && (kb->flags & KB_NAME_SNAPSHOT)) {
-			char cur[ENG_NAME_MAX + 1];
-			const char *bare;
-			int host = tui_fleet_host_of(t, targets[0], &bare);
-			/* (another host's connection is the refresh thread's: not asked from
-			 * here; the revert command names what it reverted to) */
-			if (host != 0) {
-				snprintf(q, sizeof(q), "revert %s to its current snapshot?", targets[0]);
-			} else if (eng_snapshot_current(t->eng, bare, cur, sizeof(cur)) < 0) {
-				tui_set_status(t, true, "%s has no current snapshot (t takes one)", targets[0]);
-				return;
-			} else {
-				snprintf(q, sizeof(q), "revert %s to snapshot %s?", targets[0], cur);
-			}
-		} else if (n == 1)
-			snprintf(q, sizeof(q), "%s%s?", verb, targets[0]);
-		else
-			snprintf(q, sizeof(q), "%s%zu marked guests (%s, ...)?", verb, n, targets[0]);
-		if (!tui_confirm(t, q, (kb->flags & KB_DELETE) ? "also delete its disks" : NULL, &disks))
-			return;
-		for (size_t i = 0; i < n; i++) {
-			char line[TUI_LINE_MAX];
-			if (!expand(t, kb->command, targets[i], line, sizeof(line)))
-				return;
-			if (disks)
-				strncat(line, " --disks", sizeof(line) - strlen(line) - 1);
-			tui_run_line(t, line);
-		}
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		char line[TUI_LINE_MAX];
-		const char *cmd = kb->command;
-		const struct tui_row *r = NULL;
-		for (size_t k = 0; k < t->n_rows; k++)
-			if (strcmp(t->rows[k].s.name, targets[i]) == 0)
-				r = &t->rows[k];
-		if ((kb->flags & KB_PAUSE_TOGGLE) && r && r->s.state == ENG_ST_PAUSED)
-			cmd = "resume %v";
-		if (!expand(t, cmd, targets[i], line, sizeof(line)))
-			return;
-		tui_run_line(t, line);
+/* what a key's placeholders stand for, resolved when it is pressed */
+struct key_fill {
+	const char *vm;                    /* the guest of this line */
+	char item[1100], lab[1100];        /* %s, %l */
+	char snap[ENG_NAME_MAX + 1];       /* %c */
+	char ans[2][TUI_LINE_MAX / 4];     /* %1 %2 (%* is ans[0]) */
+	bool has_item, has_lab, has_snap;
+};
+
+static const char *from_key(void *ctx, char ph)
+{
+	struct key_fill *f = ctx;
+
+	switch (ph) {
+	case 'v': return f->vm;
+	case 's': return f->has_item ? f->item : NULL;
+	case 'l': return f->has_lab ? f->lab : NULL;
+	case 'c': return f->has_snap ? f->snap : NULL;
+	case '1': case '*': return f->ans[0];
+	case '2': return f->ans[1];
+	default: return NULL;
 	}
 }
 
+static bool uses(const struct key_binding *kb, const char *ph)
+{
+	return strstr(kb->command, ph) || (kb->question && strstr(kb->question, ph));
+}
+
+/* the guests a key acts on: in a view of one guest that guest; else the
+ * marked ones, or the selected one */
+static size_t key_targets(struct tui *t, const char **out, size_t max)
+{
+	const struct tui_row *sel = tui_selected(t);
+	size_t n = 0;
+
+	if (tui_views[t->view].one_guest) {
+		out[0] = t->details_name;
+		return t->details_name[0] ? 1 : 0;
+	}
+	for (size_t i = 0; i < t->n_rows && n < max; i++)
+		if (t->rows[i].marked)
+			out[n++] = t->rows[i].s.name;
+	if (n == 0 && sel)
+		out[n++] = sel->s.name;
+	return n;
+}
+
+static const struct tui_row *row_named(const struct tui *t, const char *name)
+{
+	for (size_t k = 0; k < t->n_rows; k++)
+		if (strcmp(t->rows[k].s.name, name) == 0)
+			return &t->rows[k];
+	return NULL;
+}
+
+/* the command's own words before its first placeholder ("snapshot take") */
+static void key_verb(const struct key_binding *kb, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)strcspn(kb->command, "%"), kb->command);
+	for (size_t l = strlen(buf); l && buf[l - 1] == ' ';)
+		buf[--l] = '\0';
+}
+
+/* the rest of a key once every object is known (f->has_snap for %c) */
+static void run_key_filled(struct tui *t, const struct key_binding *kb, const char **targets, size_t n,
+			   struct key_fill *f)
+{
+	char verb[64], line[TUI_LINE_MAX];
+	bool disks = false;
+
+	key_verb(kb, verb, sizeof(verb));
+	for (int i = 0; i < 2 && kb->ask[i]; i++) {
+		if (!tui_prompt_read(t, kb->ask[i], f->ans[i], sizeof(f->ans[i]), false) || !f->ans[i][0])
+			return;
+		/* an answer never becomes an option ("+5G" grows, "-5G" is refused here) */
+		if (f->ans[i][0] == '-' && !strstr(kb->command, "%*")) {
+			tui_set_status(t, true, "'%.60s' is not a size, disk, network or directory", f->ans[i]);
+			return;
+		}
+	}
+	f->vm = n ? targets[0] : "";
+	if (kb->flags & KB_PROMPT) {
+		if (line_build(t, line, sizeof(line), kb->command, from_key, f, true) &&
+		    tui_prompt_read(t, ":", line, sizeof(line), true) && line[0])
+			tui_run_line(t, line);
+		return;
+	}
+	if (kb->flags & KB_CONFIRM) {
+		char q[400];
+		const struct tui_row *r = n == 1 ? row_named(t, targets[0]) : NULL;
+		bool running = r && r->s.state == ENG_ST_RUNNING;
+		if (kb->question && n <= 1)
+			line_build(t, q, sizeof(q), kb->question, from_key, f, false);
+		else if (n == 1)
+			snprintf(q, sizeof(q), "%s %s%s?", verb, targets[0],
+				 (kb->flags & KB_DELETE) && running ? " (it is running: it is powered off first)" : "");
+		else
+			snprintf(q, sizeof(q), "%s %zu marked guests (%s, ...)?", verb, n, targets[0]);
+		if (!tui_confirm(t, q, (kb->flags & KB_DELETE) ? "also delete its disks" : NULL, &disks))
+			return;
+	}
+	int batch = 0;
+	if (n > 1) {
+		batch = ++t->next_batch;
+		t->batch.id = batch;
+		t->batch.total = (int)n;
+		t->batch.ended = t->batch.failed = 0;
+		t->batch.failures[0] = '\0';
+		snprintf(t->batch.verb, sizeof(t->batch.verb), "%s", verb);
+	}
+	for (size_t i = 0; i < (n ? n : 1); i++) {
+		const char *cmd = kb->command;
+		const struct tui_row *r = n ? row_named(t, targets[i]) : NULL;
+		f->vm = n ? targets[i] : "";
+		if ((kb->flags & KB_PAUSE_TOGGLE) && r && r->s.state == ENG_ST_PAUSED)
+			cmd = "resume %v";
+		if (!line_build(t, line, sizeof(line), cmd, from_key, f, true))
+			return;
+		if (disks)
+			strncat(line, " --disks", sizeof(line) - strlen(line) - 1);
+		if (batch)
+			run_line_as(t, line, batch, targets[i]);
+		else
+			tui_run_line(t, line);
+	}
+	if (batch)
+		tui_set_status(t, false, "%s on %zu guests...", verb, n);
+}
+
+void tui_run_key(struct tui *t, const struct key_binding *kb)
+{
+	const struct tui_view_class *c = &tui_views[t->view];
+	const char *targets[256];
+	size_t n = 0;
+	struct key_fill *f = calloc(1, sizeof(*f));
+	char **argv, msg[96];
+	int argc = cmd_split_line(kb->command, &argv, msg, sizeof(msg)), words;
+	const struct cmd_def *def = argc > 0 ? cmd_find(argc, argv, &words) : NULL;
+
+	if (argc >= 0)
+		cmd_words_free(argc, argv);
+	if (!f)
+		return;
+	if (!def) {   /* no question for a command this version does not have */
+		tui_set_status(t, true, "%.60s: no such command in this version", kb->command);
+		goto out;
+	}
+	if (uses(kb, "%v") && !(n = key_targets(t, targets, 256))) {
+		tui_set_status(t, true, "no guest selected");
+		goto out;
+	}
+	if (uses(kb, "%s") && !(f->has_item = c->item && c->item(t, 's', f->item, sizeof(f->item)))) {
+		tui_set_status(t, true, "nothing selected in %s", c->name);
+		goto out;
+	}
+	if (uses(kb, "%l") && !(f->has_lab = c->item && c->item(t, 'l', f->lab, sizeof(f->lab)))) {
+		tui_set_status(t, true, "no lab selected");
+		goto out;
+	}
+	/* read-only: refused before any question */
+	if (t->g.readonly && (def->flags & CMD_CHANGES)) {
+		char what[160];
+		snprintf(what, sizeof(what), "%s %.100s", def->name, n ? targets[0] : f->has_item ? f->item : "");
+		tui_refuse_readonly(t, what);
+		goto out;
+	}
+	if (uses(kb, "%c")) {
+		/* the current snapshot is read by the refresh thread (never here):
+		 * the question waits for it (tui_run_asked) */
+		if (n != 1) {
+			tui_set_status(t, true, "%s: one guest at a time (unmark the others)", def->name);
+			goto out;
+		}
+		pthread_mutex_lock(&t->lock);
+		t->ask_kb = kb;
+		snprintf(t->ask_vm, sizeof(t->ask_vm), "%s", targets[0]);
+		t->ask_done = false;
+		t->refresh_wanted = true;
+		pthread_cond_signal(&t->cond);
+		pthread_mutex_unlock(&t->lock);
+		tui_set_status(t, false, "reading %s's current snapshot...", targets[0]);
+		goto out;
+	}
+	run_key_filled(t, kb, targets, n, f);
+out:
+	free(f);
+}
+
+void tui_run_asked(struct tui *t)
+{
+	const struct key_binding *kb;
+	struct key_fill *f;
+	const char *targets[1];
+	char vm[ENG_NAME_MAX + 1], why[256];
+	bool found;
+
+	pthread_mutex_lock(&t->lock);
+	if (!t->ask_kb || !t->ask_done) {
+		pthread_mutex_unlock(&t->lock);
+		return;
+	}
+	kb = t->ask_kb;
+	t->ask_kb = NULL;
+	found = t->ask_found;
+	snprintf(vm, sizeof(vm), "%s", t->ask_vm);
+	snprintf(why, sizeof(why), "%s", t->ask_err);
+	if (!(f = calloc(1, sizeof(*f)))) {
+		pthread_mutex_unlock(&t->lock);
+		return;
+	}
+	snprintf(f->snap, sizeof(f->snap), "%s", t->ask_snap);
+	pthread_mutex_unlock(&t->lock);
+	if (!found) {
+		tui_set_status(t, true, "%s", why);
+	} else {
+		f->has_snap = true;
+		targets[0] = vm;
+		t->status[0] = '\0';
+		run_key_filled(t, kb, targets, 1, f);
+	}
+	free(f);
+}
 /* e: a small form for vCPUs and memory of the selected guest; the answer
  * (which part applies now, which on next boot) comes back from `set`. */
 void tui_edit_form(struct tui *t)

@@ -27,8 +27,6 @@ void tui_details_draw(struct tui *t)
 	erase();
 	snprintf(title, sizeof(title), "details of %s", t->details_name);
 	tui_draw_frame(t, title);
-	mvaddnstr(LINES - 2, 0, "a add disk  r resize  x detach  b backup  N/U add/remove NIC  X exec  v screen  "
-		  "e edit  q back", COLS);
 	pthread_mutex_lock(&t->lock);
 	if (!t->details_ok) {
 		mvprintw(2, 2, "reading %s...", t->details_name);
@@ -99,137 +97,116 @@ void tui_details_draw(struct tui *t)
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* Help: every key of the key table, then every command of the command table. */
-void tui_help_draw(struct tui *t)
+/* Help: every key of the key table under its view's heading (the view ?
+ * was pressed in first), then every command of the command table. */
+static int help_lines(struct tui *t, int y, int h)
 {
-	int y = 2 - t->help_top, h = LINES - 1;
+	enum tui_view from = t->back[VIEW_HELP], order[VIEW__COUNT + 1];
+	int n = 0;
 
-	erase();
-	tui_draw_frame(t, "help (q/Esc: back, j/k: scroll)");
-#define LINE(...)                                    \
-	do {                                         \
-		if (y >= 2 && y < h)                 \
-			mvprintw(y, 0, __VA_ARGS__); \
-		y++;                                 \
+#define LINE(...)                                                  \
+	do {                                                       \
+		if (y >= 2 && y < h) {                             \
+			char line_[1200];                          \
+			snprintf(line_, sizeof(line_), __VA_ARGS__); \
+			mvaddnstr(y, 0, line_, COLS);              \
+		}                                                  \
+		y++;                                               \
 	} while (0)
-	LINE("Keys (rebind in [keys] of %s):", t->cfg.path[0] ? t->cfg.path : "vmdeck.ini");
-	for (size_t i = 0; i < t->n_keys; i++) {
-		char name[16];
-		tui_key_name(t->keys[i].key, name, sizeof(name));
-		LINE("  %-8s %-40.40s %s", name, t->keys[i].label,
-		     t->keys[i].command[0] == '@' ? "" : t->keys[i].command);
+	order[n++] = from;
+	for (int v = 0; v <= VIEW_ANY; v++)
+		if (v != (int)from)
+			order[n++] = (enum tui_view)v;
+	LINE("Keys (rebind in [keys] of %s as KEY or VIEW.KEY = command):",
+	     t->cfg.path[0] ? t->cfg.path : "vmdeck.ini");
+	for (int o = 0; o < n; o++) {
+		enum tui_view v = order[o];
+		bool any = false;
+		for (size_t i = 0; i < t->n_keys; i++) {
+			char name[32];
+			if (t->keys[i].view != v)
+				continue;
+			if (!any) {
+				LINE("%s (%s):", v == VIEW_ANY ? "Every view" : tui_views[v].heading,
+				     v == VIEW_ANY ? "any" : tui_views[v].name);
+				any = true;
+			}
+			tui_key_name(t->keys[i].key, name, sizeof(name));
+			LINE("  %-9s %-44.44s %s", name, t->keys[i].label,
+			     t->keys[i].command[0] == '@' ? "" : t->keys[i].command);
+		}
 	}
 	LINE(" ");
 	LINE("Commands (type ':' then any of these; Tab completes):");
 	for (size_t i = 0; cmd_table[i]; i++) {
 		char head[64];
 		snprintf(head, sizeof(head), "%s %s", cmd_table[i]->name, cmd_table[i]->usage);
-		LINE("  %-22.22s %.*s", head, COLS > 26 ? COLS - 26 : 0, cmd_table[i]->summary);
+		LINE("  %-22.22s %s", head, cmd_table[i]->summary);
 	}
 #undef LINE
-	if (t->help_top > y - 3 + t->help_top)
+	return y;
+}
+
+void tui_help_draw(struct tui *t)
+{
+	int end;
+
+	erase();
+	tui_draw_frame(t, "help");
+	end = help_lines(t, 2 - t->help_top, LINES - 2);
+	if (t->help_top > 0 && end < 2)   /* scrolled past the end: back to the last page */
 		t->help_top = 0;
 }
 
-void tui_output_draw(struct tui *t)
+void tui_help_move(struct tui *t, int delta)
 {
-	const char *p = t->output ? t->output : "";
-	int line = 0, y = 2;
+	int total = help_lines(t, -1000000, -1000000) + 1000000;   /* counts, draws nothing */
+	int last = total - (LINES - 4) > 0 ? total - (LINES - 4) : 0;
 
-	erase();
-	tui_draw_frame(t, "output (q/Esc: back, j/k: scroll)");
-	while (*p && y < LINES - 1) {
+	t->help_top += delta;
+	if (t->help_top > last)
+		t->help_top = last;
+	if (t->help_top < 0)
+		t->help_top = 0;
+}
+
+/* the output's lines as the screen shows them: long ones wrapped at COLS */
+static int output_rows(const char *p, int top, int y0, int y1, bool draw)
+{
+	int row = 0, y = y0;
+
+	while (*p) {
 		size_t len = strcspn(p, "\n");
-		if (line >= t->out_top)
-			mvaddnstr(y++, 0, p, (int)len < COLS ? (int)len : COLS);
-		line++;
+		const char *q = p;
+		do {
+			size_t piece = len - (size_t)(q - p) > (size_t)COLS ? (size_t)COLS : len - (size_t)(q - p);
+			if (draw && row >= top && y < y1)
+				mvaddnstr(y++, 0, q, (int)piece);
+			row++;
+			q += piece;
+		} while (q < p + len);
 		p += len;
 		if (*p == '\n')
 			p++;
 	}
+	return row;
 }
 
-void tui_scroll_view(struct tui *t, int delta)
+void tui_output_draw(struct tui *t)
 {
-	int *top = t->view == VIEW_HELP ? &t->help_top : &t->out_top;
-
-	*top += delta;
-	if (*top < 0)
-		*top = 0;
+	erase();
+	tui_draw_frame(t, "output");
+	output_rows(t->output ? t->output : "", t->out_top, 2, LINES - 2, true);
 }
 
-/* a: a NIC on a network the user names; u: remove the NIC on a network (asks).
- * Both are the `net attach/detach` commands, run as jobs. */
-/* the details view's disk keys: each a `disk` or `backup` command line
- * built from what is typed (each answer one word, quoted by tui_line),
- * detach after a y/n */
-static bool disk_key(struct tui *t, int ch)
+void tui_output_move(struct tui *t, int delta)
 {
-	static const struct {
-		int key;
-		const char *ask1, *ask2;   /* ask2 NULL: one answer */
-		const char *fmt;           /* %s: VM, then the answers */
-	} rows[] = {
-		{ 'a', "new disk's size (e.g. 2G): ", NULL, "disk add %s %s" },
-		{ 'r', "resize which disk (vda, vdb...): ", "to size (e.g. 20G or +5G): ", "disk resize %s %s %s" },
-		{ 'x', "detach which disk (its image is kept): ", NULL, "disk detach %s %s" },
-		{ 'b', "back up into directory: ", NULL, "backup %s %s" },
-	};
-	char ans[2][512] = { "", "" }, line[TUI_LINE_MAX], conf[200];
+	int total = output_rows(t->output ? t->output : "", 0, 0, 0, false);
+	int last = total - (LINES - 4) > 0 ? total - (LINES - 4) : 0;
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if (rows[i].key != ch)
-			continue;
-		if (!tui_prompt_read(t, rows[i].ask1, ans[0], sizeof(ans[0]), false) || !ans[0][0])
-			return true;
-		if (rows[i].ask2 && (!tui_prompt_read(t, rows[i].ask2, ans[1], sizeof(ans[1]), false) || !ans[1][0]))
-			return true;
-		/* an answer never becomes an option ("+5G" grows, "-5G" is refused here) */
-		for (int k = 0; k < 2; k++)
-			if (ans[k][0] == '-') {
-				tui_set_status(t, true, "'%.60s' is not a size, disk or directory", ans[k]);
-				return true;
-			}
-		if (!tui_line(t, line, sizeof(line), rows[i].fmt, t->details_name, ans[0], ans[1]))
-			return true;
-		snprintf(conf, sizeof(conf), "detach disk %.32s from %s?", ans[0], t->details_name);
-		if (ch != 'x' || tui_confirm(t, conf, NULL, NULL))
-			tui_run_line(t, line);
-		return true;
-	}
-	return false;
-}
-
-bool tui_details_key(struct tui *t, int ch)
-{
-	char net[ENG_NAME_MAX + 1] = "", line[256], q[160];
-
-	if (ch == 'X') {
-		/* a command in the guest through its agent: the words typed are its
-		 * argv (split as the prompt splits them), never a shell line */
-		char cmdline[TUI_LINE_MAX / 2] = "", run[TUI_LINE_MAX];
-		if (!tui_prompt_read(t, "run in the guest (no shell; sh -c '...' for one): ", cmdline, sizeof(cmdline),
-				     false) || !cmdline[0])
-			return true;
-		if (tui_line(t, run, sizeof(run), "exec %s -- ", t->details_name) &&
-		    strlen(run) + strlen(cmdline) < sizeof(run)) {
-			strcat(run, cmdline);
-			tui_run_line(t, run);
-		}
-		return true;
-	}
-	if (ch == 'a' || ch == 'r' || ch == 'x' || ch == 'b')
-		return disk_key(t, ch);
-	if (ch != 'N' && ch != 'U')
-		return false;
-	if (!tui_prompt_read(t, ch == 'N' ? "add a NIC on network: " : "remove the NIC on network: ", net,
-			     sizeof(net), false) || !net[0])
-		return true;
-	if (!tui_line(t, line, sizeof(line), ch == 'N' ? "net attach %s %s" : "net detach %s %s", t->details_name,
-		      net))
-		return true;
-	snprintf(q, sizeof(q), "remove %s's NIC on %s?", t->details_name, net);
-	if (ch == 'N' || tui_confirm(t, q, NULL, NULL))
-		tui_run_line(t, line);
-	return true;
+	t->out_top += delta;
+	if (t->out_top > last)
+		t->out_top = last;
+	if (t->out_top < 0)
+		t->out_top = 0;
 }

@@ -132,6 +132,10 @@ void tui_term_init(struct tui *t)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	/* clicks select and run hints, the wheel scrolls, where the terminal
+	 * reports them (Shift+drag still selects text in xterm and tmux) */
+	mouseinterval(0);
+	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	t->color = has_colors() && !getenv("NO_COLOR");
 	if (t->color) {
 		start_color();

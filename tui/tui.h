@@ -15,10 +15,15 @@
 #include "profiles.h"
 
 int tui_main(const struct cmd_global *g);
+struct tui;
 
+/* The views; what each one is (name, drawing, keys, data, job handler) is
+ * its row of tui_views[] in views.c, the only place that lists them. */
 enum tui_view { VIEW_LIST, VIEW_DETAILS, VIEW_HELP, VIEW_OUTPUT, VIEW_SNAPSHOTS, VIEW_MONITOR, VIEW_NETWORKS,
-		VIEW_WIZARD, VIEW_LABS, VIEW_SCREEN, VIEW_HOSTS, VIEW_MIGRATE,
-		VIEW__COUNT };
+		VIEW_WIZARD, VIEW_PICKER, VIEW_LABS, VIEW_SCREEN, VIEW_HOSTS, VIEW_MIGRATE,
+		VIEW__COUNT,
+		VIEW_ANY = VIEW__COUNT,   /* a key of every view (q, ?, :, arrows...) */
+		VIEW_NONE };
 
 /* A command line from a key, the prompt or the wizard (paths included). */
 #define TUI_LINE_MAX 4096
@@ -30,21 +35,81 @@ struct tui_row {
 	bool marked;
 };
 
-/* A key: a command string from the table (%v = the selected VM), or a TUI
- * action starting with '@'. */
+/* A key: a row of the key table (keys.c), in one view. Its command is a
+ * vmdeck command line run through the command table, or a TUI action
+ * ('@name'). Placeholders, each replaced by one quoted word:
+ *   %v  the guest: the marked ones (one line each) or the selected one; in a
+ *       view of one guest (details, snapshots, screen), that guest
+ *   %s  the view's selected item (snapshot, network, lab, host)
+ *   %l  the selected lab's file
+ *   %c  the guest's current snapshot, read by the refresh thread when the
+ *       key is pressed: the question names it and the command carries it
+ *   %1 %2  the answers to ask[0], ask[1]; %* the first answer as typed
+ *       (several words: exec's argv) */
 enum key_flags {
-	KB_CONFIRM = 1 << 0,       /* y/n question naming the guest first */
+	KB_CONFIRM = 1 << 0,       /* y/n question (question, or "VERB GUEST?") first */
 	KB_DELETE = 1 << 1,        /* the delete question, with a disks tick box */
 	KB_PAUSE_TOGGLE = 1 << 2,  /* "pause" on a running guest, "resume" on a paused one */
-	KB_NAME_SNAPSHOT = 1 << 3, /* the question names the guest's current snapshot */
+	KB_PROMPT = 1 << 3,        /* the line is put in the ':' prompt to finish and Enter */
+	KB_NOHINT = 1 << 4,        /* a second key for a row's action: not in the footer */
 };
 
 struct key_binding {
 	int key;
+	enum tui_view view;        /* its view, or VIEW_ANY */
 	char command[256];
-	char label[48];
+	char label[48];            /* ? and the man page */
+	char hint[16];             /* its word in the footer; "" = not shown there */
 	unsigned flags;
+	const char *ask[2];        /* prompts for %1, %2 */
+	const char *question;      /* KB_CONFIRM's question (placeholders as the command) */
 };
+
+/* An action of the TUI ('@name' in the key table): a view's own ones are in
+ * its row of the view table, the rest in views.c. */
+struct tui_action {
+	const char *name;
+	void (*fn)(struct tui *t);
+	bool changes;              /* refused on a read-only connection, hidden from its footer */
+	enum tui_view opens;       /* the view it opens (pressed there, it leaves it), or VIEW_NONE */
+};
+
+/* What the refresh thread reads while a view is shown (its row's wants). */
+enum tui_want {
+	WANT_GUEST = 1 << 0,       /* details_name's information */
+	WANT_SNAPS = 1 << 1,       /* details_name's snapshots */
+	WANT_NETS = 1 << 2,        /* the networks */
+	WANT_FWD = 1 << 3,         /* the port forwards (re-applied) */
+	WANT_FOCUS = 1 << 4,       /* slow statistics of the guests on screen */
+	WANT_LISTED = 1 << 5,      /* CPU % of the list's rows on screen */
+	WANT_FAST = 1 << 6,        /* about once a second (a live picture) */
+	WANT_BACK = 1 << 7,        /* what the view it returns to wants (output over networks) */
+	WANT_HOSTS = 1 << 8,       /* the hosts' watchers run */
+};
+
+struct tui_view_class {
+	const char *name;          /* [keys] prefix ("snapshots.x = ...") */
+	const char *heading;       /* its heading in ? and the man page */
+	void (*draw)(struct tui *t);
+	void (*move_sel)(struct tui *t, int delta);   /* @up/@down/...: NULL, nothing to move */
+	void (*select)(struct tui *t, int item);  /* a click on its item's row */
+	/* %s / %l of its selected item into buf (false: none selected) */
+	bool (*item)(struct tui *t, char what, char *buf, size_t len);
+	bool (*text_key)(struct tui *t, int ch);  /* a key typed into a field, before the table */
+	enum tui_view (*key_view)(struct tui *t); /* the rows its keys are read from now (a picker) */
+	void (*fetch)(struct tui *t);             /* refresh thread: its own data while shown */
+	bool fetch_always;       /* ...and while not (the wizard's job and console go on) */
+	void (*job_done)(struct tui *t, int rc, char *output);   /* a job it started ended */
+	const struct tui_action *actions;
+	size_t n_actions;
+	enum tui_view also;        /* the rows it shares after its own (the list's guest keys), or VIEW_NONE */
+	enum tui_view next;        /* where Tab goes (0: the list) */
+	unsigned wants;
+	bool one_guest;            /* %v is details_name, not the list's selection */
+	bool remembers_back;       /* leaving returns where it was opened from (else: the list) */
+	int min_cols, min_lines;
+};
+extern const struct tui_view_class tui_views[VIEW__COUNT];
 
 #define TUI_MAX_KEYS 96
 #define TUI_HISTORY 64
@@ -55,7 +120,9 @@ struct tui_job {
 	char *output;          /* stdout + stderr of the command */
 	int rc;
 	bool done;
-	bool for_wizard;       /* its end goes to the create wizard, not the output view */
+	enum tui_view owner;   /* its end goes to this view's job_done (VIEW_NONE: output/status) */
+	int batch;             /* one of the lines of one key on several guests (0: alone) */
+	char target[ENG_NAME_MAX + 1];   /* the guest of that line */
 };
 
 /* The create wizard's five steps (wizard.c). */
@@ -220,10 +287,11 @@ struct tui {
 	char filter[64];
 	int sort;                       /* index into the sort table */
 	enum tui_view view;
+	enum tui_view back[VIEW__COUNT];   /* where leaving each view returns */
 	char status[300];
 	bool status_error;
-	char *output;                   /* VIEW_OUTPUT text */
-	enum tui_view output_back;      /* the view q/Esc returns to from VIEW_OUTPUT */
+	uint64_t status_ns;             /* when it was said: it fades after a few seconds */
+	char *output;                   /* the output view's text */
 	int out_top;
 	int help_top;
 	bool have_sample;
@@ -232,7 +300,30 @@ struct tui {
 	pthread_t worker;
 	struct tui_job *job;
 	char queue[32][TUI_LINE_MAX];
+	struct { int batch; char target[ENG_NAME_MAX + 1]; } queued[32];
 	int n_queue;
+	/* one key on several marked guests: "3 of 3 started", or who failed */
+	struct {
+		int id, total, ended, failed;
+		char verb[48];
+		char failures[200];
+	} batch;
+	int next_batch;
+
+	/* a key waiting for the refresh thread (%c: the guest's current
+	 * snapshot); under lock: ask_vm set by the UI, ask_ok/ask_snap by the
+	 * refresh thread */
+	const struct key_binding *ask_kb;
+	char ask_vm[ENG_NAME_MAX + 1];
+	bool ask_done, ask_found;
+	char ask_snap[ENG_NAME_MAX + 1];
+	char ask_err[256];
+
+	/* mouse: what each screen row holds (item + 1, 0 none) and the footer's
+	 * hints (drawn by the UI thread) */
+	short row_item[256];
+	struct tui_hint { int x0, x1, key; } hints[24];
+	int n_hints;
 
 	/* the labs view (L): lab files, the selected one's seats (refresh thread) */
 	struct prof_entry *labs;
@@ -253,13 +344,20 @@ struct tui {
 	uint64_t shot_ns;
 	char shot_err[512];
 	int shot_cols, shot_rows;
-	enum tui_view shot_back;
 
 	struct tui_wizard *wiz;         /* the create wizard while open */
 	/* refresh thread only: the console of the guest the wizard made */
 	struct eng_console_tap *wiz_tap;
 	char wiz_tap_vm[ENG_NAME_MAX + 1];
 	char wiz_console_prev[4096];    /* what closed taps showed (earlier boots) */
+
+	/* the prompt's completion: names the refresh thread reads while it is
+	 * open (networks; snapshots of comp_vm), under lock */
+	bool prompt_open;
+	char comp_vm[ENG_NAME_MAX + 1];
+	char comp_snaps[64][ENG_NAME_MAX + 1];
+	int n_comp_snaps;
+	bool comp_ok;
 
 	/* prompt history */
 	char history[TUI_HISTORY][512];
@@ -281,11 +379,56 @@ void tui_fleet_header(const struct tui *t, size_t i, char *buf, size_t len);
 bool tui_fleet_close(struct tui *t);
 /* a host's call is still running (t must outlive it) */
 bool tui_fleet_busy(struct tui *t);
-/* keys.c */
+/* views.c: the view table's walkers */
+/* switches to v (remembering where it came from when v returns there),
+ * clears the status line and asks the refresh thread for v's data */
+void tui_view_show(struct tui *t, enum tui_view v);
+void tui_view_back(struct tui *t);
+/* the selected guest becomes details_name, then v is shown; false (and a
+ * status line) when no guest is selected */
+bool tui_focus_show(struct tui *t, enum tui_view v);
+void tui_view_draw(struct tui *t);
+void tui_view_key(struct tui *t, int ch);
+/* the wants of the view shown (through WANT_BACK); caller holds t->lock */
+unsigned tui_view_wants(const struct tui *t);
+/* refresh thread: every view's refresh that its wants ask for now */
+void tui_views_refresh(struct tui *t);
+/* the view whose rows the keys are read from now (a view's key_view) */
+enum tui_view tui_key_view(struct tui *t);
+const struct tui_action *tui_action_find(enum tui_view v, const char *name);
+/* mouse: the button event of a KEY_MOUSE */
+void tui_mouse(struct tui *t);
+
+/* keys.c: the key table */
 void tui_keys_init(struct tui *t);
 int tui_keys_apply_config(struct tui *t, struct eng_error *err);
-const struct key_binding *tui_key_find(const struct tui *t, int key);
+/* the row of key in view v itself (no fallback), or NULL */
+const struct key_binding *tui_key_row(const struct tui *t, enum tui_view v, int key);
+/* the row that key runs in view v: its own, then VIEW_ANY's, then v's also */
+const struct key_binding *tui_key_lookup(const struct tui *t, enum tui_view v, int key);
 void tui_key_name(int key, char *buf, size_t len);
+/* a [keys] key name ("x", "S-d", "C-r", "F5", "Home") to a key; -1 unknown */
+int tui_key_parse(const char *name);
+/* a binding's command names a command of the table or an action of view v */
+bool tui_binding_known(enum tui_view v, const char *command);
+/* the binding changes something (refused, and hidden, when read-only) */
+bool tui_binding_changes(const struct key_binding *kb);
+
+/* footer.c: the hint line above the status line, from the view's key rows */
+struct tui_hint_in {
+	const char *key, *word;
+	bool pin;                  /* always shown (back/quit, help) */
+};
+/* which of the n hints fit in width ("KEY word", two spaces apart): the
+ * pinned ones (back or quit, help) first, then the others in order, each
+ * that still fits (a long one left out lets a shorter later one in);
+ * returns how many */
+int tui_footer_fit(const struct tui_hint_in *h, int n, int width, bool *shown);
+/* the hints of view v: its rows, VIEW_ANY's, then its also's, each key
+ * once, changing ones left out when read-only; returns n */
+int tui_footer_hints(const struct tui *t, enum tui_view v, struct tui_hint_in *out, int *keys, int max,
+		     char names[][16]);
+void tui_footer_draw(struct tui *t);
 
 /* list.c */
 void tui_list_apply_sample(struct tui *t, struct eng_dom_summary *v, size_t n, uint64_t now_ns);
@@ -294,36 +437,37 @@ void tui_list_draw(struct tui *t);
 void tui_list_move(struct tui *t, int delta);
 const struct tui_row *tui_selected(const struct tui *t);
 void tui_list_cycle_sort(struct tui *t);
+void tui_list_select(struct tui *t, int item);
 void tui_draw_frame(struct tui *t, const char *title);
 void tui_draw_status(struct tui *t);
+
+/* Each view's file: its drawing, moving, selected item and own actions,
+ * put together in its row of tui_views[] (views.c). */
+#define TUI_ACTIONS(a) .actions = (a), .n_actions = sizeof(a) / sizeof((a)[0])
 
 /* screens.c: details, help, output */
 void tui_details_draw(struct tui *t);
 void tui_help_draw(struct tui *t);
+void tui_help_move(struct tui *t, int delta);
 void tui_output_draw(struct tui *t);
-void tui_scroll_view(struct tui *t, int delta);
-
-/* main.c: the details and snapshot views follow the selected guest.
- * tui_focus_selected returns with t->lock held when true; tui_focus_show
- * switches the view, asks the refresh thread for its data and unlocks. */
-bool tui_focus_selected(struct tui *t);
-void tui_focus_show(struct tui *t, enum tui_view view);
+void tui_output_move(struct tui *t, int delta);
 
 /* snapshots.c: the snapshot tree of one guest */
 void tui_snapshots_open(struct tui *t);
 void tui_snapshots_draw(struct tui *t);
-/* true when the key was the view's own */
-bool tui_snapshots_key(struct tui *t, int ch);
+void tui_snapshots_move(struct tui *t, int delta);
+void tui_snapshots_select(struct tui *t, int item);
+bool tui_snapshots_item(struct tui *t, char what, char *buf, size_t len);
 
 /* guestscreen.c: v, the selected guest's screen as a live picture */
 void tui_screen_open(struct tui *t);
 void tui_screen_refresh(struct tui *t);
 void tui_screen_draw(struct tui *t);
-bool tui_screen_key(struct tui *t, int ch);
 
 /* monitor.c: CPU, memory, disk, network with sparklines, host line */
 void tui_monitor_draw(struct tui *t);
-bool tui_monitor_key(struct tui *t, int ch);
+void tui_monitor_move(struct tui *t, int delta);
+extern const struct tui_action tui_monitor_actions[1];
 const struct eng_guest_stats *tui_monitor_find(const struct tui *t, const char *name);
 /* A graph of height rows (Unicode eighths or ASCII) at y, x. */
 void tui_graph_draw(struct tui *t, int y, int x, int rows, const float *v, int n, float maxv);
@@ -331,13 +475,18 @@ void tui_graph_draw(struct tui *t, int y, int x, int rows, const float *v, int n
 /* networks.c: n, the networks with mode, state, subnet, bridge, guests */
 void tui_networks_open(struct tui *t);
 void tui_networks_draw(struct tui *t);
-bool tui_networks_key(struct tui *t, int ch);
-bool tui_details_key(struct tui *t, int ch);
+void tui_networks_move(struct tui *t, int delta);
+void tui_networks_select(struct tui *t, int item);
+bool tui_networks_item(struct tui *t, char what, char *buf, size_t len);
+extern const struct tui_action tui_networks_actions[1];
 
 /* labs.c: L, classroom labs and their seats */
 void tui_labs_open(struct tui *t);
 void tui_labs_draw(struct tui *t);
-bool tui_labs_key(struct tui *t, int ch);
+void tui_labs_move(struct tui *t, int delta);
+void tui_labs_select(struct tui *t, int item);
+bool tui_labs_item(struct tui *t, char what, char *buf, size_t len);
+extern const struct tui_action tui_labs_actions[1];
 void tui_labs_refresh(struct tui *t);   /* refresh thread */
 
 /* hosts.c: H, the hosts in use */
@@ -346,12 +495,19 @@ void tui_hosts_open(struct tui *t);
 void tui_hosts_draw(struct tui *t);
 void tui_migrate_open(struct tui *t);
 void tui_migrate_draw(struct tui *t);
-bool tui_migrate_key(struct tui *t, int ch);
+void tui_migrate_move(struct tui *t, int delta);
+extern const struct tui_action tui_migrate_actions[1];
 
 /* wizard.c: c, the five steps of creating a VM */
 void tui_wizard_open(struct tui *t);
 void tui_wizard_draw(struct tui *t);
-bool tui_wizard_key(struct tui *t, int ch);
+/* a character typed into the focused field or the list's filter */
+bool tui_wizard_text(struct tui *t, int ch);
+/* VIEW_PICKER while one of its lists is open */
+enum tui_view tui_wizard_key_view(struct tui *t);
+void tui_wizard_move(struct tui *t, int delta);
+extern const struct tui_action tui_wizard_actions[9];
+extern const struct tui_action tui_picker_actions[3];
 /* refresh thread: the host facts, OS list, console and agent the wizard shows */
 void tui_wizard_refresh(struct tui *t);
 /* the wizard's create job ended (output: its text, taken) */
@@ -361,6 +517,9 @@ void tui_wizard_free(struct tui *t);
 /* prompt.c: ':' and '/' line editing, history, Tab completion */
 /* Reads a line at the bottom; returns false on Esc. */
 bool tui_prompt_read(struct tui *t, const char *prefix, char *buf, size_t len, bool complete);
+/* The same, calling changed after every key (the filter as you type). */
+bool tui_prompt_live(struct tui *t, const char *prefix, char *buf, size_t len,
+		     void (*changed)(struct tui *t, const char *text));
 /* Completion candidates for line (pure, for tests): fills out, returns count. */
 int tui_complete(const struct tui *t, const char *line, char out[][512], int max);
 
@@ -373,10 +532,20 @@ bool tui_line(struct tui *t, char *out, size_t len, const char *fmt, ...) __attr
 /* tui_line, then runs it. */
 bool tui_run_fmt(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_run_key(struct tui *t, const struct key_binding *kb);
+/* a key waiting for the refresh thread's answer (%c): its question now */
+void tui_run_asked(struct tui *t);
+/* main.c: the refresh thread reads now */
+void tui_request_refresh(struct tui *t);
 void tui_jobs_poll(struct tui *t);
 void tui_job_cancel(struct tui *t);
-/* Starts line as the job now; false (with the status saying why) when one runs. */
-bool tui_job_start(struct tui *t, const char *line, bool for_wizard);
+/* Starts line as the job now, its end going to owner's job_done (VIEW_NONE:
+ * the status line or the output view); false (the status says why) when one runs. */
+bool tui_job_start(struct tui *t, const char *line, enum tui_view owner);
+/* The one text of a read-only refusal: "read-only connection: cannot WHAT" */
+void tui_refuse_readonly(struct tui *t, const char *what);
+/* the list's own actions (main.c) */
+extern const struct tui_action tui_global_actions[];
+extern const size_t tui_n_global_actions;
 void tui_set_status(struct tui *t, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool tui_confirm(struct tui *t, const char *question, const char *tick_label, bool *tick);
@@ -387,8 +556,6 @@ void tui_term_init(struct tui *t);
 void tui_term_restore(void);
 /* The KEYS section of vmdeck(1), in roff, from the key table. */
 void tui_keys_man(FILE *f);
-/* A key binding's command names a command of the table or a TUI action. */
-bool tui_binding_known(const char *command);
 /* Ends the process by sig with its default action (no-op for 0). */
 void tui_term_exit_signal(int sig);
 void tui_wake(struct tui *t);

@@ -194,11 +194,11 @@ void tui_wizard_open(struct tui *t)
 	struct tui_wizard *w;
 
 	if (t->g.readonly) {
-		tui_set_status(t, true, "read-only connection: cannot create");
+		tui_refuse_readonly(t, "create");
 		return;
 	}
 	if (t->wiz) {   /* back to the wizard that is open */
-		t->view = VIEW_WIZARD;
+		tui_view_show(t, VIEW_WIZARD);
 		return;
 	}
 	if (!(w = calloc(1, sizeof(*w)))) {
@@ -218,11 +218,9 @@ void tui_wizard_open(struct tui *t)
 	prof_profile_list(&w->profiles, &w->n_profiles);
 	pthread_mutex_lock(&t->lock);
 	t->wiz = w;
-	t->view = VIEW_WIZARD;
 	t->nets_ok = false;
-	t->refresh_wanted = true;
-	pthread_cond_signal(&t->cond);
 	pthread_mutex_unlock(&t->lock);
+	tui_view_show(t, VIEW_WIZARD);
 }
 
 /* The UI thread closes; the refresh thread lets its tap go when it sees no wizard. */
@@ -235,7 +233,7 @@ static void wizard_close(struct tui *t)
 		snprintf(sel, sizeof(sel), "%s", t->wiz->watch);
 	pthread_mutex_unlock(&t->lock);
 	tui_wizard_free(t);
-	t->view = VIEW_LIST;
+	tui_view_show(t, VIEW_LIST);
 	if (sel[0])   /* the list selects the new guest */
 		snprintf(t->sel_name, sizeof(t->sel_name), "%s", sel);
 }
@@ -260,6 +258,13 @@ void tui_wizard_job_done(struct tui *t, int rc, char *output)
 {
 	struct tui_wizard *w = t->wiz;
 
+	if (!w) {   /* closed while it ran: what it said goes to the status line */
+		tui_set_status(t, rc != 0, "%.*s", (int)strcspn(output, "\n"), output);
+		free(output);
+		return;
+	}
+	if (w->started)
+		tui_set_status(t, rc != 0, "%s", rc ? "create failed (its output is on the wizard's screen)" : "created");
 	if (!w->started) {   /* step 1's host --setup: its first line says what it made */
 		char first[300];
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(output, "\n"), output);
@@ -568,7 +573,7 @@ static void start_create(struct tui *t, struct tui_wizard *w)
 	w->installing = strcmp(w->a.source, "iso") == 0;
 	w->console[0] = w->graphics[0] = '\0';
 	pthread_mutex_unlock(&t->lock);
-	if (!tui_job_start(t, line, true)) {
+	if (!tui_job_start(t, line, VIEW_WIZARD)) {
 		pthread_mutex_lock(&t->lock);
 		w->started = w->installing = false;
 		w->watch[0] = '\0';
@@ -620,7 +625,9 @@ static void form_key(struct tui *t, struct tui_wizard *w, int ch)
 		wiz_say(w, false, "UEFI firmware is not installed on this host (apt-get install ovmf): BIOS");
 }
 
-bool tui_wizard_key(struct tui *t, int ch)
+/* The wizard's steps read canonical keys; the key table's rows (its
+ * actions below) are what the user's keys map to. */
+static bool wizard_key(struct tui *t, int ch)
 {
 	struct tui_wizard *w = t->wiz;
 
@@ -636,7 +643,7 @@ bool tui_wizard_key(struct tui *t, int ch)
 			pthread_mutex_lock(&t->lock);
 			w->host_stale = true;
 			pthread_mutex_unlock(&t->lock);
-			tui_job_start(t, "host --setup", true);
+			tui_job_start(t, "host --setup", VIEW_WIZARD);
 		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 			w->step = WIZ_VM;
 			w->field = 0;
@@ -683,3 +690,87 @@ bool tui_wizard_key(struct tui *t, int ch)
 	}
 	return true;
 }
+
+/* ---- what the view table calls ---- */
+
+static const struct wiz_field *focused_field(struct tui_wizard *w)
+{
+	const struct wiz_field *f[WIZ_MAX_FIELDS];
+	int n = wiz_step_fields(w, f, (int)WIZ_MAX_FIELDS);
+
+	return (w->step == WIZ_VM || w->step == WIZ_RESOURCES) && w->field >= 0 && w->field < n ? f[w->field] : NULL;
+}
+
+bool tui_wizard_text(struct tui *t, int ch)
+{
+	struct tui_wizard *w = t->wiz;
+	const struct wiz_field *cur;
+	bool editing = ch == KEY_BACKSPACE || ch == 127 || ch == 8 || ch == ('u' & 0x1f);
+
+	if (!w)
+		return false;
+	if (w->picker >= 0) {   /* typing filters the list (a space ticks: a key row) */
+		if (!(editing || (ch > 0x20 && ch < 0x7f)))
+			return false;
+		wiz_picker_key(t, w, ch);
+		return true;
+	}
+	cur = focused_field(w);
+	if (!cur || (cur->kind != WF_TEXT && cur->kind != WF_PATH))
+		return false;
+	/* Tab completes a path; text fields take every printable character */
+	if (!(editing || (ch >= 0x20 && ch < 0x7f) || (ch == '\t' && cur->kind == WF_PATH)))
+		return false;
+	wizard_key(t, ch);
+	return true;
+}
+
+enum tui_view tui_wizard_key_view(struct tui *t)
+{
+	return t->wiz && t->wiz->picker >= 0 ? VIEW_PICKER : VIEW_WIZARD;
+}
+
+void tui_wizard_move(struct tui *t, int delta)
+{
+	struct tui_wizard *w = t->wiz;
+
+	if (!w)
+		return;
+	if (w->picker >= 0) {
+		wiz_picker_move(t, w, delta);
+		return;
+	}
+	for (int i = 0; i < (delta < 0 ? -delta : delta) && i < 64; i++)
+		wizard_key(t, delta < 0 ? KEY_UP : KEY_DOWN);
+}
+
+static void wiz_next(struct tui *t) { wizard_key(t, '\n'); }
+static void wiz_back(struct tui *t) { wizard_key(t, 27); }
+static void wiz_field_next(struct tui *t) { wizard_key(t, KEY_DOWN); }
+static void wiz_field_prev(struct tui *t) { wizard_key(t, KEY_UP); }
+static void wiz_choice_next(struct tui *t) { wizard_key(t, KEY_RIGHT); }
+static void wiz_choice_prev(struct tui *t) { wizard_key(t, KEY_LEFT); }
+static void wiz_save(struct tui *t) { wizard_key(t, 's'); }
+static void wiz_console(struct tui *t) { wizard_key(t, 'o'); }
+static void wiz_close(struct tui *t) { wizard_key(t, 'q'); }
+static void pick(struct tui *t) { wiz_picker_key(t, t->wiz, '\n'); }
+static void pick_toggle(struct tui *t) { wiz_picker_key(t, t->wiz, ' '); }
+static void pick_close(struct tui *t) { wiz_picker_key(t, t->wiz, 27); }
+
+const struct tui_action tui_wizard_actions[9] = {
+	{ "@wizard-next", wiz_next, false, VIEW_NONE },
+	{ "@wizard-back", wiz_back, false, VIEW_NONE },
+	{ "@wizard-field-next", wiz_field_next, false, VIEW_NONE },
+	{ "@wizard-field-prev", wiz_field_prev, false, VIEW_NONE },
+	{ "@wizard-choice-next", wiz_choice_next, false, VIEW_NONE },
+	{ "@wizard-choice-prev", wiz_choice_prev, false, VIEW_NONE },
+	{ "@wizard-save", wiz_save, false, VIEW_NONE },
+	{ "@wizard-console", wiz_console, false, VIEW_NONE },
+	{ "@wizard-close", wiz_close, false, VIEW_NONE },   /* (steps 1 and 5 read it) */
+};
+
+const struct tui_action tui_picker_actions[3] = {
+	{ "@pick", pick, false, VIEW_NONE },
+	{ "@pick-toggle", pick_toggle, false, VIEW_NONE },
+	{ "@pick-close", pick_close, false, VIEW_NONE },
+};

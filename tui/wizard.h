@@ -50,6 +50,7 @@ void wiz_profile_chosen(struct tui_wizard *w, const struct prof_entry *e);
 /* wizard_pick.c: Tab completion of paths, the lists a field opens */
 void wiz_complete_path(char *buf, size_t cap);
 void wiz_picker_key(struct tui *t, struct tui_wizard *w, int ch);
+void wiz_picker_move(struct tui *t, struct tui_wizard *w, int delta);
 void wiz_picker_draw(struct tui *t, struct tui_wizard *w);
 
 #endif

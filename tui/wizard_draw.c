@@ -98,15 +98,6 @@ static void draw_msg(struct tui *t, const struct tui_wizard *w, int y)
 		attroff(A_BOLD | (t->color ? COLOR_PAIR(3) : 0));
 }
 
-static void draw_keys(const char *keys)
-{
-	move(LINES - 2, 0);
-	clrtoeol();
-	attron(A_BOLD);
-	mvaddnstr(LINES - 2, 0, keys, COLS);
-	attroff(A_BOLD);
-}
-
 static void draw_host(struct tui_wizard *w)
 {
 	const struct eng_host *h = &w->host;
@@ -200,8 +191,21 @@ static void draw_install(struct tui *t, struct tui_wizard *w)
 	if (!w->started) {
 		wiz_build_line(w, line, sizeof(line));
 		attron(A_BOLD);
-		for (size_t off = 0, len = strlen(line); off < len && y < LINES - 6; off += (size_t)(COLS - 4), y++)
-			mvaddnstr(y, 2, line + off, COLS - 4);
+		/* wrapped at word boundaries: "--network default" stays whole */
+		for (const char *p = line; *p && y < LINES - 6; y++) {
+			size_t left = strlen(p), cut = left;
+			if ((int)left > COLS - 4) {
+				cut = (size_t)(COLS - 4);
+				while (cut > 0 && p[cut] != ' ')
+					cut--;
+				if (cut == 0)
+					cut = (size_t)(COLS - 4);   /* one word longer than the line */
+			}
+			mvaddnstr(y, 2, p, (int)cut);
+			p += cut;
+			while (*p == ' ')
+				p++;
+		}
 		attroff(A_BOLD);
 		y++;
 		if (strcmp(w->a.source, "iso") == 0) {
@@ -264,14 +268,6 @@ static void draw_tools(struct tui *t, struct tui_wizard *w)
 	draw_console_panel(w, y + 1, LINES - 3);
 }
 
-static const char *const step_keys[WIZ__STEPS] = {
-	"Enter next   s set up what is missing   Esc close",
-	"Up/Down field  Enter next (lists: open)  Tab completes paths  Esc back",
-	"Up/Down field  Left/Right choose  Enter next (lists: open)  Esc back",
-	"Enter create and start   s save answers as a profile   Esc back",
-	"Enter done   s save answers as a profile   o console",
-};
-
 void tui_wizard_draw(struct tui *t)
 {
 	struct tui_wizard *w = t->wiz;
@@ -280,7 +276,7 @@ void tui_wizard_draw(struct tui *t)
 	erase();
 	if (!w)
 		return;
-	snprintf(title, sizeof(title), "create a VM: step %d/5 %s", (int)w->step + 1, wiz_step_names[w->step]);
+	snprintf(title, sizeof(title), "create: step %d/5%s%s", (int)w->step + 1, w->a.name[0] ? " " : "", w->a.name);
 	tui_draw_frame(t, title);
 	pthread_mutex_lock(&t->lock);
 	draw_steps(w);
@@ -294,8 +290,8 @@ void tui_wizard_draw(struct tui *t)
 	pthread_mutex_unlock(&t->lock);
 	if (w->picker >= 0)
 		wiz_picker_draw(t, w);
-	draw_keys(w->picker >= 0 ? "type to filter  Up/Down  Enter  Esc" :
-		  w->step == WIZ_INSTALL && w->started && !w->done ? "Esc stops waiting (the install goes on)   o console" :
-		  w->step == WIZ_INSTALL && w->done ? "Esc back to fix the answers" : step_keys[w->step]);
+	else if (w->step == WIZ_INSTALL && w->started)   /* what Esc means here (the footer has the keys) */
+		mvaddnstr(LINES - 3, 0, w->done ? "Esc: back to fix the answers" : "Esc: stop waiting (the install goes on)",
+			  COLS);
 }
 

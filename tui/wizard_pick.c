@@ -185,6 +185,20 @@ void wiz_picker_key(struct tui *t, struct tui_wizard *w, int ch)
 	free(items);
 }
 
+void wiz_picker_move(struct tui *t, struct tui_wizard *w, int delta)
+{
+	const struct wiz_field *f = &wiz_fields[w->picker];
+	struct pick_item *items = calloc(PICK_MAX, sizeof(*items));
+	int n = items ? pick_items(t, w, f->list, items, PICK_MAX) : 0;
+
+	free(items);
+	w->pick_sel += delta;
+	if (w->pick_sel >= n)
+		w->pick_sel = n > 0 ? n - 1 : 0;
+	if (w->pick_sel < 0)
+		w->pick_sel = 0;
+}
+
 void wiz_picker_draw(struct tui *t, struct tui_wizard *w)
 {
 	const struct wiz_field *f = &wiz_fields[w->picker];

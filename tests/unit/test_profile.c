@@ -273,10 +273,26 @@ static void os_list_and_agent_hints(void **state)
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(v[i].short_id, "debian11") == 0)
 			deb = &v[i];
-		if (i)
-			assert_true(strcasecmp(v[i - 1].name, v[i].name) <= 0);
+		if (i)   /* in natural order: versions as numbers */
+			assert_true(eng_natural_cmp(v[i - 1].name, v[i].name) <= 0);
 	}
 	assert_non_null(deb);
+	/* Alpine Linux 3.5 sorts before 3.10 */
+	{
+		ssize_t a35 = -1, a310 = -1;
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(v[i].short_id, "alpinelinux3.5") == 0)
+				a35 = (ssize_t)i;
+			if (strcmp(v[i].short_id, "alpinelinux3.10") == 0)
+				a310 = (ssize_t)i;
+		}
+		assert_true(a35 >= 0 && a310 >= 0);   /* (osinfo-db of Debian 12 has both) */
+		assert_true(a35 < a310);
+	}
+	assert_true(eng_natural_cmp("alpinelinux3.5", "alpinelinux3.10") < 0);
+	assert_true(eng_natural_cmp("Debian 9", "debian 10") < 0);
+	assert_true(eng_natural_cmp("win2k8", "win2k8") == 0);
+	assert_true(eng_natural_cmp("b1", "a10") > 0);
 	assert_int_equal(deb->ram_mib, 1024);
 	assert_string_equal(deb->distro, "debian");
 	assert_string_equal(deb->family, "linux");
