@@ -68,7 +68,7 @@ void eng_sparkline(const float *v, int n, float maxv, bool utf8, char *buf, size
 {
 	static const char *const blocks[] = { "\u2581", "\u2582", "\u2583", "\u2584",
 					      "\u2585", "\u2586", "\u2587", "\u2588" };
-	static const char ascii[] = " .:-=+*#%@";
+	static const char ascii[] = "_.:-=+*#%@";   /* zero is a baseline, as the lowest block is */
 	size_t used = 0;
 
 	if (maxv <= 0)

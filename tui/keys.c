@@ -102,7 +102,7 @@ static const struct key_binding default_keys[] = {
 	K(KEY_LEFT, VIEW_WIZARD, "@wizard-choice-prev", "previous choice of a choice field", "", KB_NOHINT),
 	K('s', VIEW_WIZARD, "@wizard-save", "set up the host (step 1) / save as a profile", "setup/save", 0),
 	K('o', VIEW_WIZARD, "@wizard-console", "the new guest's console", "console", 0),
-	K('q', VIEW_WIZARD, "@wizard-close", "close the wizard (steps 1 and 5)", "close", 0),
+	K('q', VIEW_WIZARD, "@wizard-close", "close the wizard (its answers go)", "close", 0),
 
 	/* a list of the wizard (OS, profile, networks): typing filters it */
 	K('\n', VIEW_PICKER, "@pick", "choose", "choose", 0),

@@ -82,6 +82,29 @@ static void *refresher_main(void *arg)
 		snprintf(ask_vm, sizeof(ask_vm), "%s", t->ask_kb && !t->ask_done ? t->ask_vm : "");
 		pthread_mutex_unlock(&t->lock);
 
+		/* first of all (a job of the same guest may keep the rest of the
+		 * tick waiting), what a key waits for: the guest's current snapshot */
+		char ask_snap[ENG_NAME_MAX + 1] = "";
+		char ask_msg[200] = "";
+		const char *ask_bare = ask_vm;
+		struct eng *ae = ask_vm[0] ? tui_guest_eng(t, ask_vm, &ask_bare) : NULL;
+		int arc = ae ? eng_snapshot_current(ae, ask_bare, ask_snap, sizeof(ask_snap)) : -1;
+		if (ask_vm[0] && !ae)
+			snprintf(ask_msg, sizeof(ask_msg), "%s: its host does not answer", ask_vm);
+		else if (ask_vm[0] && arc < 0)
+			snprintf(ask_msg, sizeof(ask_msg), "%s has no current snapshot (t takes one)", ask_vm);
+		if (ask_vm[0]) {
+			pthread_mutex_lock(&t->lock);
+			if (t->ask_kb && strcmp(ask_vm, t->ask_vm) == 0) {
+				t->ask_done = true;
+				t->ask_found = arc == 0;
+				snprintf(t->ask_snap, sizeof(t->ask_snap), "%s", ask_snap);
+				snprintf(t->ask_err, sizeof(t->ask_err), "%s", ask_msg);
+			}
+			pthread_mutex_unlock(&t->lock);
+			tui_wake(t);
+		}
+
 		struct eng_snapshot *snaps = NULL;
 		size_t n_snaps = 0;
 		int src = -1;
@@ -142,16 +165,6 @@ static void *refresher_main(void *arg)
 		 * re-inserts its rules when a network starts) and shows them */
 		if (want_fwd && eng_forward_sync(t->eng, &fwd, &n_fwd, NULL) < 0)
 			fwd = NULL, n_fwd = 0;
-		/* what a key waits for: the guest's current snapshot, named in its question */
-		char ask_snap[ENG_NAME_MAX + 1] = "";
-		char ask_msg[200] = "";
-		const char *ask_bare = ask_vm;
-		struct eng *ae = ask_vm[0] ? tui_guest_eng(t, ask_vm, &ask_bare) : NULL;
-		int arc = ae ? eng_snapshot_current(ae, ask_bare, ask_snap, sizeof(ask_snap)) : -1;
-		if (ask_vm[0] && !ae)
-			snprintf(ask_msg, sizeof(ask_msg), "%s: its host does not answer", ask_vm);
-		else if (ask_vm[0] && arc < 0)
-			snprintf(ask_msg, sizeof(ask_msg), "%s has no current snapshot (t takes one)", ask_vm);
 		/* the prompt's completion: the snapshot names of the guest typed */
 		struct eng_snapshot *csnaps = NULL;
 		size_t n_csnaps = 0;
@@ -164,12 +177,6 @@ static void *refresher_main(void *arg)
 		tui_views_refresh(t);
 
 		pthread_mutex_lock(&t->lock);
-		if (ask_vm[0] && t->ask_kb && strcmp(ask_vm, t->ask_vm) == 0) {
-			t->ask_done = true;
-			t->ask_found = arc == 0;
-			snprintf(t->ask_snap, sizeof(t->ask_snap), "%s", ask_snap);
-			snprintf(t->ask_err, sizeof(t->ask_err), "%s", ask_msg);
-		}
 		if (comp_vm[0] && strcmp(comp_vm, t->comp_vm) == 0) {
 			t->n_comp_snaps = 0;
 			for (size_t i = 0; crc == 0 && i < n_csnaps && i < 64; i++)

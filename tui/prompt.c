@@ -156,13 +156,15 @@ int tui_complete(const struct tui *t, const char *line, char out[][512], int max
 		const char *prev = last > words ? argv[last - 1] : NULL;
 		char choices[256];
 		for (int i = words; i < last; i++) {
-			if (argv[i][0] == '-') {
-				for (int k = 0; argv[i][1] == '-' && def->opts && def->opts[k].name; k++)
-					if (strcmp(def->opts[k].name, argv[i] + 2) == 0 && def->opts[k].arg)
-						i++;   /* its value */
+			bool takes = false;
+			if (argv[i][0] != '-') {
+				pos++;
 				continue;
 			}
-			pos++;
+			for (int k = 0; argv[i][1] == '-' && def->opts && def->opts[k].name; k++)
+				takes |= strcmp(def->opts[k].name, argv[i] + 2) == 0 && def->opts[k].arg;
+			if (takes)
+				i++;   /* its value is no positional word */
 		}
 		const char *kind = cmd_value_kind(def, prev && prev[0] == '-' ? prev : NULL, pos, choices, sizeof(choices));
 		n = complete_kind(t, kind, choices, words < last ? argv[words] : "", line, plen, word, out, n, max);

@@ -752,7 +752,7 @@ static void wiz_choice_next(struct tui *t) { wizard_key(t, KEY_RIGHT); }
 static void wiz_choice_prev(struct tui *t) { wizard_key(t, KEY_LEFT); }
 static void wiz_save(struct tui *t) { wizard_key(t, 's'); }
 static void wiz_console(struct tui *t) { wizard_key(t, 'o'); }
-static void wiz_close(struct tui *t) { wizard_key(t, 'q'); }
+static void wiz_close(struct tui *t) { wizard_close(t); }
 static void pick(struct tui *t) { wiz_picker_key(t, t->wiz, '\n'); }
 static void pick_toggle(struct tui *t) { wiz_picker_key(t, t->wiz, ' '); }
 static void pick_close(struct tui *t) { wiz_picker_key(t, t->wiz, 27); }
@@ -766,7 +766,7 @@ const struct tui_action tui_wizard_actions[9] = {
 	{ "@wizard-choice-prev", wiz_choice_prev, false, VIEW_NONE },
 	{ "@wizard-save", wiz_save, false, VIEW_NONE },
 	{ "@wizard-console", wiz_console, false, VIEW_NONE },
-	{ "@wizard-close", wiz_close, false, VIEW_NONE },   /* (steps 1 and 5 read it) */
+	{ "@wizard-close", wiz_close, false, VIEW_NONE },
 };
 
 const struct tui_action tui_picker_actions[3] = {

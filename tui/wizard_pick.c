@@ -216,8 +216,7 @@ void wiz_picker_draw(struct tui *t, struct tui_wizard *w)
 	if (f->list == WL_OSES && !w->oses_ok)
 		snprintf(head, sizeof(head), "OS: %s", w->oses_err[0] ? w->oses_err : "reading libosinfo's database...");
 	else
-		snprintf(head, sizeof(head), "%s: type to filter [%s]  Up/Down  %s  Esc cancels", f->label,
-			 w->pick_filter, f->list == WL_NETS ? "Space ticks, Enter done" : "Enter chooses");
+		snprintf(head, sizeof(head), "%s: type to filter [%s]", f->label, w->pick_filter);
 	attron(A_BOLD);
 	mvaddnstr(3, 0, head, COLS);
 	attroff(A_BOLD);

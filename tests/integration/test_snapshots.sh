@@ -78,8 +78,9 @@ agent_sh deb "rm -f /root/gen && sync"
 S=vdsnap$$
 tmux new-session -d -s "$S" -x 100 -y 30 "$V; sleep 30"
 wait_for 10 sh -c "tmux capture-pane -p -t $S | grep -q ' deb '"
-tmux send-keys -t "$S" R; sleep 0.5
-tmux capture-pane -p -t "$S" | tail -1 | grep -q "revert deb to snapshot t1?" && ok "R asks, naming the snapshot" \
+tmux send-keys -t "$S" R
+# (the question waits for the refresh thread to read the current snapshot)
+wait_for 10 sh -c "tmux capture-pane -p -t $S | tail -1 | grep -q 'revert deb to snapshot t1?'" && ok "R asks, naming the snapshot" \
 	|| bad "R question: $(tmux capture-pane -p -t $S | tail -1)"
 tmux send-keys -t "$S" y
 wait_for 30 sh -c "tmux capture-pane -p -t $S | tail -1 | grep -q 'reverted to snapshot t1'" \

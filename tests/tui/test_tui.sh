@@ -116,17 +116,44 @@ wait_screen 15 'tui-exec \$HOME' && ok "details X: the guest's output on screen,
 "$V" poweroff alpha >/dev/null
 keys q; keys / C-u Enter
 
-# help lists every key of the key table (read from tui/keys.c, not a copy)
-tmux resize-window -t "$S" -x 120 -y 70; sleep 0.3
+# help lists every key of the key table: what the binary's own ? screen
+# shows, page by page, against the KEYS section the same binary generates
+tmux resize-window -t "$S" -x 120 -y 40; sleep 0.3
 keys "?"
-missing=""
-while IFS= read -r label; do
-	screen | grep -qF -- "$label" || missing="$missing [$label]"
-done < <(sed -n '/default_keys\[\] = {/,/^};/p' tui/keys.c | grep -o '"[^"]*", [A-Z_|0 ]*}' | sed 's/", .*//; s/^"//')
-n_labels=$(sed -n '/default_keys\[\] = {/,/^};/p' tui/keys.c | grep -c '^	{ ')
-[ -z "$missing" ] && [ "$n_labels" -gt 20 ] && ok "? shows all $n_labels keys of the key table" || bad "help misses:$missing"
+help_text=""
+for ((p = 0; p < 12; p++)); do help_text+=$(screen)$'\n'; keys PageDown; done
+"$V" help --man | sed -n '/^\.SH KEYS/,/^\.SH /p' > "$T"/keys.man
+missing="" n_labels=0
+# each ".TP/.B KEY/LABEL (\fICOMMAND\fR)" of the man page is a line "  KEY  LABEL" on the screen
+while IFS=$'\t' read -r key label; do
+	n_labels=$((n_labels + 1))
+	printf -v want "  %-9s %.44s" "$key" "$label"
+	grep -qF -- "$want" <<<"$help_text" || missing="$missing [$key $label]"
+done < <(grep -A1 '^\.B ' "$T"/keys.man | grep -v '^--' | sed 's/\\-/-/g; s/\\e/\\/g' |
+	paste - - | sed 's/^\.B //; s/ (\\fI.*//')
+n_views=$(grep -c '^\.SS ' "$T"/keys.man)
+[ -z "$missing" ] && [ "$n_labels" -gt 60 ] && ok "? shows all $n_labels keys of the man page's KEYS ($n_views views)" || bad "help misses:$missing"
+for h in "The guest list (list):" "Details of a guest (details):" "The snapshot tree of a guest (snapshots):" "Networks (networks):" "Classroom labs (labs):" "The create wizard (wizard):" "Every view (any):"; do
+	grep -qF "$h" <<<"$help_text" || missing="$missing [$h]"
+done
+[ -z "$missing" ] && ok "? has a heading per view" || bad "help headings:$missing"
 keys q
 tmux resize-window -t "$S" -x 80 -y 24; sleep 0.3
+
+# the footer at 80 columns: each view's main keys, q and ? always
+footer() { screen | tail -2 | head -1; }
+[[ "$(footer)" == "s start  d stop  Enter info  c new  x del  t snap  : cmd  q quit  ? help" ]] \
+	&& ok "80x24 list footer: $(footer)" || bad "list footer: '$(footer)'"
+for v in "Enter:details of alpha:a add disk.*q back  ? help" "T:snapshots of alpha:Enter revert  x delete  t take.*q back  ? help" \
+	"n:networks:c create  x delete  s start  S stop  Enter info.*q back  ? help" "m:monitor:S sort.*q back  ? help" \
+	"L:labs:u up  r reset  D down  e exec  c collect.*q back  ? help"; do
+	k=${v%%:*} rest=${v#*:}; title=${rest%%:*} want=${rest#*:}
+	keys / C-u a l p h a Enter; keys "$k"
+	wait_screen 3 "$title" && footer | grep -q -- "$want" && screen | head -1 | grep -q "| $title\$" \
+		&& ok "80x24 $title: title is its name, footer '$(footer | sed 's/  */ /g')'" || bad "$k: title '$(screen | head -1)' footer '$(footer)'"
+	keys q
+done
+keys / C-u Enter
 
 # resize: 100x40 and back to 80x24, the selection stays on the same guest
 keys / C-u b e t a Enter / C-u Enter
@@ -140,6 +167,114 @@ sel_after=$(tmux capture-pane -p -e -t "$S" | grep -E $'\e\[(0;)?7m' | grep -o '
 	|| bad "selection before '$sel_before' after '$sel_after'"
 [ "$(screen | grep -c ' vmdeck | ')" -eq 1 ] && screen | sed -n 2p | grep -q "^  NAME" && ok "80x24: one title, header in place (no garbage)" \
 	|| bad "80x24 screen: $(screen | head -3 | tr '\n' '|')"
+
+# R names the snapshot it reverts to, resolved when it was pressed: a t
+# queued just before (still running: a running guest's memory is saved)
+# makes a newer one current, and R still reverts exactly the one it named
+expect "create gamma (running, a disk)" "$V" create gamma --memory 256 --disk 1 "${TINY[@]}" --start
+expect "snapshot take gamma s1" "$V" snapshot take gamma s1
+snaps() { "$V" snapshot list gamma --json | python3 -c "import json,sys; print(' '.join(sorted(s['name']+('*' if s['current'] else '') for s in json.load(sys.stdin))))"; }
+keys / C-u g a m m a Enter
+tmux send-keys -t "$S" t R
+wait_screen 10 "revert gamma to snapshot [^ ]*? y/n" || bad "t R: no question: $(screen | tail -1)"
+named=$(screen | tail -1 | sed -n 's/.*revert gamma to snapshot \([^ ]*\)? y\/n.*/\1/p')
+[ "$named" = s1 ] && ok "t then R: the question names s1, current when R was pressed" || bad "t R question named '$named'"
+keys y
+wait_for 60 sh -c "[ \"\$('$V' snapshot list gamma --names | wc -l)\" = 2 ]" || bad "t made no second snapshot: $(snaps)"
+wait_screen 60 "reverted to snapshot s1" && [[ " $(snaps) " == *" s1* "* ]] && ok "R reverted exactly s1 after the t made another current ($(snaps))" \
+	|| bad "R after t: $(screen | tail -1) / $(snaps)"
+keys / C-u Enter
+
+# [keys]: one key rebound in every view, each doing what it was bound to
+RB=$T/rebind
+mkdir -p "$RB"/vmdeck
+cat > "$RB"/vmdeck/vmdeck.ini <<'INI'
+[ui]
+refresh_ms = 60000
+[keys]
+z = @networks
+details.z = snapshot take %v
+snapshots.z = snapshot delete %v %s
+monitor.z = @monitor-sort
+networks.z = net info %s
+labs.z = @help
+hosts.z = @help
+help.z = @bottom
+wizard.F2 = @wizard-close
+picker.F3 = @pick-close
+any.F5 = @refresh
+INI
+XDG_CONFIG_HOME=$RB open_tui
+n_snaps() { "$V" snapshot list gamma --names | wc -l; }
+keys z
+wait_screen 3 "| networks$" && ok "[keys] z = @networks: z opens the networks" || bad "list z: $(screen | head -1)"
+keys z
+wait_screen 5 "| output$" && screen_has "default" && ok "[keys] networks.z = net info %s: the selected network's info" || bad "networks z: $(screen | head -3 | tr '\n' '|')"
+keys q q
+keys / C-u g a m m a Enter
+before=$(n_snaps)
+keys Enter z
+wait_for 60 sh -c "[ \"\$('$V' snapshot list gamma --names | wc -l)\" -gt $before ]" && ok "[keys] details.z = snapshot take %v: gamma has $(n_snaps) snapshots" || bad "details z: $(n_snaps)"
+keys q T
+wait_screen 5 "snapshots of gamma" && wait_screen 10 " s1 " || bad "T: $(screen | head -4 | tr '\n' '|')"
+keys g z
+wait_for 30 sh -c "[ \"\$('$V' snapshot list gamma --names | wc -l)\" -lt $((before + 1)) ]" && ok "[keys] snapshots.z = snapshot delete %v %s: the selected one is gone" || bad "snapshots z: $(n_snaps) left"
+keys q m z
+wait_screen 3 "monitor sorted by memory" && ok "[keys] monitor.z = @monitor-sort" || bad "monitor z: $(screen | tail -1)"
+keys q L z
+wait_screen 3 "| help$" && ok "[keys] labs.z = @help" || bad "labs z: $(screen | head -1)"
+keys z
+wait_screen 3 "version" && ok "[keys] help.z = @bottom: the last page of help" || bad "help z: $(screen | tail -4 | tr '\n' '|')"
+keys q q H z
+wait_screen 3 "| help$" && ok "[keys] hosts.z = @help" || bad "hosts z: $(screen | head -1)"
+keys q q c
+wait_screen 3 "Step 1/5" && keys Enter Down Enter
+wait_screen 3 "start from profile: type to filter" && keys F3
+wait_screen 3 "Step 2/5" && ! screen_has "type to filter" && ok "[keys] picker.F3 = @pick-close: the list closed, still step 2" || bad "picker F3: $(screen | sed -n 3,5p | tr '\n' '|')"
+keys F2
+wait_screen 3 "| guests$" && ok "[keys] wizard.F2 = @wizard-close: back to the list" || bad "wizard F2: $(screen | head -1)"
+keys F5
+wait_screen 3 "refreshing" && ok "[keys] any.F5 = @refresh" || bad "F5: $(screen | tail -1)"
+keys F7
+wait_screen 3 "key F7 does nothing in list" && ok "an unbound key is named as typed (F7)" || bad "F7: $(screen | tail -1)"
+keys "?"
+help_text=""
+for ((p = 0; p < 12; p++)); do help_text+=$(screen)$'\n'; keys PageDown; done
+grep -A30 "^Details of a guest (details):" <<<"$help_text" | grep -qF "  z         snapshot take %v" \
+	&& ok "? lists the rebound details.z under its view with its command" || bad "? rebound: $(grep -c ' z  ' <<<"$help_text")"
+keys q
+
+# the monitor's sparklines at every terminal kind: Unicode where it can,
+# ASCII under LANG=C and vt100, never blank; NO_COLOR has no colour
+for env in "TERM=xterm-256color" "TERM=screen-256color" "TERM=vt100" "NO_COLOR=1" "LANG=C LC_ALL=C"; do
+	for size in 80x24 120x40; do
+		tmux kill-session -t "=$S-env" 2>/dev/null
+		tmux new-session -d -s "$S-env" -x "${size%x*}" -y "${size#*x}" "env $env XDG_CONFIG_HOME=$XDG_CONFIG_HOME $V; sleep 30"
+		tmux send-keys -t "$S-env" m
+		got=""
+		for ((i = 0; i < 50; i++)); do
+			got=$(tmux capture-pane -p -t "$S-env" | grep -E '^gamma ' | head -1)
+			[[ "$got" =~ gamma\ +[0-9.]+\ +[^\ ] ]] && break
+			sleep 0.2
+		done
+		lines=$(tmux capture-pane -p -t "$S-env" | wc -l)
+		[[ "$got" =~ gamma\ +[0-9.]+\ +[^\ ] ]] && [ "$lines" = "${size#*x}" ] && ok "$env $size: monitor row with its sparkline ('${got:0:40}')" \
+			|| bad "$env $size: monitor row '$got' ($lines lines)"
+		if [[ $env == LANG=C* ]]; then
+			! tmux capture-pane -p -t "$S-env" | grep -q $'\u2581\|\u2588\|\u25b6' && ok "$env: ASCII only" || bad "$env: Unicode drawn"
+		fi
+	done
+done
+tmux kill-session -t "=$S-env" 2>/dev/null
+
+# small terminals: below what a view needs it says so; rows never spill
+tmux resize-window -t "$S" -x 34 -y 7; sleep 0.3
+screen | tr -d '\n' | grep -q "too small for list" && ok "34x7: the list says the terminal is too small" || bad "34x7: $(screen | tr '\n' '|')"
+tmux resize-window -t "$S" -x 44 -y 12; sleep 0.3
+[ "$(screen | grep -c '^  gamma')" -le 1 ] && ! screen | grep -q '^ *[0-9]* *[0-9.]* [KMG]iB' && ok "44x12: each guest on one row" || bad "44x12: $(screen | tr '\n' '|')"
+tmux resize-window -t "$S" -x 80 -y 24; sleep 0.3
+"$V" poweroff gamma >/dev/null 2>&1
+open_tui
 
 # quitting with q leaves a working shell
 keys q

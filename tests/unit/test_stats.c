@@ -211,7 +211,7 @@ static void history_and_sparkline(void **state)
 	assert_float_equal(out[2], ENG_STATS_RING + 2, 0.001);
 	float v[] = { 0, 50, 100 };
 	eng_sparkline(v, 3, 100, false, buf, sizeof(buf));
-	assert_string_equal(buf, " +@");
+	assert_string_equal(buf, "_+@");   /* zero is drawn, never a blank */
 	eng_sparkline(v, 3, 100, true, buf, sizeof(buf));
 	assert_string_equal(buf, "\u2581\u2585\u2588");
 	eng_sparkline(v, 3, 0, false, buf, 3);   /* cut to the buffer, never past it */
