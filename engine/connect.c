@@ -268,7 +268,6 @@ void eng_close(struct eng *e)
 const char *eng_uri(const struct eng *e) { return e->uri; }
 const char *eng_uri_why(const struct eng *e) { return e->uri_why; }
 bool eng_is_readonly(const struct eng *e) { return e->readonly; }
-bool eng_is_local(const struct eng *e) { return e->local; }
 const struct eng_accel_choice *eng_accel(const struct eng *e) { return &e->accel; }
 
 int eng_refuse_readonly(struct eng *e, const char *verb, const char *name,

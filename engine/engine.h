@@ -12,56 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define ENG_NAME_MAX 64
-#define ENG_MAX_IPV4 8
-
-struct eng_error {
-	int code;          /* ENG_E_* */
-	char msg[512];
-};
-
-enum {
-	ENG_E_NONE = 0,
-	ENG_E_FAILED,      /* the operation failed (exit 1) */
-	ENG_E_INVALID,     /* bad input from the user (exit 2 when parsing, 1 otherwise) */
-	ENG_E_NOT_FOUND,
-	ENG_E_READONLY,
-	ENG_E_TIMEOUT,
-	ENG_E_CANCELLED,
-	ENG_E_RISKY,       /* libvirt refused as risky: only with the user's --force */
-};
-
-void eng_err_set(struct eng_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void eng_err_clear(struct eng_error *err);
-
-/* ---- names and units (pure) ---- */
-bool eng_name_valid(const char *name);
-/* strcasecmp with digit runs compared as numbers ("3.5" before "3.10") */
-int eng_natural_cmp(const char *a, const char *b);
-/* Validates and fills err with "invalid KIND name 'x': why". */
-int eng_name_check(const char *kind, const char *name, struct eng_error *err);
-/* For finding what exists: any name libvirt allows (spaces, '--' inside),
- * up to ENG_NAME_MAX bytes, without control bytes, quotes or '/'. New objects still
- * take eng_name_check. */
-int eng_name_lookup_check(const char *kind, const char *name, struct eng_error *err);
-
-enum eng_unit { ENG_UNIT_B = 1, ENG_UNIT_KIB, ENG_UNIT_MIB, ENG_UNIT_GIB, ENG_UNIT_TIB };
-/* "512", "512M", "2G", "1T", "64KiB", "3GB": binary suffixes; a bare number is
- * in default_unit. Result in bytes; overflow, garbage, negatives are refused. */
-int eng_size_parse(const char *what, const char *text, enum eng_unit default_unit,
-		   unsigned long long *bytes, struct eng_error *err);
-/* "4", "16": a positive count within [1, max]. */
-int eng_count_parse(const char *what, const char *text, unsigned max,
-		    unsigned *out, struct eng_error *err);
-/* "2", "0.5", "1e1": seconds within [min, max]. Non-finite values ("nan",
- * "inf"), trailing junk and an empty text are refused. */
-int eng_seconds_parse(const char *what, const char *text, double min, double max,
-		      double *out, struct eng_error *err);
-/* Human size: "512 MiB", "2.0 GiB". */
-void eng_size_format(unsigned long long bytes, char *buf, size_t len);
-/* One token for a table column: "512M", "1.5G", "100B" (binary units). */
-void eng_size_token(unsigned long long bytes, char *buf, size_t len);
+#include "base.h"   /* errors, names, units: shared with netcfg/ */
 
 /* ---- private state (statedir.c) ---- */
 /* $XDG_ENV/vmdeck[/SUB] (else $HOME/HOME_REL/vmdeck[/SUB]), made with mode;
@@ -122,7 +73,6 @@ void eng_close(struct eng *e);
 const char *eng_uri(const struct eng *e);
 const char *eng_uri_why(const struct eng *e);
 bool eng_is_readonly(const struct eng *e);
-bool eng_is_local(const struct eng *e);
 const struct eng_accel_choice *eng_accel(const struct eng *e);
 
 /* ---- several hosts (fleet.c) ---- */
@@ -397,7 +347,6 @@ int eng_snapshot_delete(struct eng *e, const char *vm, const char *name, bool ch
 			struct eng_error *err);
 /* The current snapshot's name; -1 when there is none. */
 int eng_snapshot_current(struct eng *e, const char *vm, char *name, size_t len);
-int eng_snapshot_names(struct eng *e, const char *vm, char (*out)[ENG_NAME_MAX + 1], int max);
 
 /* ---- clones and templates ---- */
 struct eng_clone_report {
@@ -545,12 +494,10 @@ const struct eng_host_stats *eng_sampler_host(const struct eng_sampler *s);
 /* Copies up to max values of a ring, oldest first; returns how many. */
 int eng_stats_history(const float *ring, int pos, int len, float *out, int max);
 /* Sparkline of values (scaled to maxv; <= 0: to their own maximum) into buf:
- * Unicode blocks when utf8, else " .:-=+*#%@". */
+ * Unicode blocks when utf8, else "_.:-=+*#%@" (zero is "_", never blank). */
 void eng_sparkline(const float *v, int n, float maxv, bool utf8, char *buf, size_t len);
 
 /* ---- networks (the modes are data in netcfg/) ---- */
-int eng_network_names(struct eng *e, char (*out)[ENG_NAME_MAX + 1], int max, struct eng_error *err);
-
 struct eng_net {
 	char name[ENG_NAME_MAX + 1];
 	char mode[16];          /* nat, bridged, hostonly, internal, other */

@@ -254,20 +254,6 @@ int eng_snapshot_current(struct eng *e, const char *vm, char *name, size_t len)
 	return s ? 0 : -1;
 }
 
-int eng_snapshot_names(struct eng *e, const char *vm, char (*out)[ENG_NAME_MAX + 1], int max)
-{
-	struct eng_snapshot *v;
-	size_t n;
-	int k = 0;
-
-	if (eng_snapshot_list(e, vm, &v, &n, NULL) < 0)
-		return 0;
-	for (size_t i = 0; i < n && k < max; i++)
-		snprintf(out[k++], ENG_NAME_MAX + 1, "%s", v[i].name);
-	free(v);
-	return k;
-}
-
 static virDomainSnapshotPtr snapshot_lookup(virDomainPtr d, const char *vm, const char *name,
 					    struct eng_error *err)
 {

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine.h"
+#include "base.h"
 
 #define FWD_TABLE "vmdeck"                 /* vmdeck's own table: DNAT only */
 #define FWD_LIBVIRT_CHAIN "LIBVIRT_FWI"    /* libvirt's inbound filter (table ip filter) */

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine.h"
+#include "base.h"
 
 enum net_mode { NET_NAT, NET_BRIDGED, NET_HOSTONLY, NET_INTERNAL, NET_OTHER };
 

@@ -225,14 +225,30 @@ void tui_job_cancel(struct tui *t)
 	}
 }
 
+/* its errors are kept and said on the status line: the screen comes back
+ * over whatever it printed (o on a stopped guest must not fail unseen) */
 static void run_in_terminal(struct tui *t, const char *line)
 {
+	char *errtext = NULL;
+	size_t errlen = 0;
+	FILE *err = open_memstream(&errtext, &errlen);
+	int rc;
+
 	def_prog_mode();
 	endwin();
-	dispatch_line(t, line, stdout, stderr, true);
+	rc = dispatch_line(t, line, stdout, err ? err : stderr, true);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	refresh();
+	if (err)
+		fclose(err);
+	if (rc != 0) {
+		const char *msg = errtext && strncmp(errtext, "vmdeck: error: ", 15) == 0 ? errtext + 15 : errtext;
+		tui_set_status(t, true, "%.*s", msg ? (int)strcspn(msg, "\n") : 0, msg ? msg : "");
+		if (!msg || !*msg)
+			tui_set_status(t, true, "%s: failed (exit %d)", line, rc);
+	}
+	free(errtext);
 }
 
 static void run_line_as(struct tui *t, const char *line, int batch, const char *target)

@@ -305,7 +305,7 @@ struct tui {
 	/* one key on several marked guests: "3 of 3 started", or who failed */
 	struct {
 		int id, total, ended, failed;
-		char verb[48];
+		char verb[64];
 		char failures[200];
 	} batch;
 	int next_batch;

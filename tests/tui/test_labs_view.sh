@@ -43,7 +43,8 @@ keys D
 wait_screen 3 "take lab aroom down" || bad "no down question"
 keys y
 wait_for 30 sh -c "! '$V' list --all | grep -q room-" && ok "D y: the seats are gone" || bad "down: $("$V" list --all)"
-"$V" net list | grep -q "room-net" && bad "room-net left" || ok "the lab's network is gone"
+# (the network goes after the seats, in the same job)
+wait_for 15 sh -c "! '$V' net list | grep -q room-net" && ok "the lab's network is gone" || bad "room-net left"
 keys q q q
 wait_screen 5 "VMDECK-EXIT=0" && ok "q quits with status 0" || bad "exit: $(screen | tail -3 | tr '\n' '|')"
 tmux kill-session -t "$S" 2>/dev/null

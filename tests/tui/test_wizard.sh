@@ -71,7 +71,7 @@ type_text "64M"
 screen_has "default (nat): private subnet" && screen_has "out->VM port forwarding only" && ok "the chosen network's mode and reachability are shown" || bad "no reachability: $(screen | sed -n 10,18p | tr '\n' '|')"
 keys Enter
 wait_screen 3 "Step 4/5" && ok "step 3 accepted" || bad "step 3 refused: $(screen | tail -5 | tr '\n' '|')"
-screen | sed -n 5,9p | sed 's/^  //' | tr -d '\n' | grep -qF "create wiz1 --os debian11 --cpus 1 --memory 128M --iso '$T/my isos/installer.iso' --disk 64M --network default --start" \
+screen | sed -n 5,9p | sed 's/^  //' | tr '\n' ' ' | grep -qF "create wiz1 --os debian11 --cpus 1 --memory 128M --iso '$T/my isos/installer.iso' --disk 64M --network default --start" \
 	&& ok "step 4 shows the create command it will run (the path quoted)" || bad "command: $(screen | sed -n 4,9p | tr '\n' '|')"
 # s: the answers as a profile of the user's
 keys s
@@ -98,7 +98,7 @@ screen_has "qemu-guest-agent does not answer yet" && screen_has "apt-get install
 [ "$(virsh -q -c qemu:///system domblklist wiz1 | awk '$1=="hdc" {print $2}')" = "-" ] && ok "libvirt: hdc is empty" || bad "hdc not ejected"
 virsh -c qemu:///system dumpxml wiz1 | grep -q 'libosinfo:os id="http://debian.org/debian/11"\|os id=.http://debian.org/debian/11' && ok "libvirt: wiz1 records libosinfo's debian11" || bad "no OS id in the XML"
 keys Enter
-wait_screen 3 "NAME .*STATE" && screen | grep -q "^[ *] wiz1 " && ok "Enter closes the wizard; the list shows wiz1" || bad "after the wizard: $(screen | head -4 | tr '\n' '|')"
+wait_screen 3 "NAME.*STATE" && screen | grep -q "^[ *] wiz1 " && ok "Enter closes the wizard; the list shows wiz1" || bad "after the wizard: $(screen | head -4 | tr '\n' '|')"
 
 # a second run, starting from the saved profile: direct kernel boot of the tiny
 # guest, whose qemu-guest-agent answers in step 5
