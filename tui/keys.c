@@ -260,6 +260,18 @@ bool tui_binding_changes(const struct key_binding *kb)
 	return changes;
 }
 
+/* Typing into a field is not a row of the table (every character is text
+ * there): the same lines in ? and the man page. */
+const char *const tui_typing_keys[] = {
+	"Left/Right, Home/End, C-a/C-e    move in the line",
+	"BSpace, Delete, C-u              erase a character, the whole line",
+	"Tab                              complete (a second Tab lists the candidates)",
+	"Up/Down                          the : prompt's history",
+	"Enter                            accept;  Esc, C-c, C-g: cancel",
+	"y                                yes to a question (any other key: no); d ticks its box",
+	NULL,
+};
+
 static void roff_text(FILE *f, const char *s)
 {
 	for (const char *p = s; *p; p++)
@@ -300,6 +312,12 @@ void tui_keys_man(FILE *f)
 			roff_text(f, default_keys[i].command);
 			fputs("\\fR)\n", f);
 		}
+	}
+	fputs(".SS Typing in a field\nThe : prompt, the / filter, the wizard's fields, the e form and the y/n questions:\n", f);
+	for (int i = 0; tui_typing_keys[i]; i++) {
+		fputs(".br\n", f);
+		roff_text(f, tui_typing_keys[i]);
+		fputc('\n', f);
 	}
 }
 

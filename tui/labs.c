@@ -158,7 +158,7 @@ void tui_labs_select(struct tui *t, int item)
 /* %s the selected lab's name, %l its file */
 bool tui_labs_item(struct tui *t, char what, char *buf, size_t len)
 {
-	if (!t->n_labs || t->lab_sel < 0 || (size_t)t->lab_sel >= t->n_labs)
+	if ((what != 's' && what != 'l') || !t->n_labs || t->lab_sel < 0 || (size_t)t->lab_sel >= t->n_labs)
 		return false;
 	snprintf(buf, len, "%s", what == 'l' ? t->labs[t->lab_sel].path : t->labs[t->lab_sel].name);
 	return true;

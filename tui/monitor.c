@@ -93,6 +93,7 @@ void tui_monitor_draw(struct tui *t)
 		printw(" %s", "net history");
 	attroff(A_BOLD | (t->color ? COLOR_PAIR(4) : 0));
 	t->n_focus = 0;
+	t->mon_sel_name[0] = '\0';
 	if (t->mon_sel >= (int)n)
 		t->mon_sel = n ? (int)n - 1 : 0;
 	if (t->mon_sel < t->mon_top)
@@ -111,8 +112,11 @@ void tui_monitor_draw(struct tui *t)
 		rate(g->last.net_tx_bps, tx, sizeof(tx));
 		snprintf(mem, sizeof(mem), "%.0f/%.0f%s", g->last.mem_used_mib, g->last.mem_total_mib,
 			 g->last.mem_estimated ? "~" : "");
-		if ((int)i == t->mon_sel)
+		if ((int)i == t->mon_sel) {
 			attron(A_REVERSE);
+			snprintf(t->mon_sel_name, sizeof(t->mon_sel_name), "%s", g->name);
+		}
+		t->row_item[y] = (short)(i + 1);
 		spark(t, g->cpu, g->ring_pos, g->ring_len, sw, 100, sp, sizeof(sp));
 		mvprintw(y, 0, "%-14.14s %6.1f %s", g->name, g->last.cpu_pct, sp);
 		snprintf(line, sizeof(line), "%13s %7s/%-7s %7s/%-7s", mem, rd, wr, rx, tx);
@@ -138,6 +142,20 @@ void tui_monitor_move(struct tui *t, int delta)
 		t->mon_sel = 0;
 	if (t->mon_sel > 100000)
 		t->mon_sel = 100000;
+}
+
+/* the guest keys (s, d, x...) act on the monitor's selected row */
+bool tui_monitor_item(struct tui *t, char what, char *buf, size_t len)
+{
+	if (what != 'v' || !t->mon_sel_name[0])
+		return false;
+	snprintf(buf, len, "%s", t->mon_sel_name);
+	return true;
+}
+
+void tui_monitor_select(struct tui *t, int item)
+{
+	t->mon_sel = item;
 }
 
 static void monitor_sort(struct tui *t)

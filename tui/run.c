@@ -452,12 +452,18 @@ static bool uses(const struct key_binding *kb, const char *ph)
  * marked ones, or the selected one */
 static size_t key_targets(struct tui *t, const char **out, size_t max)
 {
+	const struct tui_view_class *c = &tui_views[t->view];
 	const struct tui_row *sel = tui_selected(t);
+	static char own[ENG_NAME_MAX + 1];   /* (UI thread only) */
 	size_t n = 0;
 
-	if (tui_views[t->view].one_guest) {
+	if (c->one_guest) {
 		out[0] = t->details_name;
 		return t->details_name[0] ? 1 : 0;
+	}
+	if (c->item && c->item(t, 'v', own, sizeof(own))) {   /* the view's own row (the monitor's) */
+		out[0] = own;
+		return 1;
 	}
 	for (size_t i = 0; i < t->n_rows && n < max; i++)
 		if (t->rows[i].marked)

@@ -136,6 +136,9 @@ static int help_lines(struct tui *t, int y, int h)
 			     t->keys[i].command[0] == '@' ? "" : t->keys[i].command);
 		}
 	}
+	LINE("Typing in a field (the prompt, the filter, the wizard, questions):");
+	for (int i = 0; tui_typing_keys[i]; i++)
+		LINE("  %s", tui_typing_keys[i]);
 	LINE(" ");
 	LINE("Commands (type ':' then any of these; Tab completes):");
 	for (size_t i = 0; cmd_table[i]; i++) {

@@ -93,7 +93,8 @@ struct tui_view_class {
 	void (*draw)(struct tui *t);
 	void (*move_sel)(struct tui *t, int delta);   /* @up/@down/...: NULL, nothing to move */
 	void (*select)(struct tui *t, int item);  /* a click on its item's row */
-	/* %s / %l of its selected item into buf (false: none selected) */
+	/* %s / %l of its selected item into buf, 'v' its own selected guest
+	 * (the monitor's row); false: none */
 	bool (*item)(struct tui *t, char what, char *buf, size_t len);
 	bool (*text_key)(struct tui *t, int ch);  /* a key typed into a field, before the table */
 	enum tui_view (*key_view)(struct tui *t); /* the rows its keys are read from now (a picker) */
@@ -266,6 +267,7 @@ struct tui {
 	char listed[64][ENG_NAME_MAX + 1];  /* guests in the list on screen (their CPU %) */
 	int n_listed;
 	int mon_sort, mon_top, mon_sel;
+	char mon_sel_name[ENG_NAME_MAX + 1];   /* the monitor's selected guest (its %v) */
 
 	/* the networks view (refresh thread fills it while shown) */
 	struct eng_net *nets;
@@ -409,6 +411,8 @@ const struct key_binding *tui_key_lookup(const struct tui *t, enum tui_view v, i
 void tui_key_name(int key, char *buf, size_t len);
 /* a [keys] key name ("x", "S-d", "C-r", "F5", "Home") to a key; -1 unknown */
 int tui_key_parse(const char *name);
+/* the keys of typing into a field (the prompt, the wizard, questions) */
+extern const char *const tui_typing_keys[];
 /* a binding's command names a command of the table or an action of view v */
 bool tui_binding_known(enum tui_view v, const char *command);
 /* the binding changes something (refused, and hidden, when read-only) */
@@ -467,6 +471,8 @@ void tui_screen_draw(struct tui *t);
 /* monitor.c: CPU, memory, disk, network with sparklines, host line */
 void tui_monitor_draw(struct tui *t);
 void tui_monitor_move(struct tui *t, int delta);
+bool tui_monitor_item(struct tui *t, char what, char *buf, size_t len);
+void tui_monitor_select(struct tui *t, int item);
 extern const struct tui_action tui_monitor_actions[1];
 const struct eng_guest_stats *tui_monitor_find(const struct tui *t, const char *name);
 /* A graph of height rows (Unicode eighths or ASCII) at y, x. */

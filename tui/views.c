@@ -22,6 +22,7 @@ const struct tui_view_class tui_views[VIEW__COUNT] = {
 	},
 	[VIEW_MONITOR] = {
 		.name = "monitor", .heading = "The monitor", .draw = tui_monitor_draw, .move_sel = tui_monitor_move,
+		.select = tui_monitor_select, .item = tui_monitor_item,
 		TUI_ACTIONS(tui_monitor_actions), .also = VIEW_LIST, .wants = WANT_FOCUS, .min_cols = 70,
 		.min_lines = 8,
 	},
