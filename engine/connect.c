@@ -174,6 +174,12 @@ static bool uri_is_local(virConnectPtr c)
 	return local;
 }
 
+/* in-process drivers: no connection to keep alive */
+static bool embedded_or_test(const char *uri)
+{
+	return uri && (strncmp(uri, "test:", 5) == 0 || strstr(uri, "/embed") != NULL);
+}
+
 struct eng *eng_open(const struct eng_open_opts *o, struct eng_error *err)
 {
 	struct eng *e = calloc(1, sizeof(*e));
@@ -219,8 +225,10 @@ struct eng *eng_open(const struct eng_open_opts *o, struct eng_error *err)
 	e->local = uri_is_local(c);
 
 	e->loop_running = event_loop_start();
-	/* keepalive needs the event loop; remote links then notice a dead peer */
-	if (!e->local)
+	/* keepalive needs the event loop; a dead or hung daemon is then noticed
+	 * (after 5 s x 3 unanswered) and its calls end instead of waiting on it;
+	 * drivers in the process (test, embed) have no link to keep alive */
+	if (!embedded_or_test(uri))
 		virConnectSetKeepAlive(c, 5, 3);
 
 	{
@@ -250,13 +258,19 @@ fail:
 	return NULL;
 }
 
+bool eng_alive(struct eng *e)
+{
+	return e && e->conn && virConnectIsAlive(e->conn) == 1;
+}
+
 void eng_close(struct eng *e)
 {
 	if (!e)
 		return;
 	if (e->conn) {
-		if (!e->local)
+		if (!embedded_or_test(e->uri))
 			virConnectSetKeepAlive(e->conn, -1, 0);
+		eng_events_close(e);
 		virConnectClose(e->conn);
 	}
 	event_loop_stop(e);

@@ -70,6 +70,8 @@ struct eng_open_opts {
 
 struct eng *eng_open(const struct eng_open_opts *o, struct eng_error *err);
 void eng_close(struct eng *e);
+/* false once the link to the daemon is gone (it died, or keepalive gave up on it) */
+bool eng_alive(struct eng *e);
 const char *eng_uri(const struct eng *e);
 const char *eng_uri_why(const struct eng *e);
 bool eng_is_readonly(const struct eng *e);

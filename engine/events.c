@@ -20,6 +20,14 @@ static int lifecycle_cb(virConnectPtr c, virDomainPtr d, int event, int detail, 
 	return 0;
 }
 
+/* the daemon went away (killed, restarted, keepalive gave up): an 'e' too,
+ * so the reader's next look finds the connection dead at once */
+static void close_cb(virConnectPtr c, int reason, void *opaque)
+{
+	(void)reason;
+	lifecycle_cb(c, NULL, 0, 0, opaque);
+}
+
 int eng_events_subscribe(struct eng *e, int notify_fd, struct eng_error *err)
 {
 	if (virConnectDomainEventRegisterAny(e->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
@@ -28,5 +36,14 @@ int eng_events_subscribe(struct eng *e, int notify_fd, struct eng_error *err)
 		eng_err_libvirt(err, "cannot subscribe to events on %s", e->uri);
 		return -1;
 	}
+	/* (in-process drivers have no connection to lose: refused there, harmless) */
+	virConnectRegisterCloseCallback(e->conn, close_cb, (void *)(intptr_t)notify_fd, NULL);
 	return 0;
+}
+
+void eng_events_close(struct eng *e)
+{
+	/* before the connection closes: a callback must not write to a
+	 * descriptor the caller may have closed and reused by then */
+	virConnectUnregisterCloseCallback(e->conn, close_cb);
 }

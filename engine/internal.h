@@ -85,4 +85,7 @@ int eng_dom_addrs(virDomainPtr d, unsigned source, struct eng_ifaddr *out, int m
 struct net_facts;
 int eng_net_facts(struct eng *e, const char *name, struct net_facts *f, bool *active);
 
+/* events.c: what eng_events_subscribe registered goes (eng_close) */
+void eng_events_close(struct eng *e);
+
 #endif

@@ -277,11 +277,7 @@ void tui_migrate_draw(struct tui *t)
 
 void tui_migrate_move(struct tui *t, int delta)
 {
-	t->mig_sel += delta;
-	if (t->mig_sel >= (int)t->n_hosts)
-		t->mig_sel = (int)t->n_hosts - 1;
-	if (t->mig_sel < 0)
-		t->mig_sel = 0;
+	t->mig_sel = tui_clamp(t->mig_sel + delta, (int)t->n_hosts);
 }
 
 /* Enter: the chosen host, unless it cannot take the guest (then why) */

@@ -318,7 +318,12 @@ void tui_keys_man(FILE *f)
 		fputs(".br\n", f);
 		roff_text(f, tui_typing_keys[i]);
 		fputc('\n', f);
-	}
+	}	fputs(".SS When the daemon goes away\nKilled or restarted, libvirtd's loss is in the header at once\n"
+	      "(CONNECTION LOST, reconnecting); vmdeck connects again every second, and the list,\n"
+	      "its states and the events are back as soon as the daemon answers. A daemon that does\n"
+	      "not answer for 3 s is NOT ANSWERING in the header (after 15 s keepalive gives it up\n"
+	      "and vmdeck reconnects). Meanwhile the keys that read (views, help, quit) keep working\n"
+	      "and the ones that change are refused with that reason.\n", f);
 }
 
 static enum tui_view view_named(const char *name, size_t len)

@@ -136,11 +136,7 @@ void tui_labs_draw(struct tui *t)
 void tui_labs_move(struct tui *t, int delta)
 {
 	pthread_mutex_lock(&t->lock);
-	t->lab_sel += delta;
-	if (t->lab_sel >= (int)t->n_labs)
-		t->lab_sel = t->n_labs ? (int)t->n_labs - 1 : 0;
-	if (t->lab_sel < 0)
-		t->lab_sel = 0;
+	t->lab_sel = tui_clamp(t->lab_sel + delta, (int)t->n_labs);
 	if (t->n_labs && strcmp(t->lab_path, t->labs[t->lab_sel].path) != 0) {
 		snprintf(t->lab_path, sizeof(t->lab_path), "%s", t->labs[t->lab_sel].path);
 		t->lab_ok = false;

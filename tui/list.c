@@ -213,14 +213,28 @@ void tui_draw_status(struct tui *t)
 
 void tui_draw_frame(struct tui *t, const char *title)
 {
-	char left[256], where[64];
+	char left[400], where[160];
 	size_t running = 0;
 
 	for (size_t i = 0; i < t->n_rows; i++)
 		running += t->rows[i].s.state == ENG_ST_RUNNING;
-	snprintf(where, sizeof(where), "%zu hosts", t->n_lh);
-	snprintf(left, sizeof(left), " vmdeck | %s | %zu guests, %zu running%s%s | %s",
-		 t->multi ? where : t->eng ? eng_uri(t->eng) : "connecting...",
+	uint64_t now = tui_now_ns(), tick;
+	pthread_mutex_lock(&t->lock);
+	tick = t->tick_ns;
+	bool lost = t->conn_lost;
+	uint64_t lost_ns = t->lost_ns;
+	pthread_mutex_unlock(&t->lock);
+	if (t->multi)
+		snprintf(where, sizeof(where), "%zu hosts", t->n_lh);
+	else if (lost)   /* (the keys that read go on; the ones that change are refused) */
+		snprintf(where, sizeof(where), "%.60s: CONNECTION LOST, reconnecting (%llu s)", eng_uri(t->eng),
+			 (unsigned long long)((now - lost_ns) / 1000000000ULL));
+	else if (tick && now - tick > 3000000000ULL)
+		snprintf(where, sizeof(where), "%.60s: NOT ANSWERING (%llu s)", eng_uri(t->eng),
+			 (unsigned long long)((now - tick) / 1000000000ULL));
+	else
+		snprintf(where, sizeof(where), "%s", t->eng ? eng_uri(t->eng) : "connecting...");
+	snprintf(left, sizeof(left), " vmdeck | %s | %zu guests, %zu running%s%s | %s", where,
 		 t->n_rows, running, t->g.readonly ? " | READ-ONLY" : "",
 		 t->g.embedded ? " | EMBEDDED: guests stop when vmdeck exits; no libvirt networks" : "",
 		 title);

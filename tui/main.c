@@ -38,6 +38,69 @@ static bool refresher_connect(struct tui *t)
 	return true;
 }
 
+/* The daemon went away (restarted by an upgrade, killed): the header says
+ * so at once, then a new connection is tried every second until one
+ * answers. What belonged to the old connection goes first; the old one is
+ * retired (the UI thread closes it when no job or list call holds it). */
+static void refresher_reconnect(struct tui *t)
+{
+	struct eng_error err = { 0 };
+	struct eng *e = NULL;
+
+	pthread_mutex_lock(&t->lock);
+	t->conn_lost = true;
+	t->lost_ns = tui_now_ns();
+	pthread_mutex_unlock(&t->lock);
+	tui_wake(t);
+	if (t->wiz_tap) {
+		eng_console_tap_close(t->wiz_tap);
+		t->wiz_tap = NULL;
+	}
+	eng_sampler_free(t->sampler);
+	t->sampler = NULL;
+	while (!t->quit && !(e = eng_open(&t->open_opts, &err))) {
+		struct timespec until;
+		tui_deadline(&until, 1000);
+		pthread_mutex_lock(&t->lock);
+		if (!t->quit)
+			pthread_cond_timedwait(&t->cond, &t->lock, &until);
+		pthread_mutex_unlock(&t->lock);
+	}
+	if (!e)
+		return;
+	t->sampler = eng_sampler_new(e);
+	if (eng_events_subscribe(e, t->wake[1], &err) < 0)
+		snprintf(t->events_note, sizeof(t->events_note), "no lifecycle events after reconnecting (%.400s)", err.msg);
+	pthread_mutex_lock(&t->lock);
+	if (t->n_retired < (int)(sizeof(t->retired) / sizeof(t->retired[0])))
+		t->retired[t->n_retired++] = t->eng;   /* (more than 8 restarts unclosed: left open) */
+	t->eng = e;
+	t->conn_lost = false;
+	t->refresh_wanted = true;
+	pthread_mutex_unlock(&t->lock);
+	tui_wake(t);
+}
+
+/* UI thread: connections replaced by a reconnect, closed once nothing can
+ * still be inside them (a job, the first host's list call) */
+void tui_close_retired(struct tui *t)
+{
+	struct eng *v[8];
+	int n = 0;
+
+	if (t->job)
+		return;
+	pthread_mutex_lock(&t->lock);
+	if (!(t->multi && t->lh[0].busy)) {
+		n = t->n_retired;
+		memcpy(v, t->retired, sizeof(v[0]) * (size_t)n);
+		t->n_retired = 0;
+	}
+	pthread_mutex_unlock(&t->lock);
+	for (int i = 0; i < n; i++)
+		eng_close(v[i]);
+}
+
 static void *refresher_main(void *arg)
 {
 	struct tui *t = arg;
@@ -71,6 +134,7 @@ static void *refresher_main(void *arg)
 				break;
 		}
 		t->refresh_wanted = false;
+		t->tick_ns = tui_now_ns();   /* inside libvirt from here: a hung daemon shows as "not answering" */
 		wants = tui_view_wants(t);
 		snprintf(name, sizeof(name), "%s", wants & WANT_GUEST ? t->details_name : "");
 		bool want_snaps = wants & WANT_SNAPS;
@@ -175,6 +239,7 @@ static void *refresher_main(void *arg)
 		/* each view's own data (the wizard's host facts and console, a lab's
 		 * seats, the guest's screen) */
 		tui_views_refresh(t);
+		bool lost = !eng_alive(t->eng);
 
 		pthread_mutex_lock(&t->lock);
 		if (comp_vm[0] && strcmp(comp_vm, t->comp_vm) == 0) {
@@ -221,7 +286,13 @@ static void *refresher_main(void *arg)
 		} else {
 			free(snaps);
 		}
+		t->tick_ns = 0;
 		tui_wake(t);
+		if (lost) {
+			pthread_mutex_unlock(&t->lock);
+			refresher_reconnect(t);
+			pthread_mutex_lock(&t->lock);
+		}
 	}
 	pthread_mutex_unlock(&t->lock);
 	return NULL;
@@ -373,6 +444,7 @@ int tui_main(const struct cmd_global *g)
 		}
 		pthread_mutex_unlock(&t->lock);
 		tui_jobs_poll(t);
+		tui_close_retired(t);
 		tui_run_asked(t);
 		while (!t->quit && (ch = getch()) != ERR) {
 			key_ns = tui_now_ns();

@@ -21,11 +21,7 @@ void tui_networks_open(struct tui *t)
 void tui_networks_move(struct tui *t, int delta)
 {
 	pthread_mutex_lock(&t->lock);
-	t->net_sel += delta;
-	if (t->net_sel >= (int)t->n_nets)
-		t->net_sel = (int)t->n_nets - 1;
-	if (t->net_sel < 0)
-		t->net_sel = 0;
+	t->net_sel = tui_clamp(t->net_sel + delta, (int)t->n_nets);
 	pthread_mutex_unlock(&t->lock);
 }
 

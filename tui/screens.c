@@ -166,11 +166,7 @@ void tui_help_move(struct tui *t, int delta)
 	int total = help_lines(t, -1000000, -1000000) + 1000000;   /* counts, draws nothing */
 	int last = total - (LINES - 4) > 0 ? total - (LINES - 4) : 0;
 
-	t->help_top += delta;
-	if (t->help_top > last)
-		t->help_top = last;
-	if (t->help_top < 0)
-		t->help_top = 0;
+	t->help_top = tui_clamp(t->help_top + delta, last + 1);
 }
 
 /* the output's lines as the screen shows them: long ones wrapped at COLS */
@@ -207,9 +203,5 @@ void tui_output_move(struct tui *t, int delta)
 	int total = output_rows(t->output ? t->output : "", 0, 0, 0, false);
 	int last = total - (LINES - 4) > 0 ? total - (LINES - 4) : 0;
 
-	t->out_top += delta;
-	if (t->out_top > last)
-		t->out_top = last;
-	if (t->out_top < 0)
-		t->out_top = 0;
+	t->out_top = tui_clamp(t->out_top + delta, last + 1);
 }

@@ -24,11 +24,7 @@ void tui_snapshots_open(struct tui *t)
 void tui_snapshots_move(struct tui *t, int delta)
 {
 	pthread_mutex_lock(&t->lock);
-	t->snap_sel += delta;
-	if (t->snap_sel >= (int)t->n_snaps)
-		t->snap_sel = (int)t->n_snaps - 1;
-	if (t->snap_sel < 0)
-		t->snap_sel = 0;
+	t->snap_sel = tui_clamp(t->snap_sel + delta, (int)t->n_snaps);
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -208,6 +208,13 @@ struct tui_list_host {
 };
 struct tui {
 	struct eng *eng;                /* set by the refresh thread once connected */
+	/* the daemon went away: the refresh thread reconnects; connections it
+	 * replaced are closed by the UI thread once no job can hold them */
+	bool conn_lost;
+	uint64_t lost_ns;               /* when it was noticed */
+	uint64_t tick_ns;               /* the refresh thread is inside libvirt since (0: not) */
+	struct eng *retired[8];
+	int n_retired;
 	/* several hosts in one list: rows are HOST:VM, commands go through a
 	 * fleet of the command layer's (the job thread's) */
 	bool multi;
@@ -401,6 +408,9 @@ const struct tui_action *tui_action_find(enum tui_view v, const char *name);
 /* mouse: the button event of a KEY_MOUSE */
 void tui_mouse(struct tui *t);
 
+/* v kept within [0, n - 1] (0 when n is 0): a selection or a scroll */
+int tui_clamp(int v, int n);
+
 /* keys.c: the key table */
 void tui_keys_init(struct tui *t);
 int tui_keys_apply_config(struct tui *t, struct eng_error *err);
@@ -542,6 +552,7 @@ void tui_run_key(struct tui *t, const struct key_binding *kb);
 void tui_run_asked(struct tui *t);
 /* main.c: the refresh thread reads now */
 void tui_request_refresh(struct tui *t);
+void tui_close_retired(struct tui *t);
 void tui_jobs_poll(struct tui *t);
 void tui_job_cancel(struct tui *t);
 /* Starts line as the job now, its end going to owner's job_done (VIEW_NONE:

@@ -72,6 +72,11 @@ const struct tui_view_class tui_views[VIEW__COUNT] = {
 	},
 };
 
+int tui_clamp(int v, int n)
+{
+	return v >= n ? (n > 0 ? n - 1 : 0) : v < 0 ? 0 : v;
+}
+
 const struct tui_action *tui_action_find(enum tui_view v, const char *name)
 {
 	if (v < VIEW__COUNT)

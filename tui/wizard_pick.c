@@ -192,11 +192,7 @@ void wiz_picker_move(struct tui *t, struct tui_wizard *w, int delta)
 	int n = items ? pick_items(t, w, f->list, items, PICK_MAX) : 0;
 
 	free(items);
-	w->pick_sel += delta;
-	if (w->pick_sel >= n)
-		w->pick_sel = n > 0 ? n - 1 : 0;
-	if (w->pick_sel < 0)
-		w->pick_sel = 0;
+	w->pick_sel = tui_clamp(w->pick_sel + delta, n);
 }
 
 void wiz_picker_draw(struct tui *t, struct tui_wizard *w)

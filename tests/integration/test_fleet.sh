@@ -228,7 +228,7 @@ wait_screen 5 "^  c  *\(unreachable\|reconnecting\|not answering\)" && \
 	|| bad "c not marked: $(screen | head -8 | tr '\n' '|')"
 tmux send-keys -t "$S" '?'
 wait_screen 3 "help" && ok "keys still answer (? opens the help)" || bad "no help: $(screen | head -3 | tr '\n' '|')"
-tmux send-keys -t "$S" q
+tmux send-keys -t "$S" q q   # help goes back to the hosts view it was opened from, then the list
 wait_screen 5 "^[^ a-z]* c  unreachable: " && screen | grep -q "^[^ a-z]* b  .* up" && ok "the list: c's header says unreachable, b's up" \
 	|| bad "list with c dead: $(screen | head -14 | tr '\n' '|')"
 tmux send-keys -t "$S" H

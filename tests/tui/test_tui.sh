@@ -168,6 +168,39 @@ sel_after=$(tmux capture-pane -p -e -t "$S" | grep -E $'\e\[(0;)?7m' | grep -o '
 [ "$(screen | grep -c ' vmdeck | ')" -eq 1 ] && screen | sed -n 2p | grep -q "^  NAME" && ok "80x24: one title, header in place (no garbage)" \
 	|| bad "80x24 screen: $(screen | head -3 | tr '\n' '|')"
 
+# feedback that stays true: marked guests report "2 of 2 started"; x says
+# a running guest is running; o's failure is on the status line and fades
+keys / C-u Enter g
+keys Space Space
+row_of alpha | grep -q '^\*' && row_of beta | grep -q '^\*' && ok "Space marks alpha and beta" || bad "marks: $(row_of alpha) / $(row_of beta)"
+keys s
+wait_screen 20 "2 of 2 started" && ok "s on two marked guests: '2 of 2 started'" || bad "marked s: $(screen | tail -1)"
+state_is alpha running && state_is beta running && ok "libvirt: both running" || bad "marked s: not both running"
+keys g Space Space g
+keys x
+wait_screen 3 "delete alpha (it is running: it is powered off first)?" && ok "x on a running guest says so in the question" || bad "x: $(screen | tail -1)"
+keys n
+"$V" poweroff alpha >/dev/null; "$V" poweroff beta >/dev/null
+wait_screen 5 "beta .*shutoff" || bad "beta not shown shut off"
+keys / C-u b e t a Enter
+keys o
+wait_screen 5 "console beta: the VM is .*not running" \
+	&& ok "o on a shut-off guest: its failure on the status line ($(screen | tail -1 | sed 's/  *$//'))" || bad "o: $(screen | tail -1)"
+said=$(screen | tail -1)
+wait_for 12 sh -c "! tmux capture-pane -p -t '$S' | tail -1 | grep -qF -- '$said'" && ok "the status message fades" || bad "status stayed: $said"
+keys / C-u Enter
+# Tab lists the candidates when nothing more completes; / filters as you type
+keys : "info " Tab
+screen | tail -2 | head -1 | grep -q "alpha  beta" && ok ": info Tab lists the guests above the prompt" || bad "Tab list: $(screen | tail -2 | tr '\n' '|')"
+keys Escape / b
+row_of beta >/dev/null && ! row_of alpha >/dev/null && ok "/ b filters as it is typed (no Enter)" || bad "filter as typed: $(screen | sed -n 3,5p | tr '\n' '|')"
+keys Escape
+row_of alpha >/dev/null && ok "Esc puts the filter back" || bad "after Esc: $(screen | sed -n 3,5p | tr '\n' '|')"
+keys S
+screen | sed -n 2p | grep -q "STATE▼" && ok "S: the sorted column is marked (STATE▼)" || bad "sort mark: $(screen | sed -n 2p)"
+keys S S S
+screen | sed -n 2p | grep -q "NAME▲" && ok "back to NAME▲ after the four sorts" || bad "sort mark: $(screen | sed -n 2p)"
+
 # R names the snapshot it reverts to, resolved when it was pressed: a t
 # queued just before (still running: a running guest's memory is saved)
 # makes a newer one current, and R still reverts exactly the one it named
