@@ -424,10 +424,10 @@ static int template_mark(struct eng *e, virDomainPtr base)
 	struct vmdeck_meta *m = calloc(1, sizeof(*m));
 	int rc = -1;
 
-	pthread_mutex_lock(&e->meta_lock);
+	eng_meta_lock(e);
 	if (m && eng_meta_read(base, m) == 0)
 		rc = m->is_template ? 0 : (m->is_template = true, eng_meta_write(base, m));
-	pthread_mutex_unlock(&e->meta_lock);
+	eng_meta_unlock(e);
 	free(m);
 	return rc;
 }
@@ -439,14 +439,14 @@ static int template_add_clones(struct eng *e, virDomainPtr base, const char *con
 	struct vmdeck_meta *m = calloc(1, sizeof(*m));
 	int rc = -1;
 
-	pthread_mutex_lock(&e->meta_lock);
+	eng_meta_lock(e);
 	if (m && eng_meta_read(base, m) == 0) {
 		m->is_template = true;
 		for (size_t i = 0; i < n && m->n_clones < TEMPLATE_MAX_CLONES; i++)
 			snprintf(m->clones[m->n_clones++], ENG_NAME_MAX + 1, "%s", names[i]);
 		rc = eng_meta_write(base, m);
 	}
-	pthread_mutex_unlock(&e->meta_lock);
+	eng_meta_unlock(e);
 	free(m);
 	return rc;
 }

@@ -194,6 +194,7 @@ struct eng *eng_open(const struct eng_open_opts *o, struct eng_error *err)
 	eng_libvirt_init();
 	register_event_impl_once();
 	pthread_mutex_init(&e->meta_lock, NULL);
+	e->meta_fd = -1;
 
 	if (!uri) {
 		struct eng_uri_inputs in = {
@@ -275,6 +276,8 @@ void eng_close(struct eng *e)
 	}
 	event_loop_stop(e);
 	pthread_mutex_destroy(&e->meta_lock);
+	if (e->meta_fd >= 0)
+		close(e->meta_fd);
 	free(e->uri);
 	free(e);
 }

@@ -269,7 +269,9 @@ static int apply(const struct fwd_rule *r, size_t n, struct eng_error *err)
 	return sync_filter(r, n, err);
 }
 
-int eng_forward_sync(struct eng *e, struct eng_forward **out, size_t *n, struct eng_error *err)
+/* the firewall from the metadata, under eng_meta_lock: two vmdecks never
+ * apply rule sets read before each other's change */
+static int sync_locked(struct eng *e, struct eng_forward **out, size_t *n, struct eng_error *err)
 {
 	struct eng_forward *f;
 	struct fwd_rule *r;
@@ -292,6 +294,16 @@ int eng_forward_sync(struct eng *e, struct eng_forward **out, size_t *n, struct 
 		free(f);
 	}
 	return 0;
+}
+
+int eng_forward_sync(struct eng *e, struct eng_forward **out, size_t *n, struct eng_error *err)
+{
+	int rc;
+
+	eng_meta_lock(e);
+	rc = sync_locked(e, out, n, err);
+	eng_meta_unlock(e);
+	return rc;
 }
 
 /* The guest's first NIC on a NAT network (forwarding is for NAT: bridged
@@ -336,7 +348,7 @@ int eng_forward_add(struct eng *e, const char *vm, unsigned host_port, unsigned 
 	char net[ENG_NAME_MAX + 1];
 	virDomainPtr d = NULL;
 	size_t n = 0;
-	int ret = -1;
+	int ret = -1, rc;
 
 	proto = proto ? proto : "tcp";
 	if (fwd_proto_check(proto, err) < 0 || eng_refuse_readonly(e, "forward a port to", vm, err) < 0 ||
@@ -350,12 +362,17 @@ int eng_forward_add(struct eng *e, const char *vm, unsigned host_port, unsigned 
 	snprintf(want.proto, sizeof(want.proto), "%s", proto);
 	want.host_port = host_port;
 	want.guest_port = guest_port;
-	if (!(m = calloc(1, sizeof(*m))) || nat_network_of(e, d, net, sizeof(net), err) < 0 ||
-	    collect(e, &all, &rules, &n, err) < 0 || fwd_conflict(rules, n, &want, err) < 0)
+	if (!(m = calloc(1, sizeof(*m))) || nat_network_of(e, d, net, sizeof(net), err) < 0)
 		goto out;
-	pthread_mutex_lock(&e->meta_lock);
+	/* the clash check and the write under one lock: two vmdecks adding at
+	 * once neither lose a forward nor both take one host port */
+	eng_meta_lock(e);
+	if (collect(e, &all, &rules, &n, err) < 0 || fwd_conflict(rules, n, &want, err) < 0) {
+		eng_meta_unlock(e);
+		goto out;
+	}
 	if (eng_meta_read(d, m) < 0 || m->n_fwd >= META_MAX_FORWARDS) {
-		pthread_mutex_unlock(&e->meta_lock);
+		eng_meta_unlock(e);
 		eng_err_set(err, ENG_E_FAILED, "%s: cannot add a forward (%d at most per guest)", vm,
 			    META_MAX_FORWARDS);
 		goto out;
@@ -366,14 +383,15 @@ int eng_forward_add(struct eng *e, const char *vm, unsigned host_port, unsigned 
 	f->host_port = host_port;
 	f->guest_port = guest_port;
 	if (eng_meta_write(d, m) < 0) {
-		pthread_mutex_unlock(&e->meta_lock);
+		eng_meta_unlock(e);
 		eng_err_libvirt(err, "%s: cannot record the forward", vm);
 		goto out;
 	}
-	pthread_mutex_unlock(&e->meta_lock);
 	free(all);
 	all = NULL;
-	if (eng_forward_sync(e, &all, &n, err) < 0)
+	rc = sync_locked(e, &all, &n, err);
+	eng_meta_unlock(e);
+	if (rc < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(all[i].vm, vm) == 0 && all[i].host_port == host_port &&
@@ -399,7 +417,7 @@ int eng_forward_delete(struct eng *e, const char *vm, unsigned host_port, const 
 	if (fwd_proto_check(proto, err) < 0 || eng_refuse_readonly(e, "delete a forward of", vm, err) < 0 ||
 	    check_local(e, err) < 0 || !(d = eng_dom_lookup(e, vm, err)) || !(m = calloc(1, sizeof(*m))))
 		goto out;
-	pthread_mutex_lock(&e->meta_lock);
+	eng_meta_lock(e);
 	if (eng_meta_read(d, m) == 0)
 		for (int i = 0; i < m->n_fwd; i++)
 			if (m->fwd[i].host_port == host_port && (!proto || strcmp(m->fwd[i].proto, proto) == 0)) {
@@ -409,17 +427,18 @@ int eng_forward_delete(struct eng *e, const char *vm, unsigned host_port, const 
 				dropped++;
 			}
 	if (dropped && eng_meta_write(d, m) < 0) {
-		pthread_mutex_unlock(&e->meta_lock);
+		eng_meta_unlock(e);
 		eng_err_libvirt(err, "%s: cannot record the change", vm);
 		goto out;
 	}
-	pthread_mutex_unlock(&e->meta_lock);
 	if (!dropped) {
+		eng_meta_unlock(e);
 		eng_err_set(err, ENG_E_NOT_FOUND, "%s has no forward of host port %u%s%s", vm, host_port,
 			    proto ? "/" : "", proto ? proto : "");
 		goto out;
 	}
-	ret = eng_forward_sync(e, NULL, NULL, err);
+	ret = sync_locked(e, NULL, NULL, err);
+	eng_meta_unlock(e);
 out:
 	free(m);
 	if (d)

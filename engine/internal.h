@@ -17,7 +17,8 @@ struct eng {
 	bool local;
 	struct eng_accel_choice accel;
 	bool loop_running;           /* holds a use of the process's event loop thread */
-	pthread_mutex_t meta_lock;   /* read-modify-write of a template's clone list */
+	pthread_mutex_t meta_lock;   /* read-modify-write of a guest's metadata (eng_meta_lock) */
+	int meta_fd;                 /* the state dir's meta.lock, shared with other vmdecks; -1 */
 };
 
 /* err = "<prefix>: <libvirt's last error>" with the code mapped. */
@@ -87,5 +88,10 @@ int eng_net_facts(struct eng *e, const char *name, struct net_facts *f, bool *ac
 
 /* events.c: what eng_events_subscribe registered goes (eng_close) */
 void eng_events_close(struct eng *e);
+
+/* template.c: around every read-modify-write of vmdeck's metadata in a
+ * guest's XML: this process's threads and every other vmdeck of the user */
+void eng_meta_lock(struct eng *e);
+void eng_meta_unlock(struct eng *e);
 
 #endif

@@ -3,10 +3,40 @@
  * visible to every vmdeck that talks to the same libvirt. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "template.h"
 #include "xmlutil.h"
+
+/* Another vmdeck (a TUI beside a CLI, two scripts) may rewrite the same
+ * guest's metadata, and libvirt has no compare-and-swap: every read-modify-
+ * write holds this process's mutex and an flock on meta.lock in vmdeck's
+ * private state dir, which every vmdeck of this user shares (a kill
+ * releases it). Without a state dir, only the mutex. */
+void eng_meta_lock(struct eng *e)
+{
+	pthread_mutex_lock(&e->meta_lock);
+	if (e->meta_fd < 0) {
+		char dir[900], path[1000];
+		if (eng_state_dir(NULL, dir, sizeof(dir), NULL) == 0) {
+			snprintf(path, sizeof(path), "%s/meta.lock", dir);
+			e->meta_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		}
+	}
+	while (e->meta_fd >= 0 && flock(e->meta_fd, LOCK_EX) < 0 && errno == EINTR)
+		;
+}
+
+void eng_meta_unlock(struct eng *e)
+{
+	if (e->meta_fd >= 0)
+		flock(e->meta_fd, LOCK_UN);
+	pthread_mutex_unlock(&e->meta_lock);
+}
 
 int eng_meta_read(virDomainPtr d, struct vmdeck_meta *m)
 {

@@ -131,6 +131,36 @@ js /tmp/vd.f.$$ "[(f['vm'],f['active'],'not running' in (f['stale'] or '')) for 
 	&& ok "n2's forward is listed stale (not running)" || bad "stale: $(tr -d '\n ' </tmp/vd.f.$$)"
 refused "net probe of a stopped guest" "1" "$V" net probe n2
 
+# two vmdecks at once: 25 forward adds each, at the same time, on the same
+# two guests' metadata (a read-modify-write of their XML each): none is lost
+expect "net forward delete n2 8081" "$V" net forward delete n2 8081
+add_many() {
+	local i
+	for ((i = 0; i < 25; i++)); do
+		"$V" net forward add "n$((i % 2 + 1))" $(($1 + i)) 80 >/dev/null 2>>"$T"/fwd.err || echo $(($1 + i)) >>"$T"/fwd.failed
+	done
+}
+add_many 21000 & p1=$!
+add_many 22000 & p2=$!
+wait $p1 $p2
+"$V" net forward list --json >/tmp/vd.f.$$
+[ ! -s "$T"/fwd.failed ] && js /tmp/vd.f.$$ "sorted(f['host_port'] for f in j)==sorted(list(range(21000,21025))+list(range(22000,22025)))" \
+	&& ok "50 forward adds from two processes at once: all 50 recorded" \
+	|| bad "concurrent adds: failed $(tr '\n' ' ' <"$T"/fwd.failed 2>/dev/null) ($(head -2 "$T"/fwd.err 2>/dev/null)); listed $(python3 -c "import json; print(len(json.load(open('/tmp/vd.f.$$'))))")"
+nft list table ip vmdeck 2>/dev/null | python3 -c "
+import re, sys
+got = set(int(p) for p in re.findall(r'dport (\\d+)', sys.stdin.read()))
+want = set(b + i for b in (21000, 22000) for i in range(0, 25, 2))   # n1's (the running one)
+sys.exit(0 if want <= got and not any(b + i in got for b in (21000, 22000) for i in range(1, 25, 2)) else 1)" \
+	&& ok "the firewall has the 26 forwards of the running guest n1, none of the stopped n2" \
+	|| bad "nft: $(nft list table ip vmdeck 2>/dev/null | grep -c dport) dport rules"
+# the same host port from both at once: exactly one takes it
+("$V" net forward add n1 23000 80 >/dev/null 2>&1; echo $? >"$T"/w1) &
+("$V" net forward add n2 23000 80 >/dev/null 2>&1; echo $? >"$T"/w2) &
+wait
+[ "$(cat "$T"/w1 "$T"/w2 | sort | tr '\n' ' ')" = "0 1 " ] && ok "one host port from two processes at once: one wins, one is refused" \
+	|| bad "port race: rc $(cat "$T"/w1 "$T"/w2 | tr '\n' ' ')"
+
 for vm in $ALL; do "$V" poweroff $vm >/dev/null 2>&1; done
 echo "   reachability test: $(( $(date +%s) - START )) s"
 finish
