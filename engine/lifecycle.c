@@ -108,6 +108,11 @@ int eng_domain_shutdown(struct eng *e, const char *name, int timeout_s,
 			ret = 0;
 			goto out;
 		}
+		if (!eng_alive(e)) {   /* the daemon died or hangs: waiting longer answers nothing */
+			eng_err_set(err, ENG_E_FAILED, "shutdown %s: the connection to %s was lost while waiting "
+				    "(the guest may still shut down; 'vmdeck list' says when libvirtd is back)", name, e->uri);
+			goto out;
+		}
 		if (eng_now_s() >= deadline) {
 			eng_err_set(err, ENG_E_TIMEOUT,
 				    "shutdown %s: still running after %d s (the guest ignored the request; "

@@ -219,11 +219,10 @@ void tui_draw_frame(struct tui *t, const char *title)
 	for (size_t i = 0; i < t->n_rows; i++)
 		running += t->rows[i].s.state == ENG_ST_RUNNING;
 	uint64_t now = tui_now_ns(), tick;
-	pthread_mutex_lock(&t->lock);
-	tick = t->tick_ns;
-	bool lost = t->conn_lost;
-	uint64_t lost_ns = t->lost_ns;
-	pthread_mutex_unlock(&t->lock);
+	/* atomics, not t->lock: views draw their frame with the lock held */
+	tick = __atomic_load_n(&t->tick_ns, __ATOMIC_RELAXED);
+	bool lost = __atomic_load_n(&t->conn_lost, __ATOMIC_RELAXED);
+	uint64_t lost_ns = __atomic_load_n(&t->lost_ns, __ATOMIC_RELAXED);
 	if (t->multi)
 		snprintf(where, sizeof(where), "%zu hosts", t->n_lh);
 	else if (lost)   /* (the keys that read go on; the ones that change are refused) */

@@ -48,8 +48,8 @@ static void refresher_reconnect(struct tui *t)
 	struct eng *e = NULL;
 
 	pthread_mutex_lock(&t->lock);
-	t->conn_lost = true;
-	t->lost_ns = tui_now_ns();
+	__atomic_store_n(&t->lost_ns, tui_now_ns(), __ATOMIC_RELAXED);
+	__atomic_store_n(&t->conn_lost, true, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&t->lock);
 	tui_wake(t);
 	if (t->wiz_tap) {
@@ -75,7 +75,7 @@ static void refresher_reconnect(struct tui *t)
 	if (t->n_retired < (int)(sizeof(t->retired) / sizeof(t->retired[0])))
 		t->retired[t->n_retired++] = t->eng;   /* (more than 8 restarts unclosed: left open) */
 	t->eng = e;
-	t->conn_lost = false;
+	__atomic_store_n(&t->conn_lost, false, __ATOMIC_RELAXED);
 	t->refresh_wanted = true;
 	pthread_mutex_unlock(&t->lock);
 	tui_wake(t);
@@ -134,7 +134,7 @@ static void *refresher_main(void *arg)
 				break;
 		}
 		t->refresh_wanted = false;
-		t->tick_ns = tui_now_ns();   /* inside libvirt from here: a hung daemon shows as "not answering" */
+		__atomic_store_n(&t->tick_ns, tui_now_ns(), __ATOMIC_RELAXED);   /* inside libvirt from here: a hung daemon shows as "not answering" */
 		wants = tui_view_wants(t);
 		snprintf(name, sizeof(name), "%s", wants & WANT_GUEST ? t->details_name : "");
 		bool want_snaps = wants & WANT_SNAPS;
@@ -286,7 +286,7 @@ static void *refresher_main(void *arg)
 		} else {
 			free(snaps);
 		}
-		t->tick_ns = 0;
+		__atomic_store_n(&t->tick_ns, 0, __ATOMIC_RELAXED);
 		tui_wake(t);
 		if (lost) {
 			pthread_mutex_unlock(&t->lock);

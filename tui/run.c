@@ -264,7 +264,7 @@ static void run_line_as(struct tui *t, const char *line, int batch, const char *
 	}
 	if (!t->eng && !(def && (def->flags & CMD_NO_CONN))) {
 		tui_set_status(t, true, "not connected yet");
-	} else if (t->conn_lost && def && !(def->flags & CMD_NO_CONN)) {
+	} else if (__atomic_load_n(&t->conn_lost, __ATOMIC_RELAXED) && def && !(def->flags & CMD_NO_CONN)) {
 		tui_set_status(t, true, "the connection to %s is lost (reconnecting): cannot %s%s%.80s", eng_uri(t->eng),
 			       def->name, argc > words ? " " : "", argc > words ? argv[words] : "");
 	} else if (!def) {

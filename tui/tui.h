@@ -208,7 +208,8 @@ struct tui_list_host {
 };
 struct tui {
 	struct eng *eng;                /* set by the refresh thread once connected */
-	/* the daemon went away: the refresh thread reconnects; connections it
+	/* the daemon went away: the refresh thread reconnects (these three are
+	 * atomics: the frame reads them while a view holds the lock); connections it
 	 * replaced are closed by the UI thread once no job can hold them */
 	bool conn_lost;
 	uint64_t lost_ns;               /* when it was noticed */

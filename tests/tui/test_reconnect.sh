@@ -37,12 +37,24 @@ tmux new-session -d -s "$S" -x 100 -y 24 "bash --norc --noprofile"
 tmux send-keys -t "$S" "export TERM=xterm-256color XDG_CONFIG_HOME=$XDG_CONFIG_HOME; $V; echo VMDECK-EXIT=\$?" Enter
 wait_screen 10 " r2 .*shutoff" || bad "TUI did not open: $(screen | head -3 | tr '\n' '|')"
 
+# a CLI job in flight: shutdown --timeout of a paused guest (ACPI waits) is
+# waiting when the daemon dies
+expect "pause r1" "$V" pause r1
+"$V" shutdown r1 --timeout 120 >"$T"/sd.out 2>"$T"/sd.err &
+sd=$!
+sleep 1   # (inside its wait by then; if not, the shutdown call itself fails: also exit 1, one line)
+
 # SIGKILL: the header says so within 2 s
 pid=$(daemon_pid)
 t0=$(now)
 kill -KILL "$pid"
 wait_screen 2 "CONNECTION LOST, reconnecting" && ok "libvirtd killed: 'connection lost, reconnecting' in $(secs "$t0" "$(now)") s" \
 	|| bad "no lost header: $(screen | head -1)"
+wait_for 5 sh -c "! kill -0 $sd 2>/dev/null"
+wait $sd
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$T"/sd.err)" = 1 ] && grep -qi "r1.*\(was lost while waiting\|connection\|end of file\)" "$T"/sd.err \
+	&& ok "the CLI's shutdown --timeout ended at once: exit 1, one line ($(cat "$T"/sd.err))" || bad "CLI job: rc $rc: $(cat "$T"/sd.err)"
 # keys keep working: help opens and closes; a changing key is refused with the reason
 keys "?"
 wait_screen 2 "| help$" && ok "? works while the daemon is gone" || bad "? while lost: $(screen | head -1)"
