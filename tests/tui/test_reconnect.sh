@@ -37,9 +37,12 @@ tmux new-session -d -s "$S" -x 100 -y 24 "bash --norc --noprofile"
 tmux send-keys -t "$S" "export TERM=xterm-256color XDG_CONFIG_HOME=$XDG_CONFIG_HOME; $V; echo VMDECK-EXIT=\$?" Enter
 wait_screen 10 " r2 .*shutoff" || bad "TUI did not open: $(screen | head -3 | tr '\n' '|')"
 
-# a CLI job in flight: shutdown --timeout of a paused guest (ACPI waits) is
-# waiting when the daemon dies
-expect "pause r1" "$V" pause r1
+# a CLI job in flight: shutdown --timeout of a guest that ignores it (its
+# acpid and then its agent gone) is waiting when the daemon dies
+agent_ready r1 90 || bad "r1: no agent"
+agent_sh r1 'kill $(pidof acpid); (sleep 1; kill $(pidof qemu-ga)) >/dev/null 2>&1 &' >/dev/null
+wait_for 15 sh -c "virsh -q -c qemu:///system dumpxml r1 | grep -q \"name='org.qemu.guest_agent.0' state='disconnected'\"" \
+	|| bad "r1's agent still connected"
 "$V" shutdown r1 --timeout 120 >"$T"/sd.out 2>"$T"/sd.err &
 sd=$!
 sleep 1   # (inside its wait by then; if not, the shutdown call itself fails: also exit 1, one line)
