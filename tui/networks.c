@@ -97,7 +97,7 @@ void tui_networks_draw(struct tui *t)
 					 f->host_port, f->proto, f->vm, f->guest_port, f->active ? "" : " (stale)");
 		}
 		mvprintw(LINES - 9, 0, "port forwards on %s: ", net);
-		addnstr(line[0] ? line : "none (:net forward add VM HOSTPORT GUESTPORT)", COLS > 40 ? COLS - 40 : 0);
+		addnstr(line[0] ? line : "none (:net forward add VM HOSTPORT GUESTPORT)", COLS - getcurx(stdscr) - 1 > 0 ? COLS - getcurx(stdscr) - 1 : 0);
 	}
 	pthread_mutex_unlock(&t->lock);
 }
