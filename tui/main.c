@@ -69,9 +69,10 @@ static void refresher_reconnect(struct tui *t)
 	if (!e)
 		return;
 	t->sampler = eng_sampler_new(e);
-	if (eng_events_subscribe(e, t->wake[1], &err) < 0)
-		snprintf(t->events_note, sizeof(t->events_note), "no lifecycle events after reconnecting (%.400s)", err.msg);
+	int erc = eng_events_subscribe(e, t->wake[1], &err);
 	pthread_mutex_lock(&t->lock);
+	if (erc < 0)
+		snprintf(t->events_note, sizeof(t->events_note), "no lifecycle events after reconnecting (%.400s)", err.msg);
 	if (t->n_retired < (int)(sizeof(t->retired) / sizeof(t->retired[0])))
 		t->retired[t->n_retired++] = t->eng;   /* (more than 8 restarts unclosed: left open) */
 	t->eng = e;
@@ -470,7 +471,11 @@ int tui_main(const struct cmd_global *g)
 	if (t->job) {
 		t->job->job.cancel = 1;
 		pthread_join(t->worker, NULL);
+		free(t->job->output);   /* (not shown any more) */
+		free(t->job);
+		t->job = NULL;
 	}
+	tui_close_retired(t);
 	if (t->trace)
 		fclose(t->trace);
 	tui_wizard_free(t);
