@@ -219,7 +219,7 @@ wait_screen 10 "^  c .*fits" && screen | grep -q "^  a .*the guest is here" && o
 tmux send-keys -t "$S" j j Enter
 wait_for 60 state_on c m1 running && ! on a m1 && ok "M, j j, Enter: m1 runs on c now (virsh)" || bad "m1 after M: a=$(on a m1 && echo y) c=$(fleet_virsh c domstate m1 2>&1) screen: $(screen | tail -4 | tr "\n" "|")"
 tmux send-keys -t "$S" H
-wait_screen 10 "^  c  *up " && wait_screen 5 "^  a  *up " && screen | grep -q "^  b  *up  .*qemu+tcp://10.77.0.3" \
+wait_screen 10 "^  c  *up " && wait_screen 5 "^  a  *up " && wait_screen 5 "^  b  *up  .*qemu+tcp://10.77.0.3" \
 	&& ok "H: a, b and c up with their URIs" || bad "hosts view: $(screen | head -8 | tr '\n' '|')"
 fleet_kill c
 S0=$(date +%s.%N)
